@@ -1,0 +1,54 @@
+// swift-tools-version: 6.1
+import PackageDescription
+
+let package = Package(
+  name: "Tacit",
+  platforms: [.macOS(.v14)],
+  products: [
+    .executable(name: "tacit", targets: ["tacit"]),
+    .library(name: "TacitPipeline", targets: ["TacitPipeline"]),
+  ],
+  dependencies: [
+    .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+    .package(url: "https://github.com/apple/swift-numerics", from: "1.1.1"),
+    .package(url: "https://github.com/jpsim/Yams", from: "6.2.2"),
+  ],
+  targets: [
+    .systemLibrary(
+      name: "CBLAS",
+      pkgConfig: "openblas",
+      providers: [.apt(["libopenblas-dev"])]
+    ),
+    .systemLibrary(
+      name: "CZlib",
+      pkgConfig: "zlib",
+      providers: [.apt(["zlib1g-dev"])]
+    ),
+    .target(
+      name: "TacitTensor",
+      dependencies: ["CBLAS", .product(name: "RealModule", package: "swift-numerics")]
+    ),
+    .target(name: "TacitNN", dependencies: ["TacitTensor"]),
+    .target(name: "TacitData", dependencies: ["TacitTensor", "CZlib"]),
+    .target(name: "TacitTraining", dependencies: ["TacitNN", "TacitData"]),
+    .target(name: "TacitRecipe", dependencies: [.product(name: "Yams", package: "Yams")]),
+    .target(
+      name: "TacitPipeline",
+      dependencies: ["TacitTraining", "TacitRecipe", "TacitData", "TacitNN", "TacitTensor"]
+    ),
+    .executableTarget(
+      name: "tacit",
+      dependencies: [
+        "TacitPipeline",
+        .product(name: "ArgumentParser", package: "swift-argument-parser"),
+      ]
+    ),
+    .testTarget(name: "TacitTensorTests", dependencies: ["TacitTensor"]),
+    .testTarget(name: "TacitNNTests", dependencies: ["TacitNN"]),
+    .testTarget(name: "TacitDataTests", dependencies: ["TacitData"]),
+    .testTarget(name: "TacitTrainingTests", dependencies: ["TacitTraining"]),
+    .testTarget(name: "TacitRecipeTests", dependencies: ["TacitRecipe"]),
+    .testTarget(name: "TacitPipelineTests", dependencies: ["TacitPipeline", "tacit"]),
+  ],
+  swiftLanguageModes: [.v6]
+)

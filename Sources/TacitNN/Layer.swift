@@ -1,0 +1,64 @@
+import TacitTensor
+
+/// Whether a forward pass trains (dropout active, inputs kept for the backward pass) or infers.
+public enum ForwardMode: Sendable {
+  case training
+  case inference
+}
+
+/// An error in a model's structure: a layer that cannot take the shape it is given.
+public struct ShapeError: Error, CustomStringConvertible, Sendable {
+  public let description: String
+  public init(_ description: String) { self.description = description }
+}
+
+/// A layer of a network, with the book-keeping DP-SGD needs (../shared/DESIGN.md §3).
+///
+/// The protocol splits the backward pass in two so that per-example clipping costs almost
+/// nothing extra:
+///
+/// 1. `forward` keeps the layer input `A` (training mode).
+/// 2. `backward` receives the gradient of the *per-example* losses with respect to the output,
+///    `G` (not averaged over the batch), keeps it, and returns the gradient with respect to the
+///    input. It does not touch parameter gradients.
+/// 3. `addPerExampleSquaredNorms` adds ‖∇θ ℓ_b‖² of this layer's parameters, per example `b`,
+///    computed from `A` and `G` without materialising per-example gradients where that is cheaper.
+/// 4. `accumulateGradients(weights:)` adds `Σ_b c_b ∇θ ℓ_b` to each parameter's gradient, in one
+///    GEMM for linear layers.
+///
+/// Shapes: the leading dimension of every tensor is the batch `B` (which may be 0). Images are
+/// `[B, H, W, C]` (channels last).
+public protocol Layer: AnyObject {
+  /// The recipe name of the layer kind (`dense`, `conv2d`, …).
+  var kind: String { get }
+
+  /// The trainable parameters in a fixed order; empty for parameter-free layers.
+  var parameters: [Parameter] { get }
+
+  /// The per-example output shape for a per-example input shape (no batch dimension).
+  func outputShape(forInput inputShape: [Int]) throws(ShapeError) -> [Int]
+
+  /// The layer output for a batch. In training mode, keeps what `backward` needs.
+  func forward(_ input: Tensor, mode: ForwardMode, generator: inout SeededGenerator) -> Tensor
+
+  /// Keeps `outputGradient` (per-example loss gradients w.r.t. the output, shape of the output)
+  /// and returns the gradient w.r.t. the input, or `nil` when `needsInputGradient` is false (the
+  /// first layer skips that work).
+  func backward(_ outputGradient: Tensor, needsInputGradient: Bool) -> Tensor?
+
+  /// Adds ‖∇θ ℓ_b‖² over this layer's parameters to `norms[b]` for every example of the last
+  /// backward pass. Parameter-free layers add nothing.
+  func addPerExampleSquaredNorms(into norms: inout [Double])
+
+  /// Adds `Σ_b weights[b] · ∇θ ℓ_b` to every parameter's `gradient`.
+  func accumulateGradients(weights: ExampleWeights)
+
+  /// Drops the tensors kept for the backward pass.
+  func releaseCaches()
+}
+
+extension Layer {
+  public var parameters: [Parameter] { [] }
+  public func addPerExampleSquaredNorms(into norms: inout [Double]) {}
+  public func accumulateGradients(weights: ExampleWeights) {}
+}

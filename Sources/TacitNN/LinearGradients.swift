@@ -1,0 +1,161 @@
+import TacitTensor
+
+/// Per-example gradient book-keeping for a linear map applied at every position.
+///
+/// Dimension letters (used throughout this file): `B` examples, `T` positions per example (1 for
+/// a dense layer on vectors; output pixels for a convolution after im2col), `I` inputs, `O`
+/// outputs. Storage is row-major:
+/// - activations `A`: `[B, T, I]` (the layer input, unfolded for convolutions),
+/// - output gradients `G`: `[B, T, O]` (gradients of the per-example losses),
+/// - weight gradient: `[O, I]`, bias gradient `[O]`.
+///
+/// Example `b`'s weight gradient is `∇W_b = G_bᵀ A_b` (`[O, I]`) and its bias gradient
+/// `∇β_b = Σ_t G_b,t`.
+///
+/// Squared norms (DESIGN.md §3, Li et al. 2022 "ghost clipping", Bu et al. 2023 "book-keeping"):
+/// - `T = 1`: ‖∇W_b‖² = ‖g_b‖²·‖a_b‖² (Goodfellow 2015), cost `B(I + O)`.
+/// - `T > 1`, ghost norm: ‖G_bᵀA_b‖² = ⟨A_b A_bᵀ, G_b G_bᵀ⟩_F, cost `B·T²(I + O)`.
+/// - `T > 1`, materialised: form `G_bᵀA_b` and sum its squares, cost `B·T·I·O`.
+/// The cheaper of the two is chosen per call.
+///
+/// The weighted sum `Σ_b c_b ∇W_b = Gᵀ diag(c) A` is one GEMM over `B·T` rows.
+public enum LinearGradients {
+  /// Which per-example norm algorithm a shape uses.
+  public enum NormStrategy: Sendable, Equatable {
+    case outerProduct
+    case ghost
+    case materialize
+  }
+
+  /// The algorithm chosen for `T` positions, `I` inputs and `O` outputs.
+  public static func strategy(positions: Int, inputs: Int, outputs: Int) -> NormStrategy {
+    if positions == 1 { return .outerProduct }
+    let ghostCost = positions * positions * (inputs + outputs)
+    let materializeCost = positions * inputs * outputs
+    return ghostCost < materializeCost ? .ghost : .materialize
+  }
+
+  /// Adds ‖∇W_b‖² (+ ‖∇β_b‖² when `hasBias`) to `norms[b]` for `b` in `0..<B`.
+  ///
+  /// - Parameter strategy: force an algorithm (tests compare them); `nil` picks by cost.
+  public static func addSquaredNorms(
+    activations: Tensor, outputGradients: Tensor,
+    batch: Int, positions: Int, inputs: Int, outputs: Int, hasBias: Bool,
+    into norms: inout [Double], strategy forced: NormStrategy? = nil
+  ) {
+    precondition(activations.count == batch * positions * inputs, "activations \(activations.shape) ≠ [\(batch), \(positions), \(inputs)]")
+    precondition(outputGradients.count == batch * positions * outputs, "gradients \(outputGradients.shape) ≠ [\(batch), \(positions), \(outputs)]")
+    precondition(norms.count == batch, "norms has \(norms.count) entries for a batch of \(batch)")
+    if batch == 0 { return }
+    let strategy = forced ?? self.strategy(positions: positions, inputs: inputs, outputs: outputs)
+    let T = positions, I = inputs, O = outputs
+    activations.scalars.withUnsafeBufferPointer { aBuffer in
+      outputGradients.scalars.withUnsafeBufferPointer { gBuffer in
+        let a = aBuffer.baseAddress!
+        let g = gBuffer.baseAddress!
+        switch strategy {
+        case .outerProduct:
+          precondition(T == 1, "outer-product norms need one position, got \(T)")
+          for b in 0..<batch {
+            let gNorm = Kernels.squaredNorm(g + b * O, count: O)
+            let aNorm = Kernels.squaredNorm(a + b * I, count: I)
+            norms[b] += gNorm * (aNorm + (hasBias ? 1 : 0))
+          }
+        case .ghost:
+          var aGram = [Float](repeating: 0, count: T * T)
+          var gGram = [Float](repeating: 0, count: T * T)
+          aGram.withUnsafeMutableBufferPointer { aGramBuffer in
+            gGram.withUnsafeMutableBufferPointer { gGramBuffer in
+              for b in 0..<batch {
+                let ab = a + b * T * I
+                let gb = g + b * T * O
+                BLAS.gemm(transposeB: true, m: T, n: T, k: I, a: ab, lda: I, b: ab, ldb: I, c: aGramBuffer.baseAddress!, ldc: T)
+                BLAS.gemm(transposeB: true, m: T, n: T, k: O, a: gb, lda: O, b: gb, ldb: O, c: gGramBuffer.baseAddress!, ldc: T)
+                var total = Kernels.dot(aGramBuffer.baseAddress!, gGramBuffer.baseAddress!, count: T * T)
+                if hasBias { total += biasSquaredNorm(gb, positions: T, outputs: O) }
+                norms[b] += total
+              }
+            }
+          }
+        case .materialize:
+          var perExample = [Float](repeating: 0, count: O * I)
+          perExample.withUnsafeMutableBufferPointer { wBuffer in
+            for b in 0..<batch {
+              let ab = a + b * T * I
+              let gb = g + b * T * O
+              BLAS.gemm(transposeA: true, m: O, n: I, k: T, a: gb, lda: O, b: ab, ldb: I, c: wBuffer.baseAddress!, ldc: I)
+              var total = Kernels.squaredNorm(UnsafeBufferPointer(wBuffer))
+              if hasBias { total += biasSquaredNorm(gb, positions: T, outputs: O) }
+              norms[b] += total
+            }
+          }
+        }
+      }
+    }
+  }
+
+  /// ‖Σ_t g_t‖² for one example's `[T, O]` output gradients.
+  static func biasSquaredNorm(_ g: UnsafePointer<Float>, positions: Int, outputs: Int) -> Double {
+    var sums = [Double](repeating: 0, count: outputs)
+    for t in 0..<positions {
+      let row = g + t * outputs
+      for o in 0..<outputs { sums[o] += Double(row[o]) }
+    }
+    var total: Double = 0
+    for value in sums { total += value * value }
+    return total
+  }
+
+  /// Adds `Σ_b c_b G_bᵀ A_b` to `weight.gradient` (`[O, I]`) and `Σ_b c_b Σ_t G_b,t` to
+  /// `bias.gradient` (`[O]`) when given.
+  ///
+  /// Uniform weights scale the GEMM's α; per-example weights scale a copy of `G` row-block by
+  /// row-block (cost `B·T·O`, small next to the GEMM's `B·T·I·O`).
+  public static func accumulate(
+    activations: Tensor, outputGradients: Tensor,
+    batch: Int, positions: Int, inputs: Int, outputs: Int,
+    weights: ExampleWeights,
+    weight: Parameter, bias: Parameter?
+  ) {
+    if batch == 0 { return }
+    let rows = batch * positions
+    let O = outputs, I = inputs, T = positions
+    var scaled: Tensor
+    let alpha: Float
+    switch weights {
+    case .uniform(let value):
+      scaled = outputGradients
+      alpha = value
+    case .perExample(let values):
+      precondition(values.count == batch, "\(values.count) weights for a batch of \(batch)")
+      scaled = outputGradients
+      alpha = 1
+      scaled.scalars.withUnsafeMutableBufferPointer { s in
+        for b in 0..<batch {
+          let c = values[b]
+          let start = b * T * O
+          for i in start..<(start + T * O) { s[i] *= c }
+        }
+      }
+    }
+    activations.scalars.withUnsafeBufferPointer { a in
+      scaled.scalars.withUnsafeBufferPointer { g in
+        weight.gradient.scalars.withUnsafeMutableBufferPointer { w in
+          BLAS.gemm(
+            transposeA: true, m: O, n: I, k: rows, alpha: alpha,
+            a: g.baseAddress!, lda: O, b: a.baseAddress!, ldb: I, beta: 1, c: w.baseAddress!, ldc: I)
+        }
+      }
+    }
+    if let bias {
+      scaled.scalars.withUnsafeBufferPointer { g in
+        bias.gradient.scalars.withUnsafeMutableBufferPointer { biasGradient in
+          for r in 0..<rows {
+            let row = g.baseAddress! + r * O
+            for o in 0..<O { biasGradient[o] += alpha * row[o] }
+          }
+        }
+      }
+    }
+  }
+}

@@ -1,0 +1,107 @@
+/// Elementwise kernels and reductions over contiguous `Float` storage.
+///
+/// Written as plain loops over unsafe buffer pointers: at the default x86-64 target these
+/// auto-vectorise (SSE), where `SIMD` types do not (see ../shared/TOOLCHAIN.md).
+extension Tensor {
+  /// `self ← self + alpha·other` (shapes must hold the same number of elements).
+  public mutating func add(_ other: Tensor, scaledBy alpha: Float = 1) {
+    precondition(count == other.count, "add: \(shape) and \(other.shape) differ in size")
+    let n = count
+    scalars.withUnsafeMutableBufferPointer { y in
+      other.scalars.withUnsafeBufferPointer { x in
+        for i in 0..<n { y[i] += alpha * x[i] }
+      }
+    }
+  }
+
+  /// `self ← alpha·self`.
+  public mutating func scale(by alpha: Float) {
+    let n = count
+    scalars.withUnsafeMutableBufferPointer { y in
+      for i in 0..<n { y[i] *= alpha }
+    }
+  }
+
+  /// Sets every element to zero, keeping the shape.
+  public mutating func zero() {
+    let n = count
+    scalars.withUnsafeMutableBufferPointer { y in
+      for i in 0..<n { y[i] = 0 }
+    }
+  }
+
+  /// `Σ xᵢ²`, accumulated in Float64.
+  public var squaredNorm: Double {
+    scalars.withUnsafeBufferPointer { Kernels.squaredNorm($0) }
+  }
+
+  /// `Σ xᵢ`, accumulated in Float64.
+  public var sum: Double {
+    scalars.withUnsafeBufferPointer { x in
+      var total: Double = 0
+      for value in x { total += Double(value) }
+      return total
+    }
+  }
+
+  /// The index of the largest element in each row of a `[B, K]` tensor (first on ties).
+  public func argmaxRows() -> [Int] {
+    precondition(rank == 2, "argmaxRows needs a rank-2 tensor, got \(shape)")
+    let rows = shape[0]
+    let columns = shape[1]
+    var result = [Int](repeating: 0, count: rows)
+    scalars.withUnsafeBufferPointer { x in
+      for row in 0..<rows {
+        var best = 0
+        var bestValue = -Float.infinity
+        for column in 0..<columns where x[row * columns + column] > bestValue {
+          bestValue = x[row * columns + column]
+          best = column
+        }
+        result[row] = best
+      }
+    }
+    return result
+  }
+}
+
+/// Raw kernels shared by layers.
+public enum Kernels {
+  /// `Σ xᵢ²` over a buffer, accumulated in Float64 in blocks of Float32 (vectorises, stays exact
+  /// to Float32 rounding per block of 256).
+  @inlinable
+  public static func squaredNorm(_ x: UnsafeBufferPointer<Float>) -> Double {
+    var total: Double = 0
+    var start = 0
+    let n = x.count
+    while start < n {
+      let end = Swift.min(start + 256, n)
+      var block: Float = 0
+      for i in start..<end { block += x[i] * x[i] }
+      total += Double(block)
+      start = end
+    }
+    return total
+  }
+
+  /// `Σ xᵢ²` over `count` elements at `x`.
+  @inlinable
+  public static func squaredNorm(_ x: UnsafePointer<Float>, count: Int) -> Double {
+    squaredNorm(UnsafeBufferPointer(start: x, count: count))
+  }
+
+  /// `Σ xᵢ·yᵢ` over `count` elements, accumulated in Float64 in blocks.
+  @inlinable
+  public static func dot(_ x: UnsafePointer<Float>, _ y: UnsafePointer<Float>, count: Int) -> Double {
+    var total: Double = 0
+    var start = 0
+    while start < count {
+      let end = Swift.min(start + 256, count)
+      var block: Float = 0
+      for i in start..<end { block += x[i] * y[i] }
+      total += Double(block)
+      start = end
+    }
+    return total
+  }
+}

@@ -1,0 +1,1 @@
+// \(t) — filled in by the foundation issue.
