@@ -1,0 +1,87 @@
+import TacitNN
+import TacitTensor
+import TacitTraining
+
+/// `tacit bench`: training-step throughput of the reference models, plain and per-example.
+///
+/// For each model (the 784-256-256-10 MLP and the Tramèr–Boneh CNN) at batch 256 on
+/// Fashion-MNIST shapes with random inputs, it times
+/// - the plain step (mean gradient, one GEMM per layer for the weight gradient),
+/// - the per-example step (book-keeping norms, clip factors applied, no noise),
+/// - the GEMM floor: only the step's matrix products (forward, input gradients except the first
+///   layer's, weight gradients), run back to back on buffers of the same shapes.
+/// Each figure is the median of `repetitions` timings of `stepsPerRepetition` steps.
+public struct Benchmark {
+  /// One model's measurements, in examples per second.
+  public struct Result: Sendable, Equatable {
+    public var model: String
+    public var plainExamplesPerSecond: Double
+    public var perExampleExamplesPerSecond: Double
+    public var gemmFloorExamplesPerSecond: Double
+    /// The step's GEMM work in GFLOP per example.
+    public var gemmFlopsPerExample: Double
+
+    /// Plain step time over per-example step time's inverse: per-example cost / plain cost.
+    public var perExampleCostRatio: Double { plainExamplesPerSecond / perExampleExamplesPerSecond }
+    /// The plain step's speed as a fraction of the GEMM floor.
+    public var fractionOfFloor: Double { plainExamplesPerSecond / gemmFloorExamplesPerSecond }
+  }
+
+  public var batchSize = 256
+  public var repetitions = 7
+  public var stepsPerRepetition = 20
+
+  public init(batchSize: Int = 256, repetitions: Int = 7, stepsPerRepetition: Int = 20) {
+    self.batchSize = batchSize
+    self.repetitions = repetitions
+    self.stepsPerRepetition = stepsPerRepetition
+  }
+
+  /// Measures both reference models.
+  public func run() throws -> [Result] {
+    [try measure(name: "mlp", specs: ReferenceModels.mlp), try measure(name: "cnn", specs: ReferenceModels.cnn)]
+  }
+
+  /// Measures one model built from `specs` on `[28, 28, 1]` inputs.
+  public func measure(name: String, specs: [LayerSpec]) throws -> Result {
+    var generator = SeededGenerator(seed: 7)
+    let inputShape = [28, 28, 1]
+    let inputs = Tensor(shape: [batchSize] + inputShape, scalars: Random.normal(count: batchSize * 784, using: &generator))
+    let labels = (0..<batchSize).map { Int32($0 % 10) }
+
+    func stepsPerSecond(_ mode: GradientMode) throws -> Double {
+      var initGenerator = SeededGenerator(seed: 11)
+      let model = try ModelBuilder.build(specs, inputShape: inputShape, generator: &initGenerator)
+      let step = TrainingStep(
+        model: model, optimizer: SGD(momentum: 0.9, nesterov: false), loss: SoftmaxCrossEntropy(),
+        regularization: Regularization(l1: 0, l2: 0), gradientMode: mode)
+      var dropout = SeededGenerator(seed: 3)
+      for _ in 0..<3 { step.run(inputs: inputs, labels: labels, learningRate: 0.01, generator: &dropout) }
+      let times = (0..<repetitions).map { _ in
+        let start = Clock.seconds()
+        for _ in 0..<stepsPerRepetition { step.run(inputs: inputs, labels: labels, learningRate: 0.01, generator: &dropout) }
+        return (Clock.seconds() - start) / Double(stepsPerRepetition)
+      }
+      return Double(batchSize) / median(times)
+    }
+
+    let plain = try stepsPerSecond(.mean)
+    let perExample = try stepsPerSecond(.clippedMean(maxGradNorm: 1))
+    var initGenerator = SeededGenerator(seed: 11)
+    let model = try ModelBuilder.build(specs, inputShape: inputShape, generator: &initGenerator)
+    let shapes = GemmShapes.ofTrainingStep(model, batchSize: batchSize)
+    let floorTimes = (0..<repetitions).map { _ in GemmShapes.time(shapes, repetitions: stepsPerRepetition) }
+    let flops = shapes.reduce(0.0) { $0 + $1.flops }
+    return Result(
+      model: name, plainExamplesPerSecond: plain, perExampleExamplesPerSecond: perExample,
+      gemmFloorExamplesPerSecond: Double(batchSize) / median(floorTimes),
+      gemmFlopsPerExample: flops / Double(batchSize) / 1e9)
+  }
+}
+
+/// The median of a non-empty list.
+func median(_ values: [Double]) -> Double {
+  let sorted = values.sorted()
+  let middle = sorted.count / 2
+  return sorted.count % 2 == 1 ? sorted[middle] : (sorted[middle - 1] + sorted[middle]) / 2
+}

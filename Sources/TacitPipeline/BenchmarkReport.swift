@@ -1,0 +1,38 @@
+import Foundation
+
+/// Formats `tacit bench` results as a terminal table or JSON.
+public enum BenchmarkReport {
+  /// `{"mlp": {"plain_examples_per_second": …, "per_example_examples_per_second": …,
+  /// "gemm_floor_examples_per_second": …, …}, "cnn": {…}}`.
+  public static func json(_ results: [Benchmark.Result]) -> String {
+    var object: [String: Any] = [:]
+    for result in results {
+      object[result.model] = [
+        "plain_examples_per_second": result.plainExamplesPerSecond.rounded(),
+        "per_example_examples_per_second": result.perExampleExamplesPerSecond.rounded(),
+        "gemm_floor_examples_per_second": result.gemmFloorExamplesPerSecond.rounded(),
+        "per_example_cost_ratio": (result.perExampleCostRatio * 1000).rounded() / 1000,
+        "plain_fraction_of_gemm_floor": (result.fractionOfFloor * 1000).rounded() / 1000,
+        "gemm_gflop_per_example": (result.gemmFlopsPerExample * 1e6).rounded() / 1e6,
+      ]
+    }
+    let data = try! JSONSerialization.data(withJSONObject: object, options: [.prettyPrinted, .sortedKeys])
+    return String(decoding: data, as: UTF8.self)
+  }
+
+  /// A table of examples/s, the per-example cost ratio and the fraction of the GEMM floor.
+  public static func table(_ results: [Benchmark.Result], threads: Int) -> String {
+    var lines = [
+      "Training step, batch 256, \(threads) BLAS thread\(threads == 1 ? "" : "s") (median examples/s)",
+      "model   plain      per-example   ratio   GEMM floor   plain/floor",
+    ]
+    for result in results {
+      lines.append(
+        String(
+          format: "%-6@  %9.0f  %12.0f   %5.2fx  %11.0f   %5.1f%%", result.model as NSString,
+          result.plainExamplesPerSecond, result.perExampleExamplesPerSecond, result.perExampleCostRatio,
+          result.gemmFloorExamplesPerSecond, 100 * result.fractionOfFloor))
+    }
+    return lines.joined(separator: "\n")
+  }
+}

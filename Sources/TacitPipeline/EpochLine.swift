@@ -1,0 +1,15 @@
+import Foundation
+import TacitTraining
+
+/// The log line of one epoch.
+enum EpochLine {
+  static func format(_ metrics: EpochMetrics) -> String {
+    var line = String(format: "epoch %3d  lr %.4g  loss %.4f  acc %.2f%%", metrics.epoch, metrics.learningRate, metrics.runningLoss, 100 * metrics.runningAccuracy)
+    if let train = metrics.train { line += String(format: "  train loss %.4f acc %.2f%%", train.loss, 100 * train.accuracy) }
+    if let validation = metrics.validation {
+      line += String(format: "  val loss %.4f acc %.2f%%", validation.loss, 100 * validation.accuracy)
+    }
+    line += String(format: "  (%.1f s)", metrics.seconds)
+    return line
+  }
+}

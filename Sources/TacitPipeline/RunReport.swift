@@ -1,0 +1,69 @@
+import Foundation
+import TacitNN
+import TacitRecipe
+import TacitTraining
+
+/// The self-contained `report.html` of a run: no scripts, no network; charts are inline SVG.
+///
+/// Sections: headline numbers, learning curves (loss and accuracy per epoch for the training and
+/// validation records), the model, the resolved recipe. Later stages add privacy and audit.
+enum RunReport {
+  static func html(recipe: Recipe, summary: RunSummary, history: TrainingHistory, model: Sequential) -> String {
+    let epochs = history.epochs.map { Double($0.epoch) }
+    var lossSeries: [Chart.Series] = [
+      .init(name: "running (train batches)", points: zip(epochs, history.epochs.map(\.runningLoss)).map { $0 }, color: "#9aa5b1")
+    ]
+    var accuracySeries: [Chart.Series] = [
+      .init(name: "running (train batches)", points: zip(epochs, history.epochs.map(\.runningAccuracy)).map { $0 }, color: "#9aa5b1")
+    ]
+    if history.epochs.first?.train != nil {
+      lossSeries.append(.init(name: "train", points: zip(epochs, history.epochs.map { $0.train?.loss ?? .nan }).map { $0 }, color: "#1f77b4"))
+      accuracySeries.append(.init(name: "train", points: zip(epochs, history.epochs.map { $0.train?.accuracy ?? .nan }).map { $0 }, color: "#1f77b4"))
+    }
+    if history.epochs.first?.validation != nil {
+      lossSeries.append(.init(name: "validation", points: zip(epochs, history.epochs.map { $0.validation?.loss ?? .nan }).map { $0 }, color: "#d62728"))
+      accuracySeries.append(.init(name: "validation", points: zip(epochs, history.epochs.map { $0.validation?.accuracy ?? .nan }).map { $0 }, color: "#d62728"))
+    }
+    let headline = [
+      ("test accuracy", String(format: "%.2f%%", 100 * summary.test.accuracy)),
+      ("train accuracy", String(format: "%.2f%%", 100 * summary.train.accuracy)),
+      ("generalisation gap", String(format: "%.2f points", 100 * (summary.train.accuracy - summary.test.accuracy))),
+      ("epochs", "\(history.epochs.count)\(history.stoppedEarly ? " (early stop, kept \(history.finalEpoch))" : "")"),
+      ("parameters", "\(summary.parameterCount)"),
+      ("training records", "\(summary.trainingRecords)"),
+      ("time", String(format: "%.1f s", summary.seconds)),
+      ("privacy", "none: not trained with DP-SGD, no ε guarantee"),
+    ]
+    let rows = headline.map { "<tr><th>\(escape($0.0))</th><td>\(escape($0.1))</td></tr>" }.joined(separator: "\n")
+    return """
+      <!DOCTYPE html>
+      <html lang="en"><head><meta charset="utf-8"><title>Tacit run: \(escape(recipe.name))</title>
+      <style>
+      body { font: 14px/1.45 system-ui, sans-serif; margin: 2em auto; max-width: 960px; color: #1d2733; }
+      h1 { font-size: 1.6em; margin-bottom: 0.2em; } h2 { font-size: 1.2em; margin-top: 1.8em; border-bottom: 1px solid #d8dee4; }
+      table.summary th { text-align: left; padding-right: 2em; font-weight: 600; } td, th { padding: 2px 6px; }
+      pre { background: #f4f6f8; padding: 1em; overflow-x: auto; font-size: 12px; }
+      .charts { display: flex; flex-wrap: wrap; gap: 1em; } .muted { color: #66727f; }
+      </style></head><body>
+      <h1>\(escape(recipe.name))</h1>
+      <p class="muted">Tacit run report · seed \(recipe.seed) · \(summary.threads) BLAS thread(s)</p>
+      <h2>Summary</h2>
+      <table class="summary">\(rows)</table>
+      <h2>Learning curves</h2>
+      <div class="charts">
+      \(Chart.lines(title: "loss", series: lossSeries, xLabel: "epoch", yLabel: "mean cross-entropy"))
+      \(Chart.lines(title: "accuracy", series: accuracySeries, xLabel: "epoch", yLabel: "accuracy"))
+      </div>
+      <h2>Model</h2>
+      <pre>\(escape(ModelSummary.describe(model)))</pre>
+      <h2>Resolved recipe</h2>
+      <pre>\(escape(recipe.resolvedYAML()))</pre>
+      </body></html>
+      """
+  }
+
+  static func escape(_ text: String) -> String {
+    text.replacingOccurrences(of: "&", with: "&amp;").replacingOccurrences(of: "<", with: "&lt;")
+      .replacingOccurrences(of: ">", with: "&gt;").replacingOccurrences(of: "\"", with: "&quot;")
+  }
+}

@@ -1,0 +1,108 @@
+import Foundation
+import TacitTraining
+
+/// The numbers of a run written to `summary.json`.
+///
+/// Keys: `name`, `seed`, `threads`, `test_accuracy`, `test_loss`, `train_accuracy`, `train_loss`,
+/// `validation_accuracy` (null without a validation split), `epochs_run`, `final_epoch`,
+/// `stopped_early`, `parameter_count`, `training_records`, `training_seconds`,
+/// `training_examples_per_second`, `seconds` (the whole run), and `privacy` (null: this run is not
+/// private; DP-SGD fills it in).
+struct RunSummary {
+  var name: String
+  var seed: UInt64
+  var threads: Int
+  var test: Evaluation
+  var train: Evaluation
+  var validation: Evaluation?
+  var history: TrainingHistory
+  var parameterCount: Int
+  var trainingRecords: Int
+  var seconds: Double
+
+  var trainingSeconds: Double { history.epochs.reduce(0) { $0 + $1.seconds } }
+
+  func json() -> String {
+    let examples = Double(trainingRecords * history.epochs.count)
+    let object: [String: Any] = [
+      "name": name,
+      "seed": seed,
+      "threads": threads,
+      "test_accuracy": test.accuracy,
+      "test_loss": test.loss,
+      "train_accuracy": train.accuracy,
+      "train_loss": train.loss,
+      "validation_accuracy": validation.map { $0.accuracy as Any } ?? NSNull(),
+      "epochs_run": history.epochs.count,
+      "final_epoch": history.finalEpoch,
+      "stopped_early": history.stoppedEarly,
+      "parameter_count": parameterCount,
+      "training_records": trainingRecords,
+      "training_seconds": rounded(trainingSeconds),
+      "training_examples_per_second": rounded(examples / max(trainingSeconds, 1e-9)),
+      "seconds": rounded(seconds),
+      "privacy": NSNull(),
+    ]
+    return JSONText.encode(object)
+  }
+
+  /// The per-epoch curves for `metrics.json`.
+  static func metricsJSON(_ history: TrainingHistory) -> String {
+    let epochs: [[String: Any]] = history.epochs.map { epoch in
+      [
+        "epoch": epoch.epoch,
+        "learning_rate": epoch.learningRate,
+        "running_loss": epoch.runningLoss,
+        "running_accuracy": epoch.runningAccuracy,
+        "train_loss": epoch.train.map { $0.loss as Any } ?? NSNull(),
+        "train_accuracy": epoch.train.map { $0.accuracy as Any } ?? NSNull(),
+        "validation_loss": epoch.validation.map { $0.loss as Any } ?? NSNull(),
+        "validation_accuracy": epoch.validation.map { $0.accuracy as Any } ?? NSNull(),
+        "seconds": epoch.seconds,
+      ]
+    }
+    let object: [String: Any] = [
+      "epochs": epochs, "final_epoch": history.finalEpoch, "stopped_early": history.stoppedEarly,
+    ]
+    return JSONText.encode(object) + "\n"
+  }
+
+  func terminalTable(directory: String) -> String {
+    var lines = [
+      "",
+      "  \(name)",
+      String(format: "  test accuracy       %6.2f%%", 100 * test.accuracy),
+      String(format: "  train accuracy      %6.2f%%", 100 * train.accuracy),
+    ]
+    if let validation { lines.append(String(format: "  validation accuracy %6.2f%%", 100 * validation.accuracy)) }
+    lines.append("  epochs              \(history.epochs.count)\(history.stoppedEarly ? " (stopped early; kept epoch \(history.finalEpoch))" : "")")
+    lines.append(String(format: "  time                %.1f s", seconds))
+    lines.append("  privacy             none (not trained with DP-SGD)")
+    lines.append("")
+    lines.append("  run folder: \(directory)")
+    lines.append("  report:     \(directory)/report.html")
+    return lines.joined(separator: "\n")
+  }
+
+  private func rounded(_ value: Double) -> Double { (value * 1000).rounded() / 1000 }
+}
+
+/// JSON text with sorted keys and indentation, for files people read.
+///
+/// Non-finite numbers (a loss on an empty split) become `null`: JSON has no NaN.
+enum JSONText {
+  static func encode(_ object: Any) -> String {
+    let data = try! JSONSerialization.data(
+      withJSONObject: sanitized(object), options: [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes])
+    return String(decoding: data, as: UTF8.self)
+  }
+
+  private static func sanitized(_ value: Any) -> Any {
+    switch value {
+    case let number as Double: return number.isFinite ? number : NSNull()
+    case let dictionary as [String: Any]: return dictionary.mapValues(sanitized)
+    case let array as [Any]: return array.map(sanitized)
+    default: return value
+    }
+  }
+}

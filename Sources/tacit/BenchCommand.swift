@@ -1,0 +1,38 @@
+import ArgumentParser
+import Foundation
+import TacitPipeline
+import TacitTensor
+
+/// `tacit bench`: training-step throughput, plain vs per-example, against the GEMM floor.
+struct BenchCommand: ParsableCommand {
+  static let configuration = CommandConfiguration(
+    commandName: "bench", abstract: "Time training steps of the reference MLP and CNN (batch 256).")
+
+  @Option(help: "BLAS threads (default 1).")
+  var threads: Int = 1
+
+  @Option(help: "Timed repetitions per figure; the median is reported.")
+  var repetitions: Int = 7
+
+  @Option(help: "Steps per timed repetition.")
+  var steps: Int = 20
+
+  @Flag(help: "Print JSON.")
+  var json = false
+
+  func validate() throws {
+    guard threads >= 1 else { throw ValidationError("--threads must be at least 1, got \(threads)") }
+    guard repetitions >= 1 else { throw ValidationError("--repetitions must be at least 1, got \(repetitions)") }
+    guard steps >= 1 else { throw ValidationError("--steps must be at least 1, got \(steps)") }
+  }
+
+  func run() throws {
+    BLAS.setThreadCount(threads)
+    let results = try reportingErrors { try Benchmark(repetitions: repetitions, stepsPerRepetition: steps).run() }
+    if json {
+      print(BenchmarkReport.json(results))
+    } else {
+      print(BenchmarkReport.table(results, threads: threads))
+    }
+  }
+}

@@ -1,0 +1,46 @@
+import ArgumentParser
+import Foundation
+import TacitPipeline
+
+/// `tacit run RECIPE`: train from a recipe and write a run folder.
+struct RunCommand: ParsableCommand {
+  static let configuration = CommandConfiguration(
+    commandName: "run", abstract: "Run a recipe end to end and write a run folder.")
+
+  @Argument(help: "The recipe file (YAML).")
+  var recipe: String
+
+  @Option(name: .shortAndLong, help: "The run folder (default: runs/NAME).")
+  var output: String?
+
+  @Option(name: .customLong("set"), help: "Override a recipe value, e.g. --set training.epochs=2 (repeatable).")
+  var overrides: [String] = []
+
+  @Option(help: "BLAS threads (default 1).")
+  var threads: Int = 1
+
+  @Flag(help: "Print summary.json to standard output instead of the terminal summary.")
+  var json = false
+
+  func validate() throws {
+    guard threads >= 1 else { throw ValidationError("--threads must be at least 1, got \(threads)") }
+  }
+
+  func run() throws {
+    let result = try reportingErrors {
+      try RunPipeline.run(
+        recipePath: recipe, overrides: overrides, outputDirectory: output, threads: threads,
+        showProgress: !json, log: { printError($0) })
+    }
+    if json {
+      print(result.summaryJSON)
+    } else {
+      print(result.terminalSummary)
+    }
+  }
+}
+
+/// Writes a line to standard error.
+func printError(_ message: String) {
+  FileHandle.standardError.write(Data((message + "\n").utf8))
+}

@@ -1,0 +1,49 @@
+import Foundation
+import Testing
+
+/// Every recipe in Recipes/ runs end to end through the real executable, shrunk by overrides.
+@Suite(.serialized) struct RecipesRunTests {
+  static let fashionMNISTAvailable = FileManager.default.fileExists(
+    atPath: "/usr/share/datasets/fashion-mnist/train-images-idx3-ubyte.gz")
+
+  static var recipes: [String] {
+    let folder = CommandLineTool.packageRoot.appendingPathComponent("Recipes")
+    let names = (try? FileManager.default.contentsOfDirectory(atPath: folder.path)) ?? []
+    return names.filter { $0.hasSuffix(".yaml") }.sorted().map { "Recipes/" + $0 }
+  }
+
+  /// Overrides that make any Fashion-MNIST recipe train in about a second.
+  static let shrink = [
+    "--set", "data.train_size=600", "--set", "data.test_size=300", "--set", "training.epochs=2",
+  ]
+
+  @Test func recipesFolderIsNotEmpty() {
+    #expect(Self.recipes.contains("Recipes/quickstart.yaml"))
+    #expect(Self.recipes.contains("Recipes/fmnist-mlp.yaml"))
+    #expect(Self.recipes.contains("Recipes/fmnist-cnn.yaml"))
+  }
+
+  @Test(.enabled(if: fashionMNISTAvailable), arguments: recipes)
+  func recipeRunsEndToEnd(recipe: String) throws {
+    let output = try CommandLineTool.temporaryDirectory("recipe")
+    defer { try? FileManager.default.removeItem(at: output) }
+    let runFolder = output.appendingPathComponent("run")
+    var arguments = ["run", recipe, "--output", runFolder.path, "--json"] + Self.shrink
+    // Recipes with early stopping need a validation split; the shrunk pool keeps one.
+    arguments += ["--set", "data.validation_size=200"]
+    let outcome = try CommandLineTool.run(arguments)
+    #expect(outcome.status == 0, "\(recipe) failed: \(outcome.standardError)")
+    for file in ["recipe.yaml", "model.safetensors", "metrics.json", "summary.json", "log.txt", "report.html"] {
+      #expect(FileManager.default.fileExists(atPath: runFolder.appendingPathComponent(file).path), "\(recipe): missing \(file)")
+    }
+    let summary = try JSONSerialization.jsonObject(with: Data(outcome.standardOutput.utf8)) as? [String: Any]
+    let accuracy = try #require(summary?["test_accuracy"] as? Double)
+    // Two epochs on 600 images: far better than the 10% of guessing, far from perfect.
+    #expect(accuracy > 0.3 && accuracy <= 1, "\(recipe): test accuracy \(accuracy)")
+    #expect(summary?["epochs_run"] as? Int == 2)
+    #expect(summary?["privacy"] is NSNull)
+    // The resolved recipe is itself a valid recipe.
+    let again = try CommandLineTool.run(["validate", runFolder.appendingPathComponent("recipe.yaml").path])
+    #expect(again.status == 0, "resolved recipe of \(recipe) does not validate: \(again.standardError)")
+  }
+}
