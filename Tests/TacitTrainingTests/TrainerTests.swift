@@ -1,0 +1,85 @@
+import TacitData
+import TacitNN
+import TacitTensor
+import TacitTraining
+import Testing
+
+func blobs(samples: Int, seed: UInt64, separation: Float = 4) -> LabeledDataset {
+  var generator = SeededGenerator(seed: seed)
+  return SyntheticBlobs.make(classes: 3, features: 5, samples: samples, separation: separation, generator: &generator)
+}
+
+func trainer(model: Sequential, epochs: Int, earlyStopping: EarlyStopping? = nil, learningRate: Float = 0.1) -> Trainer {
+  let step = TrainingStep(
+    model: model, optimizer: SGD(momentum: 0.9, nesterov: false), loss: SoftmaxCrossEntropy(),
+    regularization: Regularization(l1: 0, l2: 0), gradientMode: .mean)
+  return Trainer(
+    step: step,
+    configuration: TrainerConfiguration(
+      epochs: epochs, batchSize: 32, schedule: LearningRateSchedule(baseRate: learningRate), earlyStopping: earlyStopping,
+      evaluateTrain: true))
+}
+
+@Suite struct TrainerTests {
+  @Test func learnsSeparableBlobs() throws {
+    let train = blobs(samples: 600, seed: 1)
+    let test = blobs(samples: 300, seed: 1).subset(indices: Array(0..<300))
+    let model = try makeModel(inputs: 5, classes: 3)
+    let history = trainer(model: model, epochs: 5).train(on: train, validation: nil, generator: SeededGenerator(seed: 4))
+    #expect(history.epochs.count == 5)
+    let evaluation = Evaluation.evaluate(model, on: test)
+    #expect(evaluation.accuracy > 0.95, "accuracy \(evaluation.accuracy) on blobs at separation 4")
+    #expect(history.epochs.last!.runningLoss < history.epochs.first!.runningLoss)
+  }
+
+  @Test func sameSeedSameParameters() throws {
+    let train = blobs(samples: 200, seed: 2)
+    var results: [[Tensor]] = []
+    for _ in 0..<2 {
+      let model = try makeModel(inputs: 5, classes: 3)
+      _ = trainer(model: model, epochs: 2).train(on: train, validation: nil, generator: SeededGenerator(seed: 8))
+      results.append(model.parameters.map(\.value))
+    }
+    #expect(results[0] == results[1])
+    let other = try makeModel(inputs: 5, classes: 3)
+    _ = trainer(model: other, epochs: 2).train(on: train, validation: nil, generator: SeededGenerator(seed: 9))
+    #expect(other.parameters.map(\.value) != results[0], "a different seed must change the data order")
+  }
+
+  @Test func earlyStoppingRestoresTheBestEpoch() throws {
+    // Noisy, overlapping blobs and a large learning rate: validation loss stops improving early.
+    let train = blobs(samples: 60, seed: 3, separation: 0.5)
+    let validation = blobs(samples: 200, seed: 4, separation: 0.5)
+    let model = try makeModel(inputs: 5, classes: 3)
+    let rule = EarlyStopping(monitor: .validationLoss, patience: 2, minimumDelta: 0, restoreBest: true)
+    let history = trainer(model: model, epochs: 40, earlyStopping: rule, learningRate: 0.5)
+      .train(on: train, validation: validation, generator: SeededGenerator(seed: 5))
+    let best = history.epochs.min { $0.validation!.loss < $1.validation!.loss }!
+    #expect(history.finalEpoch == best.epoch)
+    let now = Evaluation.evaluate(model, on: validation)
+    #expect(abs(now.loss - best.validation!.loss) < 1e-9, "restored model loss \(now.loss) vs best \(best.validation!.loss)")
+    if history.stoppedEarly {
+      #expect(history.epochs.count == best.epoch + 2)
+    }
+  }
+}
+
+@Suite struct EarlyStoppingTrackerTests {
+  @Test func patienceCountsEpochsWithoutImprovement() {
+    var tracker = EarlyStopping.Tracker(rule: EarlyStopping(monitor: .validationLoss, patience: 2, minimumDelta: 0.1, restoreBest: true))
+    #expect(tracker.record(1.0, epoch: 1))
+    #expect(!tracker.record(0.95, epoch: 2))  // better, but not by more than min_delta
+    #expect(!tracker.shouldStop)
+    #expect(!tracker.record(0.99, epoch: 3))
+    #expect(tracker.shouldStop)
+    #expect(tracker.bestEpoch == 1 && tracker.bestValue == 1.0)
+  }
+
+  @Test func accuracyIsMaximised() {
+    var tracker = EarlyStopping.Tracker(rule: EarlyStopping(monitor: .validationAccuracy, patience: 1, minimumDelta: 0, restoreBest: false))
+    #expect(tracker.record(0.5, epoch: 1))
+    #expect(tracker.record(0.6, epoch: 2))
+    #expect(!tracker.record(0.55, epoch: 3))
+    #expect(tracker.shouldStop && tracker.bestEpoch == 2)
+  }
+}
