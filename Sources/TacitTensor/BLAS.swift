@@ -53,6 +53,9 @@ public enum BLAS {
   }
 
   /// `y ← α·op(A)·x + β·y` with `A` stored `[m, n]` row-major (`cblas_sgemv`).
+  ///
+  /// `y` has `m` elements (`n` when transposed). When the inner dimension is zero, only `β·y` is
+  /// applied (BLAS itself returns early and leaves `y` untouched).
   @inlinable
   public static func gemv(
     transpose: Bool = false, m: Int, n: Int, alpha: Float = 1,
@@ -60,7 +63,12 @@ public enum BLAS {
     x: UnsafePointer<Float>, beta: Float = 0,
     y: UnsafeMutablePointer<Float>
   ) {
-    if m == 0 || n == 0 { return }
+    let outputCount = transpose ? n : m
+    if outputCount == 0 { return }
+    if m == 0 || n == 0 {
+      for index in 0..<outputCount { y[index] = beta == 0 ? 0 : beta * y[index] }
+      return
+    }
     cblas_sgemv(
       CblasRowMajor, transpose ? CblasTrans : CblasNoTrans,
       Int32(m), Int32(n), alpha, a, Int32(lda), x, 1, beta, y, 1)
