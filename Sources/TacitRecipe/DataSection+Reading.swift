@@ -1,0 +1,88 @@
+import Yams
+
+extension DataSection {
+  /// The default `data.path` of `source: fashion_mnist`.
+  public static let defaultFashionMNISTPath = "/usr/share/datasets/fashion-mnist"
+
+  /// The spellings of `data.source`.
+  enum SourceKind: String, CaseIterable {
+    case fashionMNIST = "fashion_mnist"
+    case csv
+    case synthetic
+  }
+
+  /// Reads `data`, resolving every default; `nil` (after reporting) when unusable.
+  static func read(_ section: MappingReader) -> DataSection? {
+    let kind = section.optionalChoice("source", as: SourceKind.self)
+    if section.nonNullValue("source") == nil {
+      section.reportMissing("source", hint: "; one of fashion_mnist, csv, synthetic")
+    }
+    let trainSize = section.optionalInteger("train_size", .atLeast(1))
+    let testSize = section.optionalInteger("test_size", .atLeast(1))
+    let validationSize = section.integer("validation_size", default: 0, .atLeast(0))
+    if let trainSize, validationSize >= trainSize {
+      section.report(
+        "must be smaller than data.train_size (\(trainSize)): validation records are taken out of the training records",
+        key: "validation_size")
+    }
+    let defaultNormalization: Normalization = kind == .fashionMNIST ? .unitRange : .standard
+    let normalize = section.choice("normalize", default: defaultNormalization)
+    let flatten = section.boolean("flatten", default: false)
+    let source = kind.flatMap { readSource($0, section) }
+    if kind == nil {
+      section.ignore(["path", "test_path", "label_column", "test_fraction", "synthetic"])
+    }
+    section.finish()
+    guard let source else { return nil }
+    return DataSection(
+      source: source, trainSize: trainSize, testSize: testSize, validationSize: validationSize,
+      normalize: normalize, flatten: flatten)
+  }
+
+  /// Reads the keys of one source and rejects the keys of the others.
+  private static func readSource(_ kind: SourceKind, _ section: MappingReader) -> DataSource? {
+    let base = section.reader.baseDirectory
+    let onlyFor = { (sources: String) in "only valid with source \(sources), not \(kind.rawValue)" }
+    switch kind {
+    case .fashionMNIST:
+      section.disallow(["test_path", "label_column"], reason: onlyFor("csv"))
+      section.disallow(["test_fraction"], reason: onlyFor("csv or synthetic"))
+      section.disallow(["synthetic"], reason: onlyFor("synthetic"))
+      let path = section.optionalString("path") ?? defaultFashionMNISTPath
+      return .fashionMNIST(path: RecipeFilePath(path, relativeTo: base))
+
+    case .csv:
+      section.disallow(["synthetic"], reason: onlyFor("synthetic"))
+      let path = section.requiredString("path")
+      let testPath = section.optionalString("test_path")
+      let labelColumn = section.optionalString("label_column") ?? "label"
+      if labelColumn.isEmpty { section.report("must not be empty", key: "label_column") }
+      var testFraction: Double?
+      if testPath == nil {
+        testFraction = section.number("test_fraction", default: 0.2, .open(0, 1))
+      } else {
+        section.disallow(["test_fraction"], reason: "not used when data.test_path is set")
+      }
+      guard let path else { return nil }
+      return .csv(
+        CSVSource(
+          path: RecipeFilePath(path, relativeTo: base),
+          testPath: testPath.map { RecipeFilePath($0, relativeTo: base) },
+          labelColumn: labelColumn, testFraction: testFraction))
+
+    case .synthetic:
+      section.disallow(["path"], reason: onlyFor("fashion_mnist or csv"))
+      section.disallow(["test_path", "label_column"], reason: onlyFor("csv"))
+      let testFraction = section.number("test_fraction", default: 0.2, .open(0, 1))
+      let settings = section.child("synthetic")
+      let synthetic = SyntheticSource(
+        classes: settings.integer("classes", default: 3, .atLeast(2)),
+        features: settings.integer("features", default: 8, .atLeast(1)),
+        samples: settings.integer("samples", default: 2000, .atLeast(2)),
+        separation: settings.number("separation", default: 3.0, .atLeast(0)),
+        testFraction: testFraction)
+      settings.finish()
+      return .synthetic(synthetic)
+    }
+  }
+}

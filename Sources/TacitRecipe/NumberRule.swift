@@ -1,0 +1,38 @@
+/// A range check on a number read from a recipe, with the wording used in its error message.
+///
+/// `NumberRule<Int>.atLeast(1)` reports `must be >= 1, got 0`.
+struct NumberRule<Value: Comparable> {
+  /// Whether a value passes.
+  let accepts: (Value) -> Bool
+  /// The requirement, as in "must be >= 1".
+  let requirement: String
+
+  /// `value` as written in messages: whole numbers without a fractional part (`1`, not `1.0`).
+  private static func text(_ value: Value) -> String {
+    if let number = value as? Double, number == number.rounded(), abs(number) < 1e15 { return String(Int(number)) }
+    return "\(value)"
+  }
+
+  /// Every value passes.
+  static var any: NumberRule { NumberRule(accepts: { _ in true }, requirement: "be any value") }
+
+  /// `value >= bound`.
+  static func atLeast(_ bound: Value) -> NumberRule {
+    NumberRule(accepts: { $0 >= bound }, requirement: "be >= \(text(bound))")
+  }
+
+  /// `value > bound`.
+  static func greaterThan(_ bound: Value) -> NumberRule {
+    NumberRule(accepts: { $0 > bound }, requirement: "be > \(text(bound))")
+  }
+
+  /// `lower <= value < upper`, written `[lower, upper)`.
+  static func halfOpen(_ lower: Value, _ upper: Value) -> NumberRule {
+    NumberRule(accepts: { $0 >= lower && $0 < upper }, requirement: "be in [\(text(lower)), \(text(upper)))")
+  }
+
+  /// `lower < value < upper`, written `(lower, upper)`.
+  static func open(_ lower: Value, _ upper: Value) -> NumberRule {
+    NumberRule(accepts: { $0 > lower && $0 < upper }, requirement: "be in (\(text(lower)), \(text(upper)))")
+  }
+}

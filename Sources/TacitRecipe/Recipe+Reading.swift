@@ -1,0 +1,70 @@
+import Yams
+
+/// Top-level reading: version, name, seed, the sections, and checks that span sections.
+///
+/// Adding a section (say `privacy`) takes three steps: a `Sendable, Equatable` type with a
+/// `static func read(_: MappingReader) -> Self` (see `TrainingSection+Reading.swift`), a stored
+/// property on `Recipe` read in `read(_:reader:)` below, and its lines in `RecipeEmitter`;
+/// then remove its entry from `reservedSections` and bump `supportedVersions` if old files
+/// would read differently.
+extension Recipe {
+  /// Top-level keys the schema reserves for later versions, with the error they produce now.
+  static let reservedSections: [(key: String, plannedFor: String)] = [
+    ("privacy", "DP-SGD"),
+    ("audit", "membership-inference auditing"),
+  ]
+
+  /// Characters allowed in `name`.
+  static func isValidName(_ name: String) -> Bool {
+    !name.isEmpty
+      && name.unicodeScalars.allSatisfy { $0.isASCII && ($0.properties.isAlphabetic || ("0"..."9").contains($0) || "._-".unicodeScalars.contains($0)) }
+  }
+
+  /// Reads the whole recipe; `nil` when some part is unusable (the problems are in `reader`).
+  static func read(_ root: Node?, reader: NodeReader) -> Recipe? {
+    let top = reader.mapping(root, at: RecipeKeyPath())
+    if root == nil || NodeReader.isNull(root!) {
+      reader.report("the recipe is empty; it needs at least version, name, data and model", at: RecipeKeyPath(), node: nil)
+      return nil
+    }
+    guard top.node != nil else { return nil }
+
+    let supported = supportedVersions.map(String.init).joined(separator: ", ")
+    if top.nonNullValue("version") == nil { top.reportMissing("version", hint: "; add `version: 1` as the first line") }
+    let version = top.optionalInteger("version") ?? 1
+    if !supportedVersions.contains(version) {
+      top.report("unsupported recipe version \(version); supported versions: \(supported)", key: "version")
+      return nil
+    }
+
+    let name = top.requiredString("name")
+    if let name, !isValidName(name) {
+      top.report("must use only letters, digits, '.', '_' and '-' (it names the run folder), got \(RecipeEmitter.quoted(name))", key: "name")
+    }
+    let seedNode = top.nonNullValue("seed")
+    let seed = seedNode.flatMap { reader.unsignedInteger($0, at: top.path("seed")) } ?? 0
+
+    if top.nonNullValue("data") == nil { top.reportMissing("data", hint: "; at least {source: fashion_mnist}") }
+    var data: DataSection?
+    if top.nonNullValue("data") != nil {
+      let section = top.child("data")
+      data = section.node == nil ? nil : DataSection.read(section)  // nil node: wrong type, reported
+    }
+    let model = LayerSpec.readModel(from: top)
+    let training = TrainingSection.read(top.child("training"))
+
+    for (key, plannedFor) in reservedSections where top.value(key) != nil {
+      top.report("not supported yet in recipe version \(version) (coming with \(plannedFor))", key: key)
+    }
+    top.finish()
+
+    if training.earlyStopping != nil, let data, data.validationSize == 0 {
+      reader.report(
+        "needs validation records, but data.validation_size is 0; set data.validation_size > 0 or remove training.early_stopping",
+        at: top.path("training").appending("early_stopping"), node: top.value("training")?["early_stopping"])
+    }
+
+    guard let name, let data, let model else { return nil }
+    return Recipe(version: version, name: name, seed: seed, data: data, model: model, training: training)
+  }
+}

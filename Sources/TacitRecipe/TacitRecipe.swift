@@ -1,1 +1,0 @@
-// \(t) — filled in by the foundation issue.

@@ -1,0 +1,85 @@
+import Yams
+
+extension TrainingSection {
+  /// Reads `training`, resolving every default.
+  static func read(_ section: MappingReader) -> TrainingSection {
+    let epochs = section.integer("epochs", default: 10, .atLeast(1))
+    let batchSize = section.integer("batch_size", default: 256, .atLeast(1))
+    let optimizer = OptimizerSpec.read(section.child("optimizer"))
+    let schedule = ScheduleSpec.read(section.child("schedule"), epochs: epochs, learningRate: optimizer.learningRate)
+    let regularizationSection = section.child("regularization")
+    let regularization = Regularization(
+      l1: regularizationSection.number("l1", default: 0, .atLeast(0)),
+      l2: regularizationSection.number("l2", default: 0, .atLeast(0)),
+      labelSmoothing: regularizationSection.number("label_smoothing", default: 0, .halfOpen(0, 1)))
+    regularizationSection.finish()
+    var earlyStopping: EarlyStopping?
+    if section.nonNullValue("early_stopping") != nil {
+      earlyStopping = EarlyStopping.read(section.child("early_stopping"))
+    }
+    let evaluateTrain = section.boolean("evaluate_train", default: true)
+    section.finish()
+    return TrainingSection(
+      epochs: epochs, batchSize: batchSize, optimizer: optimizer, schedule: schedule, regularization: regularization,
+      earlyStopping: earlyStopping, evaluateTrain: evaluateTrain)
+  }
+}
+
+extension ScheduleSpec {
+  /// The spellings of `type`.
+  enum KindName: String, CaseIterable {
+    case constant, step, cosine
+  }
+
+  /// Reads `training.schedule`; `epochs` and `learningRate` bound `warmup_epochs` and
+  /// `min_learning_rate`.
+  static func read(_ schedule: MappingReader, epochs: Int, learningRate: Double) -> ScheduleSpec {
+    let written = schedule.optionalChoice("type", as: KindName.self)
+    let typeIsBad = written == nil && schedule.nonNullValue("type") != nil
+    let name = written ?? .constant
+    var warmupEpochs = schedule.number("warmup_epochs", default: 0, .atLeast(0))
+    if warmupEpochs > Double(epochs) {
+      schedule.report("must be at most training.epochs (\(epochs)), got \(warmupEpochs)", key: "warmup_epochs")
+      warmupEpochs = 0
+    }
+    let notFor = { (owner: String) in "not valid for schedule type \(name.rawValue) (only \(owner))" }
+    var kind = Kind.constant
+    if typeIsBad {
+      schedule.ignore(["step_epochs", "gamma", "min_learning_rate"])
+    } else {
+      if name != .step { schedule.disallow(["step_epochs", "gamma"], reason: notFor("step")) }
+      if name != .cosine { schedule.disallow(["min_learning_rate"], reason: notFor("cosine")) }
+      switch name {
+      case .constant:
+        kind = .constant
+      case .step:
+        kind = .step(
+          stepEpochs: schedule.integer("step_epochs", default: 10, .atLeast(1)),
+          gamma: schedule.number("gamma", default: 0.1, .greaterThan(0)))
+      case .cosine:
+        var minimum = schedule.number("min_learning_rate", default: 0, .atLeast(0))
+        if minimum > learningRate {
+          schedule.report(
+            "must be at most training.optimizer.learning_rate (\(learningRate)), got \(minimum)", key: "min_learning_rate")
+          minimum = 0
+        }
+        kind = .cosine(minLearningRate: minimum)
+      }
+    }
+    schedule.finish()
+    return ScheduleSpec(kind: kind, warmupEpochs: warmupEpochs)
+  }
+}
+
+extension EarlyStopping {
+  /// Reads `training.early_stopping` (present and not null).
+  static func read(_ settings: MappingReader) -> EarlyStopping {
+    let stopping = EarlyStopping(
+      monitor: settings.choice("monitor", default: Monitor.validationLoss),
+      patience: settings.integer("patience", default: 3, .atLeast(1)),
+      minDelta: settings.number("min_delta", default: 0, .atLeast(0)),
+      restoreBest: settings.boolean("restore_best", default: true))
+    settings.finish()
+    return stopping
+  }
+}

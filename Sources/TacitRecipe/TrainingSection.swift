@@ -1,0 +1,135 @@
+/// The `training` section: how long, in what batches, with which optimizer and schedule.
+///
+/// ```yaml
+/// training:
+///   epochs: 10                 # >= 1, default 10
+///   batch_size: 256            # >= 1, default 256
+///   optimizer: {type: sgd, learning_rate: 0.1, momentum: 0.9, nesterov: false}
+///   schedule: {type: constant, warmup_epochs: 0}
+///   regularization: {l1: 0, l2: 0, label_smoothing: 0}
+///   early_stopping: null       # default off; a mapping (even {}) turns it on
+///   evaluate_train: true       # default true
+/// ```
+public struct TrainingSection: Sendable, Equatable {
+  /// `training.epochs`: passes over the training records, >= 1, default 10.
+  public var epochs: Int
+  /// `training.batch_size`: records per step, >= 1, default 256.
+  public var batchSize: Int
+  /// `training.optimizer`, see `OptimizerSpec`; default SGD with momentum 0.9.
+  public var optimizer: OptimizerSpec
+  /// `training.schedule`, see `ScheduleSpec`; default constant learning rate.
+  public var schedule: ScheduleSpec
+  /// `training.regularization`, see `Regularization`; default none.
+  public var regularization: Regularization
+  /// `training.early_stopping`, see `EarlyStopping`; `nil` (absent or `null`) is off.
+  public var earlyStopping: EarlyStopping?
+  /// `training.evaluate_train`: evaluate loss and accuracy on the training records after
+  /// each epoch, default true (costs one extra forward pass over them).
+  public var evaluateTrain: Bool
+
+  /// A training section with every value given.
+  public init(
+    epochs: Int, batchSize: Int, optimizer: OptimizerSpec, schedule: ScheduleSpec, regularization: Regularization,
+    earlyStopping: EarlyStopping?, evaluateTrain: Bool
+  ) {
+    self.epochs = epochs
+    self.batchSize = batchSize
+    self.optimizer = optimizer
+    self.schedule = schedule
+    self.regularization = regularization
+    self.earlyStopping = earlyStopping
+    self.evaluateTrain = evaluateTrain
+  }
+}
+
+/// `training.schedule`: the learning rate over training, as a function of the (fractional)
+/// epoch e.
+///
+/// First `warmup_epochs` of linear warm-up from 0 to the optimizer's learning rate, then:
+/// - `type: constant` (default): the learning rate.
+/// - `type: step`: multiply by `gamma` (> 0, default 0.1) every `step_epochs` (>= 1,
+///   default 10) epochs.
+/// - `type: cosine`: from the learning rate down to `min_learning_rate` (>= 0, at most the
+///   learning rate, default 0) along half a cosine (Loshchilov & Hutter 2017, no restarts).
+public struct ScheduleSpec: Sendable, Equatable {
+  /// The schedule type and its own keys.
+  public enum Kind: Sendable, Equatable {
+    /// `type: constant`.
+    case constant
+    /// `type: step` with `step_epochs` and `gamma`.
+    case step(stepEpochs: Int, gamma: Double)
+    /// `type: cosine` with `min_learning_rate`.
+    case cosine(minLearningRate: Double)
+  }
+
+  /// `type` and its keys.
+  public var kind: Kind
+  /// `warmup_epochs`: epochs of linear warm-up (fractions allowed), >= 0, at most
+  /// `training.epochs`, default 0.
+  public var warmupEpochs: Double
+
+  /// A schedule with every value given.
+  public init(kind: Kind, warmupEpochs: Double) {
+    self.kind = kind
+    self.warmupEpochs = warmupEpochs
+  }
+
+  /// The spelling of `type` in recipes.
+  public var typeName: String {
+    switch kind {
+    case .constant: "constant"
+    case .step: "step"
+    case .cosine: "cosine"
+    }
+  }
+}
+
+/// `training.regularization`: penalties added to the loss.
+public struct Regularization: Sendable, Equatable {
+  /// `l1`: coefficient λ₁ of λ₁·Σ|w| over decayed weights (not biases or norm scales), >= 0,
+  /// default 0.
+  public var l1: Double
+  /// `l2`: coefficient λ₂ of (λ₂/2)·Σw² over decayed weights, >= 0, default 0.
+  public var l2: Double
+  /// `label_smoothing`: ε of label smoothing, targets (1 − ε)·one-hot + ε/K for K classes
+  /// (Szegedy et al. 2016), in [0, 1), default 0.
+  public var labelSmoothing: Double
+
+  /// Regularization with every value given.
+  public init(l1: Double, l2: Double, labelSmoothing: Double) {
+    self.l1 = l1
+    self.l2 = l2
+    self.labelSmoothing = labelSmoothing
+  }
+}
+
+/// `training.early_stopping`: stop when the validation metric stops improving.
+///
+/// Needs `data.validation_size` > 0. Absent or `null` turns it off; any mapping, even `{}`,
+/// turns it on with the defaults below.
+public struct EarlyStopping: Sendable, Equatable {
+  /// `monitor`: the metric watched after each epoch.
+  public enum Monitor: String, Sendable, Equatable, CaseIterable {
+    /// `validation_loss` (default): lower is better.
+    case validationLoss = "validation_loss"
+    /// `validation_accuracy`: higher is better.
+    case validationAccuracy = "validation_accuracy"
+  }
+
+  /// `monitor`, default `validation_loss`.
+  public var monitor: Monitor
+  /// `patience`: epochs without improvement before stopping, >= 1, default 3.
+  public var patience: Int
+  /// `min_delta`: smallest change that counts as an improvement, >= 0, default 0.
+  public var minDelta: Double
+  /// `restore_best`: end with the weights of the best epoch, default true.
+  public var restoreBest: Bool
+
+  /// Early stopping with every value given.
+  public init(monitor: Monitor, patience: Int, minDelta: Double, restoreBest: Bool) {
+    self.monitor = monitor
+    self.patience = patience
+    self.minDelta = minDelta
+    self.restoreBest = restoreBest
+  }
+}

@@ -1,0 +1,154 @@
+import Testing
+
+@testable import TacitRecipe
+
+@Suite struct RecipeErrorTests {
+  @Test func unknownKeysSuggestTheClosestAtEveryDepth() {
+    #expect(singleError(minimalRecipe + "\nsed: 3") == "test.yaml:8:1: sed: unknown key; did you mean seed?")
+    #expect(
+      singleError(minimalRecipe.replacingOccurrences(of: "  source: synthetic", with: "  source: synthetic\n  trian_size: 10"))
+        == "test.yaml:5:3: data.trian_size: unknown key; did you mean train_size?")
+    #expect(
+      singleError(minimalRecipe + "\ntraining:\n  optimizer:\n    learning_rat: 0.1")
+        == "test.yaml:10:5: training.optimizer.learning_rat: unknown key; did you mean learning_rate?")
+    #expect(
+      singleError(minimalRecipe + "\n    unit: 4") == "test.yaml:8:5: model[0].unit: unknown key; did you mean units?")
+    #expect(
+      singleError(minimalRecipe.replacingOccurrences(of: "source: synthetic", with: "source: synthetic\n  synthetic: {clases: 4}"))
+        == "test.yaml:5:15: data.synthetic.clases: unknown key; did you mean classes?")
+    #expect(
+      singleError(minimalRecipe + "\nzzz: 1").hasSuffix("zzz: unknown key; expected one of version, name, seed, data, model, training, privacy, audit"))
+  }
+
+  @Test func wrongTypesNameThePathAndWhatWasFound() {
+    #expect(singleError(minimalRecipe + "\ntraining: {epochs: ten}") == "test.yaml:8:20: training.epochs: expected an integer, got ten")
+    #expect(singleError(minimalRecipe + "\ntraining: {epochs: 2.5}") == "test.yaml:8:20: training.epochs: expected an integer, got 2.5")
+    #expect(singleError(minimalRecipe + "\ntraining: {epochs: \"3\"}") == "test.yaml:8:20: training.epochs: expected an integer, got '3'")
+    #expect(
+      singleError(minimalRecipe + "\ntraining: {evaluate_train: yes}")
+        == "test.yaml:8:28: training.evaluate_train: expected true or false, got yes")
+    #expect(singleError("version: 1\nname: x\ndata: 3\nmodel: [{type: relu}]") == "test.yaml:3:7: data: expected a mapping, got 3")
+    #expect(
+      singleError(minimalRecipe + "\n  - relu") == "test.yaml:8:5: model[1]: expected a layer mapping with a type, such as {type: relu}, got relu")
+    #expect(singleError(minimalRecipe + "\ntraining: [1]") == "test.yaml:8:11: training: expected a mapping, got a list")
+    #expect(
+      singleError(minimalRecipe + "\ntraining: {optimizer: {learning_rate: .inf}}")
+        == "test.yaml:8:39: training.optimizer.learning_rate: expected a number, got .inf")
+    #expect(singleError(minimalRecipe + "\nseed: -1") == "test.yaml:8:7: seed: expected an integer in 0...18446744073709551615, got -1")
+    #expect(
+      singleError(minimalRecipe + "\ntraining: {optimizer: {type: adma}}")
+        == "test.yaml:8:30: training.optimizer.type: unknown value 'adma'; did you mean adam?")
+  }
+
+  @Test func outOfRangeValuesNameTheRule() {
+    #expect(singleError(minimalRecipe + "\ntraining: {epochs: 0}") == "test.yaml:8:20: training.epochs: must be >= 1, got 0")
+    #expect(
+      singleError(minimalRecipe + "\ntraining: {optimizer: {momentum: 1}}")
+        == "test.yaml:8:34: training.optimizer.momentum: must be in [0, 1), got 1")
+    #expect(
+      singleError(minimalRecipe + "\ntraining: {optimizer: {learning_rate: 0}}")
+        == "test.yaml:8:39: training.optimizer.learning_rate: must be > 0, got 0")
+    #expect(singleError(minimalRecipe + "\n  - {type: dropout, rate: 1.0}").hasSuffix("model[1].rate: must be in [0, 1), got 1.0"))
+    #expect(
+      singleError(minimalRecipe.replacingOccurrences(of: "source: synthetic", with: "source: synthetic\n  train_size: 10\n  validation_size: 10"))
+        .hasSuffix("data.validation_size: must be smaller than data.train_size (10): validation records are taken out of the training records"))
+    #expect(singleError(minimalRecipe.replacingOccurrences(of: "tiny", with: "my run")).contains("name: must use only letters"))
+  }
+
+  @Test func missingRequiredKeys() {
+    let noModel = "version: 1\nname: x\ndata: {source: csv}"
+    let errors = recipeErrors(noModel).map(\.description)
+    #expect(
+      errors == [
+        "test.yaml:1:1: model: missing required key; a list of layers such as [{type: dense, units: 10}]",
+        "test.yaml:3:7: data.path: missing required key",
+      ])
+    #expect(singleError(minimalRecipe + "\n  - {type: conv2d, filters: 2}") == "test.yaml:8:5: model[1].kernel_size: missing required key")
+    #expect(singleError("version: 1\ndata: {source: synthetic}\nmodel: [{type: relu}]") == "test.yaml:1:1: name: missing required key")
+    #expect(
+      singleError("name: x\ndata: {source: synthetic}\nmodel: [{type: relu}]")
+        == "test.yaml:1:1: version: missing required key; add `version: 1` as the first line")
+    #expect(singleError("version: 1\nname: x\nmodel: []\ndata: {source: synthetic}") == "test.yaml:3:8: model: must hold at least one layer")
+    #expect(singleError("") == "test.yaml: the recipe is empty; it needs at least version, name, data and model")
+  }
+
+  @Test func unsupportedVersionListsTheSupportedOnes() {
+    #expect(singleError("version: 2\nname: x\nbogus: 1") == "test.yaml:1:10: version: unsupported recipe version 2; supported versions: 1")
+  }
+
+  @Test func syntaxErrorsGivePosition() {
+    let errors = recipeErrors("version: 1\nname: x\ndata:\n  source: [csv\nmodel: 1\n")
+    #expect(errors.count == 1)
+    #expect(errors.first?.line == 5)
+    #expect(errors.first?.column == 6)
+    #expect(errors.first?.description.hasPrefix("test.yaml:5:6: YAML syntax error: ") == true)
+    let duplicate = recipeErrors("version: 1\nname: x\nname: y\n")
+    #expect(duplicate.first?.description == "test.yaml:2:1: duplicate key 'name' in one mapping")
+  }
+
+  @Test func batchNormIsRejectedWithTheReason() {
+    let message =
+      "batch_norm mixes examples in a batch, so per-example gradients (and DP-SGD's privacy guarantee) break; use group_norm instead"
+    for spelling in ["batch_norm", "batchnorm"] {
+      let yaml = minimalRecipe + "\n  - {type: relu}\n  - {type: relu}\n  - {type: \(spelling), momentum: 0.1}"
+      #expect(singleError(yaml) == "test.yaml:10:12: model[3]: " + message)
+    }
+    #expect(singleError(minimalRecipe + "\n  - {type: dens}") == "test.yaml:8:12: model[1].type: unknown layer type 'dens'; did you mean dense?")
+  }
+
+  @Test func reservedSectionsAreNotSupportedYet() {
+    let errors = recipeErrors(minimalRecipe + "\nprivacy: {epsilon: 1}\naudit: {}").map(\.description)
+    #expect(
+      errors == [
+        "test.yaml:8:10: privacy: not supported yet in recipe version 1 (coming with DP-SGD)",
+        "test.yaml:9:8: audit: not supported yet in recipe version 1 (coming with membership-inference auditing)",
+      ])
+  }
+
+  @Test func keysOfAnotherTypeAreRejected() {
+    #expect(
+      singleError(minimalRecipe + "\ntraining: {optimizer: {type: adam, momentum: 0.9}}")
+        == "test.yaml:8:36: training.optimizer.momentum: not valid for optimizer type adam (only sgd)")
+    #expect(
+      singleError(minimalRecipe + "\ntraining: {optimizer: {weight_decay: 0.1}}")
+        == "test.yaml:8:24: training.optimizer.weight_decay: not valid for optimizer type sgd (only adamw)")
+    #expect(
+      singleError(minimalRecipe + "\ntraining: {schedule: {gamma: 0.5}}")
+        == "test.yaml:8:23: training.schedule.gamma: not valid for schedule type constant (only step)")
+    #expect(
+      singleError(minimalRecipe.replacingOccurrences(of: "source: synthetic", with: "source: synthetic\n  label_column: y"))
+        == "test.yaml:5:3: data.label_column: only valid with source csv, not synthetic")
+    #expect(
+      singleError("version: 1\nname: t\ndata: {source: csv, path: a.csv, test_path: b.csv, test_fraction: 0.1}\nmodel: [{type: relu}]")
+        == "test.yaml:3:52: data.test_fraction: not used when data.test_path is set")
+  }
+
+  @Test func earlyStoppingNeedsValidationRecords() {
+    #expect(
+      singleError(minimalRecipe + "\ntraining:\n  early_stopping: {patience: 2}")
+        == "test.yaml:9:19: training.early_stopping: needs validation records, but data.validation_size is 0; "
+        + "set data.validation_size > 0 or remove training.early_stopping")
+  }
+
+  @Test func everyProblemIsReportedAtOnceInFileOrder() {
+    let yaml = """
+      version: 1
+      name: bad name
+      data: {source: synthetc, train_size: 0}
+      model:
+        - {type: dense, units: -1}
+        - {type: batch_norm}
+      training:
+        epochs: 0
+        optimizer: {learning_rat: 0.1}
+      privacy: {}
+      """
+    let errors = recipeErrors(yaml)
+    #expect(errors.map(\.keyPath) == ["name", "data.source", "data.train_size", "model[0].units", "model[1]", "training.epochs", "training.optimizer.learning_rat", "privacy"])
+    #expect(errors.map { $0.line ?? 0 } == [2, 3, 3, 5, 6, 8, 9, 10])
+    #expect(errors.first?.message.contains("got \"bad name\"") == true)
+    #expect(errors[1].message == "unknown value 'synthetc'; did you mean synthetic?")
+    let description = RecipeErrors(errors).description
+    #expect(description.split(separator: "\n").count == 8)
+  }
+}
