@@ -5,7 +5,7 @@ import Foundation
 ///
 /// Steps are counted from 0 over the whole run; `stepsPerEpoch` is the (expected) number of
 /// optimizer steps per epoch, so a run has `S = totalEpochs · stepsPerEpoch` steps and the
-/// warm-up `W = warmUpEpochs · stepsPerEpoch` of them. With base rate `η`:
+/// warm-up `W = round(warmUpEpochs · stepsPerEpoch)` of them. With base rate `η`:
 ///
 /// - warm-up, step `s < W`: `η · (s + 1) / W` (rises linearly from `η / W` to `η` at `s = W − 1`);
 /// - `.constant`: `η`;
@@ -33,13 +33,13 @@ public struct LearningRateSchedule: Sendable, Equatable {
   /// The shape after warm-up.
   public var kind: Kind
   /// Epochs of linear warm-up (0 for none).
-  public var warmUpEpochs: Int
+  public var warmUpEpochs: Double
 
   /// - Precondition: `baseRate > 0`, `warmUpEpochs ≥ 0`; for `.step`, `everyEpochs ≥ 1` and
   ///   `gamma > 0`; for `.cosine`, `0 ≤ minimum ≤ baseRate`.
-  public init(baseRate: Float, kind: Kind = .constant, warmUpEpochs: Int = 0) {
+  public init(baseRate: Float, kind: Kind = .constant, warmUpEpochs: Double = 0) {
     precondition(baseRate > 0 && baseRate.isFinite, "learning rate must be positive and finite, got \(baseRate)")
-    precondition(warmUpEpochs >= 0, "warm-up epochs must be non-negative, got \(warmUpEpochs)")
+    precondition(warmUpEpochs >= 0 && warmUpEpochs.isFinite, "warm-up epochs must be non-negative, got \(warmUpEpochs)")
     switch kind {
     case .constant:
       break
@@ -59,13 +59,13 @@ public struct LearningRateSchedule: Sendable, Equatable {
   /// The rate for optimizer step `step` (0-based) of a run of `totalEpochs` epochs of
   /// `stepsPerEpoch` steps.
   ///
-  /// - Precondition: `step ≥ 0`, `stepsPerEpoch ≥ 1`, `totalEpochs ≥ 1`, and for `.cosine`
-  ///   `warmUpEpochs < totalEpochs`.
+  /// - Precondition: `step ≥ 0`, `stepsPerEpoch ≥ 1`, `totalEpochs ≥ 1`. A cosine run whose
+  ///   warm-up covers every step never decays.
   public func learningRate(step: Int, stepsPerEpoch: Int, totalEpochs: Int) -> Float {
     precondition(step >= 0, "learning rate asked for negative step \(step)")
     precondition(stepsPerEpoch >= 1, "stepsPerEpoch must be at least 1, got \(stepsPerEpoch)")
     precondition(totalEpochs >= 1, "totalEpochs must be at least 1, got \(totalEpochs)")
-    let warmUpSteps = warmUpEpochs * stepsPerEpoch
+    let warmUpSteps = Int((warmUpEpochs * Double(stepsPerEpoch)).rounded())
     if step < warmUpSteps {
       return Float(Double(baseRate) * Double(step + 1) / Double(warmUpSteps))
     }
@@ -76,9 +76,7 @@ public struct LearningRateSchedule: Sendable, Equatable {
       let epoch = step / stepsPerEpoch
       return Float(Double(baseRate) * Foundation.pow(Double(gamma), Double(epoch / everyEpochs)))
     case .cosine(let minimum):
-      precondition(
-        warmUpEpochs < totalEpochs,
-        "cosine schedule needs warm-up (\(warmUpEpochs) epochs) shorter than the run (\(totalEpochs) epochs)")
+      // A warm-up as long as the run leaves no steps to decay over: the rate stays at the base.
       let decaySteps = totalEpochs * stepsPerEpoch - warmUpSteps
       let progress = decaySteps > 1 ? min(1, Double(step - warmUpSteps) / Double(decaySteps - 1)) : 1
       let cosine = (1 + Foundation.cos(Double.pi * progress)) / 2

@@ -1,4 +1,5 @@
 import TacitNN
+import TacitRecipe
 import TacitTensor
 import TacitTraining
 

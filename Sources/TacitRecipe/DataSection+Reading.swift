@@ -20,11 +20,6 @@ extension DataSection {
     let trainSize = section.optionalInteger("train_size", .atLeast(1))
     let testSize = section.optionalInteger("test_size", .atLeast(1))
     let validationSize = section.integer("validation_size", default: 0, .atLeast(0))
-    if let trainSize, validationSize >= trainSize {
-      section.report(
-        "must be smaller than data.train_size (\(trainSize)): validation records are taken out of the training records",
-        key: "validation_size")
-    }
     let defaultNormalization: Normalization = kind == .fashionMNIST ? .unitRange : .standard
     let normalize = section.choice("normalize", default: defaultNormalization)
     let flatten = section.boolean("flatten", default: false)

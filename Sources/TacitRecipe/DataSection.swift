@@ -4,22 +4,24 @@
 /// data:
 ///   source: fashion_mnist        # required: fashion_mnist | csv | synthetic
 ///   path: /usr/share/datasets/fashion-mnist
-///   train_size: 10000            # default null = all available
+///   train_size: 10000            # default null = all records not held out for validation
 ///   test_size: null              # default null = all available
-///   validation_size: 1000        # default 0, taken out of the training records
+///   validation_size: 1000        # default 0, held out of the training pool
 ///   normalize: unit_range        # default: unit_range for fashion_mnist, standard otherwise
 ///   flatten: false               # default false: images stay [28, 28, 1]
 /// ```
 public struct DataSection: Sendable, Equatable {
   /// `data.source` and the keys that belong to it.
   public var source: DataSource
-  /// `data.train_size`: how many training records to use (the first ones after the split);
-  /// `nil` (the default, written `null`) uses all available. At least 1.
+  /// `data.train_size`: how many records the model trains on, drawn from the training pool
+  /// (stratified by class) after the validation records are held out; `nil` (the default,
+  /// written `null`) uses every pool record not held out. At least 1;
+  /// `train_size + validation_size` must fit in the pool (checked when the data is loaded).
   public var trainSize: Int?
   /// `data.test_size`: how many test records to use; `nil` (default) uses all. At least 1.
   public var testSize: Int?
-  /// `data.validation_size`: records taken out of the training records to validate on
-  /// (early stopping needs them). Default 0; must be smaller than `train_size` when that is set.
+  /// `data.validation_size`: records held out of the training pool to validate on (early
+  /// stopping needs them); never trained on. Default 0.
   public var validationSize: Int
   /// `data.normalize`: feature scaling, see `Normalization`.
   public var normalize: Normalization

@@ -76,7 +76,9 @@ public struct TrainingStep {
           return 1 / Float(batch)
         }
         result.clippedFraction = Double(clipped) / Double(batch)
-        model.accumulateGradients(weights: .perExample(factors))
+        // When nothing is clipped every factor is 1/B: take the plain path, so that C = ∞
+        // reproduces non-private training bit for bit.
+        model.accumulateGradients(weights: clipped == 0 ? .uniform(1 / Float(batch)) : .perExample(factors))
       }
     }
     regularization.addGradients(to: model.parameters)

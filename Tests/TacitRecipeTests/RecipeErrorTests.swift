@@ -50,8 +50,8 @@ import Testing
         == "test.yaml:8:39: training.optimizer.learning_rate: must be > 0, got 0")
     #expect(singleError(minimalRecipe + "\n  - {type: dropout, rate: 1.0}").hasSuffix("model[1].rate: must be in [0, 1), got 1.0"))
     #expect(
-      singleError(minimalRecipe.replacingOccurrences(of: "source: synthetic", with: "source: synthetic\n  train_size: 10\n  validation_size: 10"))
-        .hasSuffix("data.validation_size: must be smaller than data.train_size (10): validation records are taken out of the training records"))
+      singleError(minimalRecipe.replacingOccurrences(of: "source: synthetic", with: "source: synthetic\n  validation_size: -1"))
+        .hasSuffix("data.validation_size: must be >= 0, got -1"))
     #expect(singleError(minimalRecipe.replacingOccurrences(of: "tiny", with: "my run")).contains("name: must use only letters"))
   }
 

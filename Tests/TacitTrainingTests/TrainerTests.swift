@@ -67,19 +67,25 @@ func trainer(model: Sequential, epochs: Int, earlyStopping: EarlyStopping? = nil
 @Suite struct EarlyStoppingTrackerTests {
   @Test func patienceCountsEpochsWithoutImprovement() {
     var tracker = EarlyStopping.Tracker(rule: EarlyStopping(monitor: .validationLoss, patience: 2, minimumDelta: 0.1, restoreBest: true))
-    #expect(tracker.record(1.0, epoch: 1))
-    #expect(!tracker.record(0.95, epoch: 2))  // better, but not by more than min_delta
+    let improved1 = tracker.record(1.0, epoch: 1)
+    #expect(improved1)
+    let improved2 = tracker.record(0.95, epoch: 2)
+    #expect(!improved2)  // better, but not by more than min_delta
     #expect(!tracker.shouldStop)
-    #expect(!tracker.record(0.99, epoch: 3))
+    let improved3 = tracker.record(0.99, epoch: 3)
+    #expect(!improved3)
     #expect(tracker.shouldStop)
     #expect(tracker.bestEpoch == 1 && tracker.bestValue == 1.0)
   }
 
   @Test func accuracyIsMaximised() {
     var tracker = EarlyStopping.Tracker(rule: EarlyStopping(monitor: .validationAccuracy, patience: 1, minimumDelta: 0, restoreBest: false))
-    #expect(tracker.record(0.5, epoch: 1))
-    #expect(tracker.record(0.6, epoch: 2))
-    #expect(!tracker.record(0.55, epoch: 3))
+    let improved4 = tracker.record(0.5, epoch: 1)
+    #expect(improved4)
+    let improved5 = tracker.record(0.6, epoch: 2)
+    #expect(improved5)
+    let improved6 = tracker.record(0.55, epoch: 3)
+    #expect(!improved6)
     #expect(tracker.shouldStop && tracker.bestEpoch == 2)
   }
 }
