@@ -1,5 +1,4 @@
 import TacitTensor
-import RealModule
 
 /// An elementwise nonlinearity.
 public enum ActivationFunction: Sendable, Equatable {
@@ -37,14 +36,24 @@ public final class Activation: Layer {
   public func forward(_ input: Tensor, mode: ForwardMode, generator: inout SeededGenerator) -> Tensor {
     var output = input
     let n = output.count
+    guard n > 0 else {
+      if mode == .training { cachedOutput = output }
+      return output
+    }
     output.scalars.withUnsafeMutableBufferPointer { y in
       switch function {
       case .relu:
         for i in 0..<n { y[i] = y[i] > 0 ? y[i] : 0 }
       case .tanh:
-        for i in 0..<n { y[i] = Float.tanh(y[i]) }
+        Kernels.tanh(y.baseAddress!, y.baseAddress!, count: n)
       case .temperedSigmoid(let scale, let inverseTemperature, let offset):
-        for i in 0..<n { y[i] = scale / (1 + Float.exp(-inverseTemperature * y[i])) - offset }
+        // s·σ(τx) − o = (s/2)·tanh(τx/2) + s/2 − o, through the vectorised tanh.
+        let halfTemperature = inverseTemperature / 2
+        for i in 0..<n { y[i] *= halfTemperature }
+        Kernels.tanh(y.baseAddress!, y.baseAddress!, count: n)
+        let halfScale = scale / 2
+        let shift = halfScale - offset
+        for i in 0..<n { y[i] = halfScale * y[i] + shift }
       }
     }
     if mode == .training { cachedOutput = output }

@@ -7,19 +7,24 @@ import TacitTensor
 ///
 /// Shapes: input `[B, H, W, C]`, output `[B, outH, outW, C]`. No parameters.
 ///
+/// Forward: a separable maximum, first over the `k` rows of each window (elementwise over whole
+/// contiguous rows of `W·C` values), then over the `k` columns; both passes are plain
+/// elementwise `max` loops that vectorise.
+///
 /// Backward: each output gradient goes to the input element that was the maximum of its window;
-/// on ties the first maximum in scan order `(ky, kx)` (row by row) gets it, as in PyTorch.
-/// Overlapping windows (stride < k) add their contributions. Training mode keeps one `Int32`
-/// offset per output element.
+/// on ties the first maximum in scan order `(ky, kx)` (row by row) gets it, as in PyTorch. The
+/// maximum's position is found again from the kept input and output (compare-and-mask, no
+/// branches), so the forward pass stores no indices. Overlapping windows (stride < k) add their
+/// contributions. Training mode keeps the input and output (the input is usually the previous
+/// layer's kept output: copy-on-write storage makes that free).
 public final class MaxPool2D: Layer {
   public let kind = "maxpool2d"
   /// The window side `k`.
   public let poolSize: Int
   /// The step between neighbouring windows, in pixels.
   public let stride: Int
-  private var cachedInputShape: [Int]?
-  /// Per output element, the offset of its maximum within the example's `H·W·C` input.
-  private var cachedArgmax: [Int32]?
+  private var cachedInput: Tensor?
+  private var cachedOutput: Tensor?
 
   /// A `poolSize × poolSize` max pool moving by `stride` (default: `poolSize`, non-overlapping).
   public init(poolSize: Int, stride: Int? = nil) {
@@ -37,31 +42,83 @@ public final class MaxPool2D: Layer {
     let batch = input.shape[0]
     let H = shape.height, W = shape.width, C = shape.channels, k = poolSize, s = stride
     let outH = shape.outputHeight, outW = shape.outputWidth
-    precondition(H * W * C <= Int(Int32.max), "MaxPool2D: \(H)×\(W)×\(C) input too large for Int32 offsets")
-    let outputCount = batch * outH * outW * C
     var output = Tensor(shape: [batch, outH, outW, C])
-    var argmax = [Int32](repeating: 0, count: outputCount)
-    if outputCount > 0 {
+    if output.count > 0 {
+      // One row of row-maxima: [W, C].
+      var rowMaxima = [Float](repeating: 0, count: W * C)
       input.scalars.withUnsafeBufferPointer { xBuffer in
         output.scalars.withUnsafeMutableBufferPointer { yBuffer in
-          argmax.withUnsafeMutableBufferPointer { indexBuffer in
-            let x = xBuffer.baseAddress!, y = yBuffer.baseAddress!, index = indexBuffer.baseAddress!
+          rowMaxima.withUnsafeMutableBufferPointer { rowBuffer in
+            let x = xBuffer.baseAddress!, y = yBuffer.baseAddress!, row = rowBuffer.baseAddress!
+            let rowLength = W * C
             for b in 0..<batch {
               let image = x + b * H * W * C
               for oy in 0..<outH {
+                let top = image + oy * s * rowLength
+                row.update(from: top, count: rowLength)
+                for ky in 1..<k {
+                  let next = top + ky * rowLength
+                  for i in 0..<rowLength { row[i] = Swift.max(row[i], next[i]) }
+                }
+                let out = y + (b * outH + oy) * outW * C
                 for ox in 0..<outW {
-                  let out = ((b * outH + oy) * outW + ox) * C
-                  let first = (oy * s * W + ox * s) * C
-                  for c in 0..<C {
-                    y[out + c] = image[first + c]
-                    index[out + c] = Int32(first + c)
+                  let destination = out + ox * C
+                  let first = row + ox * s * C
+                  destination.update(from: first, count: C)
+                  for kx in 1..<k {
+                    let column = first + kx * C
+                    for c in 0..<C { destination[c] = Swift.max(destination[c], column[c]) }
                   }
-                  for ky in 0..<k {
-                    for kx in 0..<k where ky > 0 || kx > 0 {
-                      let offset = ((oy * s + ky) * W + ox * s + kx) * C
-                      for c in 0..<C where image[offset + c] > y[out + c] {
-                        y[out + c] = image[offset + c]
-                        index[out + c] = Int32(offset + c)
+                }
+              }
+            }
+          }
+        }
+      }
+    }
+    if mode == .training {
+      cachedInput = input
+      cachedOutput = output
+    }
+    return output
+  }
+
+  public func backward(_ outputGradient: Tensor, needsInputGradient: Bool) -> Tensor? {
+    guard needsInputGradient else { return nil }
+    guard let input = cachedInput, let output = cachedOutput else {
+      preconditionFailure("MaxPool2D.backward before a training forward pass")
+    }
+    precondition(outputGradient.count == output.count, "MaxPool2D.backward: gradient \(outputGradient.shape) has \(outputGradient.count) elements, output had \(output.count)")
+    var inputGradient = Tensor(shape: input.shape)
+    let batch = input.shape[0]
+    guard batch > 0, output.count > 0 else { return inputGradient }
+    let H = input.shape[1], W = input.shape[2], C = input.shape[3], k = poolSize, s = stride
+    let outH = output.shape[1], outW = output.shape[2]
+    // Per channel of the current window: 1 while its maximum is still unclaimed, then 0.
+    var unclaimed = [Float](repeating: 1, count: C)
+    input.scalars.withUnsafeBufferPointer { xBuffer in
+      output.scalars.withUnsafeBufferPointer { yBuffer in
+        outputGradient.scalars.withUnsafeBufferPointer { gBuffer in
+          inputGradient.scalars.withUnsafeMutableBufferPointer { dxBuffer in
+            unclaimed.withUnsafeMutableBufferPointer { openBuffer in
+              let x = xBuffer.baseAddress!, y = yBuffer.baseAddress!, g = gBuffer.baseAddress!
+              let dx = dxBuffer.baseAddress!, open = openBuffer.baseAddress!
+              for b in 0..<batch {
+                let image = x + b * H * W * C, imageGradient = dx + b * H * W * C
+                for oy in 0..<outH {
+                  for ox in 0..<outW {
+                    let out = ((b * outH + oy) * outW + ox) * C
+                    let maxima = y + out, gradient = g + out
+                    for c in 0..<C { open[c] = 1 }
+                    for ky in 0..<k {
+                      for kx in 0..<k {
+                        let offset = ((oy * s + ky) * W + ox * s + kx) * C
+                        let window = image + offset, target = imageGradient + offset
+                        for c in 0..<C {
+                          let isFirstMaximum = window[c] == maxima[c] && open[c] != 0
+                          target[c] += isFirstMaximum ? gradient[c] : 0
+                          open[c] = isFirstMaximum ? 0 : open[c]
+                        }
                       }
                     }
                   }
@@ -72,41 +129,11 @@ public final class MaxPool2D: Layer {
         }
       }
     }
-    if mode == .training {
-      cachedInputShape = input.shape
-      cachedArgmax = argmax
-    }
-    return output
-  }
-
-  public func backward(_ outputGradient: Tensor, needsInputGradient: Bool) -> Tensor? {
-    guard needsInputGradient else { return nil }
-    guard let inputShape = cachedInputShape, let argmax = cachedArgmax else {
-      preconditionFailure("MaxPool2D.backward before a training forward pass")
-    }
-    precondition(outputGradient.count == argmax.count, "MaxPool2D.backward: gradient \(outputGradient.shape) has \(outputGradient.count) elements, output had \(argmax.count)")
-    var inputGradient = Tensor(shape: inputShape)
-    let batch = inputShape[0]
-    guard batch > 0, !argmax.isEmpty else { return inputGradient }
-    let perExampleInput = inputShape[1] * inputShape[2] * inputShape[3]
-    let perExampleOutput = argmax.count / batch
-    outputGradient.scalars.withUnsafeBufferPointer { g in
-      argmax.withUnsafeBufferPointer { index in
-        inputGradient.scalars.withUnsafeMutableBufferPointer { dx in
-          for b in 0..<batch {
-            let inputStart = b * perExampleInput
-            for i in (b * perExampleOutput)..<((b + 1) * perExampleOutput) {
-              dx[inputStart + Int(index[i])] += g[i]
-            }
-          }
-        }
-      }
-    }
     return inputGradient
   }
 
   public func releaseCaches() {
-    cachedInputShape = nil
-    cachedArgmax = nil
+    cachedInput = nil
+    cachedOutput = nil
   }
 }

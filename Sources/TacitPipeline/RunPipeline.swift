@@ -100,9 +100,12 @@ public enum RunPipeline {
     let progressLine = ProgressLine(enabled: showProgress && isatty(STDERR_FILENO) == 1)
     let history = Trainer(step: step, configuration: configuration).train(
       on: data.train, validation: data.validation.count > 0 ? data.validation : nil, generator: root,
-      progress: progressLine.update)
+      progress: progressLine.update,
+      epochCompleted: { metrics in
+        progressLine.finish()
+        note(EpochLine.format(metrics))
+      })
     progressLine.finish()
-    for epoch in history.epochs { note(EpochLine.format(epoch)) }
     if history.stoppedEarly {
       note("early stopping after epoch \(history.epochs.count); keeping the parameters of epoch \(history.finalEpoch)")
     }

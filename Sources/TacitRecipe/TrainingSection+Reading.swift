@@ -8,14 +8,14 @@ extension TrainingSection {
     let optimizer = OptimizerSpec.read(section.child("optimizer"))
     let schedule = ScheduleSpec.read(section.child("schedule"), epochs: epochs, learningRate: optimizer.learningRate)
     let regularizationSection = section.child("regularization")
-    let regularization = Regularization(
+    let regularization = RegularizationSpec(
       l1: regularizationSection.number("l1", default: 0, .atLeast(0)),
       l2: regularizationSection.number("l2", default: 0, .atLeast(0)),
       labelSmoothing: regularizationSection.number("label_smoothing", default: 0, .halfOpen(0, 1)))
     regularizationSection.finish()
-    var earlyStopping: EarlyStopping?
+    var earlyStopping: EarlyStoppingSpec?
     if section.nonNullValue("early_stopping") != nil {
-      earlyStopping = EarlyStopping.read(section.child("early_stopping"))
+      earlyStopping = EarlyStoppingSpec.read(section.child("early_stopping"))
     }
     let evaluateTrain = section.boolean("evaluate_train", default: true)
     section.finish()
@@ -71,10 +71,10 @@ extension ScheduleSpec {
   }
 }
 
-extension EarlyStopping {
+extension EarlyStoppingSpec {
   /// Reads `training.early_stopping` (present and not null).
-  static func read(_ settings: MappingReader) -> EarlyStopping {
-    let stopping = EarlyStopping(
+  static func read(_ settings: MappingReader) -> EarlyStoppingSpec {
+    let stopping = EarlyStoppingSpec(
       monitor: settings.choice("monitor", default: Monitor.validationLoss),
       patience: settings.integer("patience", default: 3, .atLeast(1)),
       minDelta: settings.number("min_delta", default: 0, .atLeast(0)),

@@ -19,18 +19,18 @@ public struct TrainingSection: Sendable, Equatable {
   public var optimizer: OptimizerSpec
   /// `training.schedule`, see `ScheduleSpec`; default constant learning rate.
   public var schedule: ScheduleSpec
-  /// `training.regularization`, see `Regularization`; default none.
-  public var regularization: Regularization
-  /// `training.early_stopping`, see `EarlyStopping`; `nil` (absent or `null`) is off.
-  public var earlyStopping: EarlyStopping?
+  /// `training.regularization`, see `RegularizationSpec`; default none.
+  public var regularization: RegularizationSpec
+  /// `training.early_stopping`, see `EarlyStoppingSpec`; `nil` (absent or `null`) is off.
+  public var earlyStopping: EarlyStoppingSpec?
   /// `training.evaluate_train`: evaluate loss and accuracy on the training records after
   /// each epoch, default true (costs one extra forward pass over them).
   public var evaluateTrain: Bool
 
   /// A training section with every value given.
   public init(
-    epochs: Int, batchSize: Int, optimizer: OptimizerSpec, schedule: ScheduleSpec, regularization: Regularization,
-    earlyStopping: EarlyStopping?, evaluateTrain: Bool
+    epochs: Int, batchSize: Int, optimizer: OptimizerSpec, schedule: ScheduleSpec, regularization: RegularizationSpec,
+    earlyStopping: EarlyStoppingSpec?, evaluateTrain: Bool
   ) {
     self.epochs = epochs
     self.batchSize = batchSize
@@ -85,7 +85,7 @@ public struct ScheduleSpec: Sendable, Equatable {
 }
 
 /// `training.regularization`: penalties added to the loss.
-public struct Regularization: Sendable, Equatable {
+public struct RegularizationSpec: Sendable, Equatable {
   /// `l1`: coefficient λ₁ of λ₁·Σ|w| over decayed weights (not biases or norm scales), >= 0,
   /// default 0.
   public var l1: Double
@@ -95,7 +95,7 @@ public struct Regularization: Sendable, Equatable {
   /// (Szegedy et al. 2016), in [0, 1), default 0.
   public var labelSmoothing: Double
 
-  /// Regularization with every value given.
+  /// RegularizationSpec with every value given.
   public init(l1: Double, l2: Double, labelSmoothing: Double) {
     self.l1 = l1
     self.l2 = l2
@@ -107,7 +107,7 @@ public struct Regularization: Sendable, Equatable {
 ///
 /// Needs `data.validation_size` > 0. Absent or `null` turns it off; any mapping, even `{}`,
 /// turns it on with the defaults below.
-public struct EarlyStopping: Sendable, Equatable {
+public struct EarlyStoppingSpec: Sendable, Equatable {
   /// `monitor`: the metric watched after each epoch.
   public enum Monitor: String, Sendable, Equatable, CaseIterable {
     /// `validation_loss` (default): lower is better.

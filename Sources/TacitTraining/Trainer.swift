@@ -86,9 +86,10 @@ public struct Trainer {
   /// - Parameters:
   ///   - generator: draws the data order (split "data-order") and dropout masks (split "dropout").
   ///   - progress: called after every step.
+  ///   - epochCompleted: called with each epoch's metrics as soon as they are known.
   public func train(
     on train: LabeledDataset, validation: LabeledDataset?, generator: SeededGenerator,
-    progress: (TrainingProgress) -> Void = { _ in }
+    progress: (TrainingProgress) -> Void = { _ in }, epochCompleted: (EpochMetrics) -> Void = { _ in }
   ) -> TrainingHistory {
     var orderGenerator = generator.split("data-order")
     var dropoutGenerator = generator.split("dropout")
@@ -141,6 +142,7 @@ public struct Trainer {
       }
       history.epochs.append(metrics)
       history.finalEpoch = epoch
+      epochCompleted(metrics)
 
       if var current = tracker, let rule = configuration.earlyStopping, let validationMetrics = metrics.validation {
         let value = rule.monitor == .validationLoss ? validationMetrics.loss : validationMetrics.accuracy

@@ -21,7 +21,7 @@ import Testing
     #expect(training.batchSize == 256)
     #expect(training.optimizer == .sgd(.init(learningRate: 0.1, momentum: 0.9, nesterov: false)))
     #expect(training.schedule == ScheduleSpec(kind: .constant, warmupEpochs: 0))
-    #expect(training.regularization == Regularization(l1: 0, l2: 0, labelSmoothing: 0))
+    #expect(training.regularization == RegularizationSpec(l1: 0, l2: 0, labelSmoothing: 0))
     #expect(training.earlyStopping == nil)
     #expect(training.evaluateTrain)
   }
@@ -80,7 +80,7 @@ import Testing
     #expect(recipe.training.optimizer == .adamw(.init(learningRate: 0.001, beta1: 0.9, beta2: 0.999, epsilon: 1e-8), weightDecay: 0.01))
     #expect(recipe.training.optimizer.learningRate == 0.001)
     #expect(recipe.training.schedule == ScheduleSpec(kind: .cosine(minLearningRate: 0), warmupEpochs: 0.5))
-    #expect(recipe.training.earlyStopping == EarlyStopping(monitor: .validationLoss, patience: 3, minDelta: 0, restoreBest: true))
+    #expect(recipe.training.earlyStopping == EarlyStoppingSpec(monitor: .validationLoss, patience: 3, minDelta: 0, restoreBest: true))
     let step = try #require(parseRecipe(minimalRecipe + "\ntraining: {optimizer: {type: adam}, schedule: {type: step}}"))
     #expect(step.training.optimizer == .adam(.init(learningRate: 0.001, beta1: 0.9, beta2: 0.999, epsilon: 1e-8)))
     #expect(step.training.schedule.kind == .step(stepEpochs: 10, gamma: 0.1))
