@@ -33,6 +33,9 @@ public enum RunPipeline {
     if let inputShape = knownInputShape(recipe.data) {
       var generator = SeededGenerator(seed: recipe.seed).split("init")
       let model = try ModelBuilder.build(recipe.model, inputShape: inputShape, generator: &generator)
+      if let classCount = knownClassCount(recipe.data) {
+        try checkOutput(of: model, classCount: classCount, specs: recipe.model)
+      }
       lines.append(ModelSummary.describe(model))
     }
     lines.append("")
@@ -47,6 +50,23 @@ public enum RunPipeline {
     case .synthetic(let source): return [source.features]
     case .csv: return nil
     }
+  }
+
+  /// The number of classes a data section has, when it is known without reading data.
+  static func knownClassCount(_ data: DataSection) -> Int? {
+    switch data.source {
+    case .fashionMNIST: return FashionMNIST.classCount
+    case .synthetic(let source): return source.classes
+    case .csv: return nil
+    }
+  }
+
+  /// Checks that the model ends in one score per class, naming the last layer if not.
+  static func checkOutput(of model: Sequential, classCount: Int, specs: [LayerSpec]) throws {
+    guard model.outputShape != [classCount] else { return }
+    let layer = specs.indices.last.map { "model[\($0)] (\(specs[$0].typeName))" } ?? "model"
+    throw PipelineError(
+      "\(layer): the last layer produces shape \(model.outputShape) per example, but the data has \(classCount) classes; end the model with `- type: dense` and `units: \(classCount)`")
   }
 
   /// Runs the recipe at `recipePath` and writes its run folder (atomically).
@@ -82,10 +102,7 @@ public enum RunPipeline {
 
     var initGenerator = root.split("init")
     let model = try ModelBuilder.build(recipe.model, inputShape: data.train.exampleShape, generator: &initGenerator)
-    guard model.outputShape == [data.train.classCount] else {
-      throw PipelineError(
-        "model: the last layer produces shape \(model.outputShape) per example, but the data has \(data.train.classCount) classes; end the model with `- type: dense` and `units: \(data.train.classCount)`")
-    }
+    try checkOutput(of: model, classCount: data.train.classCount, specs: recipe.model)
     note(ModelSummary.describe(model))
 
     let training = recipe.training

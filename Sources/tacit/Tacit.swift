@@ -14,12 +14,14 @@ struct Tacit: ParsableCommand {
     subcommands: [RunCommand.self, ValidateCommand.self, BenchCommand.self])
 }
 
-/// Maps pipeline errors to the documented exit codes, printing the message once.
+/// Maps every error of a command's work to the documented exit codes, printing its message once
+/// (65 for input errors: recipe, data, checkpoint; 1 for anything else).
 func reportingErrors<T>(_ body: () throws -> T) throws -> T {
   do {
     return try body()
-  } catch let error as PipelineError {
-    printError(error.description)
-    throw ExitCode(error.isInputError ? 65 : 1)
+  } catch {
+    let failure = PipelineError(describing: error)
+    printError(failure.description)
+    throw ExitCode(failure.isInputError ? 65 : 1)
   }
 }

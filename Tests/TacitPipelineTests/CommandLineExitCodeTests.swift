@@ -1,0 +1,61 @@
+import Foundation
+import Testing
+
+/// The documented exit codes of `tacit` (see `Tacit.swift`): 0 success, 1 run failed, 64 bad
+/// command-line usage, 65 invalid input; each failure explained once on standard error.
+@Suite struct CommandLineExitCodeTests {
+  static let recipe = "Recipes/quickstart.yaml"
+
+  @Test(arguments: [
+    (["run"], "Missing expected argument '<recipe>'"),
+    (["run", recipe, "--no-such-flag"], "Unknown option '--no-such-flag'"),
+    (["run", recipe, "--threads", "0"], "--threads must be at least 1, got 0"),
+    (["run", recipe, "--threads", "two"], "The value 'two' is invalid for '--threads"),
+    (["validate"], "Missing expected argument '<recipe>'"),
+    (["frobnicate"], "frobnicate"),
+  ])
+  func usageErrorsExit64(arguments: [String], message: String) throws {
+    let outcome = try CommandLineTool.run(arguments)
+    #expect(outcome.status == 64, "\(arguments): status \(outcome.status), stderr: \(outcome.standardError)")
+    #expect(occurrences(of: message, in: outcome.standardError) == 1, "\(arguments): \(outcome.standardError)")
+    #expect(outcome.standardOutput.isEmpty, "\(arguments): \(outcome.standardOutput)")
+  }
+
+  @Test func helpExits0AndDocumentsTheExitCodes() throws {
+    let outcome = try CommandLineTool.run(["--help"])
+    #expect(outcome.status == 0, "\(outcome.standardError)")
+    #expect(outcome.standardOutput.contains("Exit codes: 0 success"))
+    for command in ["run", "validate", "bench"] { #expect(outcome.standardOutput.contains(command)) }
+    let runHelp = try CommandLineTool.run(["run", "--help"])
+    #expect(runHelp.status == 0)
+    #expect(runHelp.standardOutput.contains("--threads"))
+  }
+
+  @Test func validatePrintsTheResolvedRecipe() throws {
+    let outcome = try CommandLineTool.run(["validate", Self.recipe, "--set", "training.epochs=3"])
+    #expect(outcome.status == 0, "\(outcome.standardError)")
+    let output = outcome.standardOutput
+    #expect(output.hasPrefix("\(Self.recipe): valid recipe"))
+    // Defaults the file leaves out are filled in, and the override is applied.
+    #expect(output.contains("normalize: unit_range"), "\(output)")
+    #expect(output.contains("path: \"/usr/share/datasets/fashion-mnist\""), "\(output)")
+    #expect(output.contains("epochs: 3"), "\(output)")
+    #expect(outcome.standardError.isEmpty, "\(outcome.standardError)")
+  }
+
+  @Test func validateRejectsBadRecipesWith65() throws {
+    let missing = "Recipes/no-such-recipe.yaml"
+    let outcome = try CommandLineTool.run(["validate", missing])
+    #expect(outcome.status == 65)
+    #expect(occurrences(of: "\(missing): no such recipe file", in: outcome.standardError) == 1, "\(outcome.standardError)")
+    #expect(outcome.standardOutput.isEmpty)
+
+    let folder = try CommandLineTool.run(["validate", "Recipes"])
+    #expect(folder.status == 65)
+    #expect(occurrences(of: "Recipes: cannot read the recipe file", in: folder.standardError) == 1, "\(folder.standardError)")
+
+    let override = try CommandLineTool.run(["validate", Self.recipe, "--set", "training.optimzer.type=adam"])
+    #expect(override.status == 65)
+    #expect(override.standardError.contains("training.optimzer: unknown key; did you mean optimizer?"), "\(override.standardError)")
+  }
+}
