@@ -3,9 +3,9 @@ extension Kernels {
   ///
   /// A rational approximation `tanh x ≈ x·P(x²)/Q(x²)` with `P` of degree 6 and `Q` of degree 3
   /// in `x²` (the minimax form used by Eigen's `ptanh` for `float`), on `x` clamped to
-  /// `[−7.90531, 7.90531]`, beyond which `tanh x` rounds to ±1 in `Float`. Measured maximum
-  /// absolute error against `Double` `tanh` over [−10, 10]: below 3·10⁻⁷, i.e. a few ULP
-  /// (tested in `FastTanhTests`). `libm`'s `tanhf` costs a call and a branch per element and does
+  /// `[−7.90531, 7.90531]`, beyond which `tanh x` rounds to ±1 in `Float`. Measured against
+  /// `Double` `tanh` on a grid of step 10⁻⁴ over [−10, 10]: maximum absolute error 3.25·10⁻⁷
+  /// (about 5 ULP near ±1), maximum relative error below 10⁻⁶ (tested in `FastTanhTests`). `libm`'s `tanhf` costs a call and a branch per element and does
   /// not vectorise; in the CNN's forward pass it was a fifth of the step.
   ///
   /// `x` and `y` may be the same buffer.
