@@ -13,7 +13,8 @@ enum Chart {
   static func lines(
     title: String, series: [Series], xLabel: String, yLabel: String, width: Double = 460, height: Double = 300
   ) -> String {
-    let left = 58.0, right = 14.0, top = 28.0, bottom = 44.0
+    // The legend sits between the title and the plot, one row per series, so it never hides a curve.
+    let left = 58.0, right = 14.0, top = 34.0 + 14.0 * Double(series.count), bottom = 44.0
     let finite = series.flatMap(\.points).filter { $0.0.isFinite && $0.1.isFinite }
     guard !finite.isEmpty else { return "<p>\(title): no data</p>" }
     var xMin = finite.map(\.0).min()!, xMax = finite.map(\.0).max()!
@@ -42,9 +43,9 @@ enum Chart {
       let path = entry.points.filter { $0.0.isFinite && $0.1.isFinite }
         .map { String(format: "%.1f,%.1f", x($0.0), y($0.1)) }.joined(separator: " ")
       svg += "<polyline fill=\"none\" stroke=\"\(entry.color)\" stroke-width=\"1.8\" points=\"\(path)\"/>"
-      let legendY = top + 12 + Double(index) * 14
-      svg += "<line x1=\"\(left + plotWidth - 150)\" x2=\"\(left + plotWidth - 134)\" y1=\"\(legendY - 4)\" y2=\"\(legendY - 4)\" stroke=\"\(entry.color)\" stroke-width=\"2\"/>"
-      svg += "<text x=\"\(left + plotWidth - 130)\" y=\"\(legendY)\">\(entry.name)</text>"
+      let legendY = 34 + Double(index) * 14
+      svg += "<line x1=\"\(left)\" x2=\"\(left + 16)\" y1=\"\(legendY - 4)\" y2=\"\(legendY - 4)\" stroke=\"\(entry.color)\" stroke-width=\"2\"/>"
+      svg += "<text x=\"\(left + 20)\" y=\"\(legendY)\">\(entry.name)</text>"
     }
     return svg + "</svg>"
   }
