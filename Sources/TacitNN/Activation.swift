@@ -43,7 +43,7 @@ public final class Activation: Layer {
     output.scalars.withUnsafeMutableBufferPointer { y in
       switch function {
       case .relu:
-        for i in 0..<n { y[i] = y[i] > 0 ? y[i] : 0 }
+        for i in 0..<n { y[i] = Swift.max(y[i], 0) }
       case .tanh:
         Kernels.tanh(y.baseAddress!, y.baseAddress!, count: n)
       case .temperedSigmoid(let scale, let inverseTemperature, let offset):
@@ -70,7 +70,11 @@ public final class Activation: Layer {
       inputGradient.scalars.withUnsafeMutableBufferPointer { g in
         switch function {
         case .relu:
-          for i in 0..<n { g[i] = y[i] > 0 ? g[i] : 0 }
+          // A 0/1 mask multiplied in (rather than a select) vectorises at the default target.
+          for i in 0..<n {
+            let mask: Float = y[i] > 0 ? 1 : 0
+            g[i] *= mask
+          }
         case .tanh:
           for i in 0..<n { g[i] *= 1 - y[i] * y[i] }
         case .temperedSigmoid(let scale, let inverseTemperature, let offset):

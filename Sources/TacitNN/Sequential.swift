@@ -66,12 +66,20 @@ public final class Sequential {
   /// Back-propagates per-example loss gradients w.r.t. the output through every layer (after a
   /// training forward pass). Parameter gradients are not touched: call
   /// `perExampleSquaredNorms()` and/or `accumulateGradients(weights:)` next.
+  ///
+  /// Input gradients are computed only down to the first layer with parameters: below it nothing
+  /// needs them (for an MLP after `flatten` this skips the largest product of the step).
   public func backward(_ outputGradient: Tensor) {
     var gradient = outputGradient
     for index in layers.indices.reversed() {
-      guard let next = layers[index].backward(gradient, needsInputGradient: index > 0) else { break }
+      guard let next = layers[index].backward(gradient, needsInputGradient: index > firstTrainableIndex) else { break }
       gradient = next
     }
+  }
+
+  /// The index of the first layer with parameters (`layers.count` when there is none).
+  public var firstTrainableIndex: Int {
+    layers.firstIndex { !$0.parameters.isEmpty } ?? layers.count
   }
 
   /// ‖∇θ ℓ_b‖² over all parameters, per example of the last backward pass.

@@ -38,9 +38,12 @@ public struct Benchmark {
     self.stepsPerRepetition = stepsPerRepetition
   }
 
-  /// Measures both reference models.
-  public func run() throws -> [Result] {
-    [try measure(name: "mlp", specs: ReferenceModels.mlp), try measure(name: "cnn", specs: ReferenceModels.cnn)]
+  /// Measures the named reference models (`mlp`, `cnn`).
+  public func run(models: [String] = ["mlp", "cnn"]) throws -> [Result] {
+    try models.map { name in
+      guard let specs = ReferenceModels.byName[name] else { throw PipelineError("unknown benchmark model '\(name)'") }
+      return try measure(name: name, specs: specs)
+    }
   }
 
   /// Measures one model built from `specs` on `[28, 28, 1]` inputs.

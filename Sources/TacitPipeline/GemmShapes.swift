@@ -6,8 +6,9 @@ import TacitTraining
 ///
 /// A linear layer applied at `T` positions of `B` examples (`I` inputs, `O` outputs; a
 /// convolution has `I = k·k·C` after im2col) does three products per step:
-/// forward `[B·T, I]·[I, O]`, input gradient `[B·T, O]·[O, I]` (skipped for the first layer) and
-/// weight gradient `[O, B·T]·[B·T, I]`, each `2·B·T·I·O` FLOPs.
+/// forward `[B·T, I]·[I, O]`, input gradient `[B·T, O]·[O, I]` and
+/// weight gradient `[O, B·T]·[B·T, I]`, each `2·B·T·I·O` FLOPs. Like `Sequential.backward`, no
+/// input gradient is formed for the first layer with parameters.
 struct GemmShapes {
   var m: Int
   var n: Int
@@ -21,6 +22,7 @@ struct GemmShapes {
   static func ofTrainingStep(_ model: Sequential, batchSize: Int) -> [GemmShapes] {
     var shapes: [GemmShapes] = []
     var exampleShape = model.inputShape
+    let firstTrainable = model.firstTrainableIndex
     for (index, layer) in model.layers.enumerated() {
       let next = (try? layer.outputShape(forInput: exampleShape)) ?? exampleShape
       var linear: (positions: Int, inputs: Int, outputs: Int)?
@@ -32,7 +34,7 @@ struct GemmShapes {
       if let (positions, inputs, outputs) = linear {
         let rows = batchSize * positions
         shapes.append(GemmShapes(m: rows, n: outputs, k: inputs, transposeA: false, transposeB: true))
-        if index > 0 { shapes.append(GemmShapes(m: rows, n: inputs, k: outputs, transposeA: false, transposeB: false)) }
+        if index > firstTrainable { shapes.append(GemmShapes(m: rows, n: inputs, k: outputs, transposeA: false, transposeB: false)) }
         shapes.append(GemmShapes(m: outputs, n: inputs, k: rows, transposeA: true, transposeB: false))
       }
       exampleShape = next

@@ -64,6 +64,9 @@ public enum ModelBuilder {
 /// The models `tacit bench` times, as recipe layer lists (the same as Recipes/fmnist-mlp.yaml and
 /// Recipes/fmnist-cnn.yaml).
 public enum ReferenceModels {
+  /// The models by their `tacit bench --models` name.
+  public static let byName: [String: [LayerSpec]] = ["mlp": mlp, "cnn": cnn]
+
   /// 784-256-256-10 with ReLU.
   public static let mlp: [LayerSpec] = [
     .flatten, .dense(units: 256, bias: true), .relu, .dense(units: 256, bias: true), .relu, .dense(units: 10, bias: true),

@@ -17,18 +17,26 @@ struct BenchCommand: ParsableCommand {
   @Option(help: "Steps per timed repetition.")
   var steps: Int = 20
 
+  @Option(help: "Models to time, comma-separated (mlp, cnn).")
+  var models: String = "mlp,cnn"
+
   @Flag(help: "Print JSON.")
   var json = false
 
   func validate() throws {
     guard threads >= 1 else { throw ValidationError("--threads must be at least 1, got \(threads)") }
     guard repetitions >= 1 else { throw ValidationError("--repetitions must be at least 1, got \(repetitions)") }
+    guard !selectedModels.isEmpty, selectedModels.allSatisfy({ ["mlp", "cnn"].contains($0) }) else {
+      throw ValidationError("--models takes mlp and/or cnn, comma-separated; got '\(models)'")
+    }
     guard steps >= 1 else { throw ValidationError("--steps must be at least 1, got \(steps)") }
   }
 
+  var selectedModels: [String] { models.split(separator: ",").map { String($0) } }
+
   func run() throws {
     BLAS.setThreadCount(threads)
-    let results = try reportingErrors { try Benchmark(repetitions: repetitions, stepsPerRepetition: steps).run() }
+    let results = try reportingErrors { try Benchmark(repetitions: repetitions, stepsPerRepetition: steps).run(models: selectedModels) }
     if json {
       print(BenchmarkReport.json(results))
     } else {
