@@ -33,8 +33,9 @@ public struct CSVReader: Sendable {
   public var separator: Character
 
   public init(labelColumn: String, separator: Character = ",") {
-    precondition(separator.isASCII && separator != "\"" && !separator.isNewline,
-                 "CSV separator \(separator) must be one ASCII character other than a quote or line break")
+    precondition(
+      separator.isASCII && separator != "\"" && !separator.isNewline,
+      "CSV separator \(separator) must be one ASCII character other than a quote or line break")
     self.labelColumn = labelColumn
     self.separator = separator
   }
@@ -58,13 +59,15 @@ public struct CSVReader: Sendable {
       throw DataError.missingColumn(path: path, column: labelColumn, header: header)
     }
     guard labelIndices.count == 1 else {
-      throw DataError.badRecord(path: path, line: headerRecord.line, column: labelColumn,
-                                reason: "the header names the label column \(labelIndices.count) times")
+      throw DataError.badRecord(
+        path: path, line: headerRecord.line, column: labelColumn,
+        reason: "the header names the label column \(labelIndices.count) times")
     }
     let featureIndices = header.indices.filter { $0 != labelIndex }
     guard !featureIndices.isEmpty else {
-      throw DataError.badRecord(path: path, line: headerRecord.line, column: nil,
-                                reason: "no feature columns besides the label column '\(labelColumn)'")
+      throw DataError.badRecord(
+        path: path, line: headerRecord.line, column: nil,
+        reason: "no feature columns besides the label column '\(labelColumn)'")
     }
     let rows = records.dropFirst()
     guard !rows.isEmpty else {
@@ -77,7 +80,8 @@ public struct CSVReader: Sendable {
     rawLabels.reserveCapacity(rows.count)
     for record in rows {
       guard record.fields.count == header.count else {
-        let reason = record.fields == [""]
+        let reason =
+          record.fields == [""]
           ? "empty line (only empty lines at the end of the file are ignored)"
           : "\(record.fields.count) fields, the header has \(header.count)"
         throw DataError.badRecord(path: path, line: record.line, column: nil, reason: reason)
@@ -99,8 +103,9 @@ public struct CSVReader: Sendable {
 
     let (labels, classCount, labelNames) = try CSVReader.classes(of: rawLabels, column: labelColumn, path: path)
     let features = Tensor(shape: [rows.count, featureIndices.count], scalars: scalars)
-    let dataset = LabeledDataset(features: features, labels: labels, classCount: classCount, name: name,
-                                 classNames: labelNames)
+    let dataset = LabeledDataset(
+      features: features, labels: labels, classCount: classCount, name: name,
+      classNames: labelNames)
     return CSVTable(dataset: dataset, featureNames: featureIndices.map { header[$0] }, labelNames: labelNames)
   }
 
@@ -111,8 +116,9 @@ public struct CSVReader: Sendable {
     let integers = raw.map { Int32($0.text) }
     if integers.allSatisfy({ $0 != nil }) {
       if let bad = integers.firstIndex(where: { $0! < 0 }) {
-        throw DataError.badRecord(path: path, line: raw[bad].line, column: column,
-                                  reason: "class label \(raw[bad].text) is negative; integer labels must be ≥ 0")
+        throw DataError.badRecord(
+          path: path, line: raw[bad].line, column: column,
+          reason: "class label \(raw[bad].text) is negative; integer labels must be ≥ 0")
       }
       let labels = integers.map { $0! }
       return (labels, Int(labels.max()!) + 1, nil)
@@ -181,12 +187,14 @@ public struct CSVReader: Sendable {
         if !wasQuoted { field.append(byte) }
       default:
         if wasQuoted {
-          throw DataError.badRecord(path: path, line: line, column: nil,
-                                    reason: "unexpected character after a quoted field (field \(fields.count + 1))")
+          throw DataError.badRecord(
+            path: path, line: line, column: nil,
+            reason: "unexpected character after a quoted field (field \(fields.count + 1))")
         }
         if byte == quote {
-          throw DataError.badRecord(path: path, line: line, column: nil,
-                                    reason: "quote inside an unquoted field (field \(fields.count + 1)); quote the whole field")
+          throw DataError.badRecord(
+            path: path, line: line, column: nil,
+            reason: "quote inside an unquoted field (field \(fields.count + 1)); quote the whole field")
         }
         field.append(byte)
       }

@@ -36,7 +36,9 @@ public struct DataSplit: Sendable, Equatable, Codable {
     }
     guard requested <= count else {
       throw DataError.invalidSplit(
-        reason: "split needs train \(trainSize) + validation \(validationSize) + test \(testSize) = \(requested) records, the pool has \(count)")
+        reason:
+          "split needs train \(trainSize) + validation \(validationSize) + test \(testSize) = \(requested) records, the pool has \(count)"
+      )
     }
     let order: [Int]
     if let labels {

@@ -24,8 +24,10 @@ public enum FashionMNIST {
   ///   images that are not 28×28, a label ≥ 10 (with its byte offset), or image and label files
   ///   that disagree on the count.
   public static func load(directory: String = defaultDirectory) throws -> (train: LabeledDataset, test: LabeledDataset) {
-    (try load(directory: directory, prefix: "train", name: "fashion-mnist/train"),
-     try load(directory: directory, prefix: "t10k", name: "fashion-mnist/test"))
+    (
+      try load(directory: directory, prefix: "train", name: "fashion-mnist/train"),
+      try load(directory: directory, prefix: "t10k", name: "fashion-mnist/test")
+    )
   }
 
   /// One of the two sets: `prefix` is `"train"` or `"t10k"`.
@@ -33,29 +35,35 @@ public enum FashionMNIST {
     let base = directory.hasSuffix("/") ? directory : directory + "/"
     let imagesPath = base + "\(prefix)-images-idx3-ubyte.gz"
     let labelsPath = base + "\(prefix)-labels-idx1-ubyte.gz"
-    let images = try IDXReader.read(path: imagesPath, expectedMagic: IDXReader.imagesMagic,
-                                    missingFileHint: DataError.fashionMNISTHint)
+    let images = try IDXReader.read(
+      path: imagesPath, expectedMagic: IDXReader.imagesMagic,
+      missingFileHint: DataError.fashionMNISTHint)
     guard images.dimensions[1] == imageSide, images.dimensions[2] == imageSide else {
-      throw DataError.malformed(path: imagesPath, offset: 8,
-                                reason: "images are \(images.dimensions[1])×\(images.dimensions[2]), expected 28×28")
+      throw DataError.malformed(
+        path: imagesPath, offset: 8,
+        reason: "images are \(images.dimensions[1])×\(images.dimensions[2]), expected 28×28")
     }
-    let labelArray = try IDXReader.read(path: labelsPath, expectedMagic: IDXReader.labelsMagic,
-                                        missingFileHint: DataError.fashionMNISTHint)
+    let labelArray = try IDXReader.read(
+      path: labelsPath, expectedMagic: IDXReader.labelsMagic,
+      missingFileHint: DataError.fashionMNISTHint)
     guard images.dimensions[0] == labelArray.count else {
-      throw DataError.countMismatch(imagesPath: imagesPath, imageCount: images.dimensions[0],
-                                    labelsPath: labelsPath, labelCount: labelArray.count)
+      throw DataError.countMismatch(
+        imagesPath: imagesPath, imageCount: images.dimensions[0],
+        labelsPath: labelsPath, labelCount: labelArray.count)
     }
     let labels = try checkedLabels(labelArray, classCount: classCount, path: labelsPath)
-    return LabeledDataset(features: images.floats(shape: images.dimensions + [1]), labels: labels,
-                          classCount: classCount, name: name, classNames: classNames)
+    return LabeledDataset(
+      features: images.floats(shape: images.dimensions + [1]), labels: labels,
+      classCount: classCount, name: name, classNames: classNames)
   }
 
   /// The labels of `array` as `Int32`, each checked against `classCount`.
   static func checkedLabels(_ array: IDXArray, classCount: Int, path: String) throws -> [Int32] {
     try array.withElements { elements in
       if let bad = elements.firstIndex(where: { Int($0) >= classCount }) {
-        throw DataError.malformed(path: path, offset: array.dataOffset + bad,
-                                  reason: "label \(elements[bad]) of record \(bad) is not below \(classCount)")
+        throw DataError.malformed(
+          path: path, offset: array.dataOffset + bad,
+          reason: "label \(elements[bad]) of record \(bad) is not below \(classCount)")
       }
       return elements.map { Int32($0) }
     }

@@ -1,9 +1,9 @@
 import CZlib
 
 #if canImport(Glibc)
-  import Glibc
+import Glibc
 #elseif canImport(Darwin)
-  import Darwin
+import Darwin
 #endif
 
 /// Whole-file reading through zlib, for gzip-compressed and plain files alike.

@@ -75,8 +75,9 @@ public enum IDXReader {
   /// The array encoded in `bytes` (already decompressed); `path` is used in error messages.
   public static func parse(_ bytes: [UInt8], path: String, expectedMagic: UInt32? = nil) throws -> IDXArray {
     guard bytes.count >= 4 else {
-      throw DataError.malformed(path: path, offset: bytes.count,
-                                reason: "file ends after \(bytes.count) bytes, inside the 4-byte magic number")
+      throw DataError.malformed(
+        path: path, offset: bytes.count,
+        reason: "file ends after \(bytes.count) bytes, inside the 4-byte magic number")
     }
     let magic = bigEndianUInt32(bytes, at: 0)
     if let expectedMagic, magic != expectedMagic {
@@ -86,8 +87,9 @@ public enum IDXReader {
       throw DataError.malformed(path: path, offset: 0, reason: "bad magic number \(hex(magic)): not an IDX file")
     }
     guard bytes[2] == 0x08 else {
-      throw DataError.malformed(path: path, offset: 2,
-                                reason: "element type 0x\(String(bytes[2], radix: 16)) is not supported (only uint8, 0x08)")
+      throw DataError.malformed(
+        path: path, offset: 2,
+        reason: "element type 0x\(String(bytes[2], radix: 16)) is not supported (only uint8, 0x08)")
     }
     let rank = Int(bytes[3])
     guard rank >= 1 else {
@@ -95,8 +97,9 @@ public enum IDXReader {
     }
     let headerSize = 4 + 4 * rank
     guard bytes.count >= headerSize else {
-      throw DataError.malformed(path: path, offset: bytes.count,
-                                reason: "file ends after \(bytes.count) bytes, inside the \(headerSize)-byte header")
+      throw DataError.malformed(
+        path: path, offset: bytes.count,
+        reason: "file ends after \(bytes.count) bytes, inside the \(headerSize)-byte header")
     }
     var dimensions = [Int]()
     var promised = 1
@@ -114,8 +117,9 @@ public enum IDXReader {
       throw DataError.truncated(path: path, promisedBytes: promised, availableBytes: available)
     }
     if available > promised {
-      throw DataError.malformed(path: path, offset: headerSize + promised,
-                                reason: "\(available - promised) bytes after the \(promised) data bytes of \(dimensions)")
+      throw DataError.malformed(
+        path: path, offset: headerSize + promised,
+        reason: "\(available - promised) bytes after the \(promised) data bytes of \(dimensions)")
     }
     return IDXArray(dimensions: dimensions, storage: bytes, dataOffset: headerSize)
   }

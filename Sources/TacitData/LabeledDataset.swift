@@ -23,14 +23,16 @@ public struct LabeledDataset: Sendable, Equatable {
   ///   `0..<classCount`; `classNames`, if given, has `classCount` entries.
   public init(features: Tensor, labels: [Int32], classCount: Int, name: String, classNames: [String]? = nil) {
     precondition(features.rank >= 1, "dataset \(name): features need a leading example axis, shape \(features.shape)")
-    precondition(features.shape[0] == labels.count,
-                 "dataset \(name): \(features.shape[0]) feature rows but \(labels.count) labels")
+    precondition(
+      features.shape[0] == labels.count,
+      "dataset \(name): \(features.shape[0]) feature rows but \(labels.count) labels")
     precondition(classCount >= 1, "dataset \(name): classCount \(classCount) must be ≥ 1")
     if let bad = labels.firstIndex(where: { $0 < 0 || Int($0) >= classCount }) {
       preconditionFailure("dataset \(name): label \(labels[bad]) at \(bad) outside 0..<\(classCount)")
     }
-    precondition(classNames == nil || classNames!.count == classCount,
-                 "dataset \(name): \(classNames?.count ?? 0) class names for \(classCount) classes")
+    precondition(
+      classNames == nil || classNames!.count == classCount,
+      "dataset \(name): \(classNames?.count ?? 0) class names for \(classCount) classes")
     self.features = features
     self.labels = labels
     self.classCount = classCount
@@ -51,8 +53,9 @@ public struct LabeledDataset: Sendable, Equatable {
   ///
   /// - Precondition: every index is in `0..<count`.
   public func subset(indices: [Int], name: String? = nil) -> LabeledDataset {
-    LabeledDataset(features: features.gathering(rows: indices), labels: indices.map { labels[$0] },
-                   classCount: classCount, name: name ?? self.name, classNames: classNames)
+    LabeledDataset(
+      features: features.gathering(rows: indices), labels: indices.map { labels[$0] },
+      classCount: classCount, name: name ?? self.name, classNames: classNames)
   }
 
   /// How many examples each class has, indexed by class.

@@ -76,8 +76,9 @@ public enum Normalizer: Sendable, Equatable, Codable {
       return result
     case .standard(let mean, let standardDeviation):
       let width = features.elementsPerExample
-      precondition(mean.count == width && standardDeviation.count == width,
-                   "standard normalizer has \(mean.count) means and \(standardDeviation.count) deviations for \(width) features")
+      precondition(
+        mean.count == width && standardDeviation.count == width,
+        "standard normalizer has \(mean.count) means and \(standardDeviation.count) deviations for \(width) features")
       let factors = standardDeviation.map { 1 / $0 }
       var result = features
       result.scalars.withUnsafeMutableBufferPointer { x in

@@ -19,8 +19,9 @@ public enum SyntheticBlobs {
     classes: Int, features: Int, samples: Int, separation: Float, generator: inout Generator,
     name: String = "synthetic-blobs"
   ) -> LabeledDataset {
-    precondition(classes >= 2 && features >= 1 && samples >= 0,
-                 "SyntheticBlobs needs classes ≥ 2, features ≥ 1, samples ≥ 0; got \(classes), \(features), \(samples)")
+    precondition(
+      classes >= 2 && features >= 1 && samples >= 0,
+      "SyntheticBlobs needs classes ≥ 2, features ≥ 1, samples ≥ 0; got \(classes), \(features), \(samples)")
     precondition(separation >= 0 && separation.isFinite, "SyntheticBlobs separation \(separation) must be finite and ≥ 0")
     let means = classMeans(classes: classes, features: features, separation: separation, generator: &generator)
     var scalars = Random.normal(count: samples * features, using: &generator)
@@ -32,8 +33,9 @@ public enum SyntheticBlobs {
         scalars[example * features + feature] += means[label * features + feature]
       }
     }
-    return LabeledDataset(features: Tensor(shape: [samples, features], scalars: scalars), labels: labels,
-                          classCount: classes, name: name)
+    return LabeledDataset(
+      features: Tensor(shape: [samples, features], scalars: scalars), labels: labels,
+      classCount: classes, name: name)
   }
 
   /// The class means, `[classes, features]` row-major (see the type's documentation).

@@ -34,26 +34,26 @@ public final class Activation: Layer {
   public func outputShape(forInput inputShape: [Int]) throws(ShapeError) -> [Int] { inputShape }
 
   public func forward(_ input: Tensor, mode: ForwardMode, generator: inout SeededGenerator) -> Tensor {
-    var output = input
-    let n = output.count
-    guard n > 0 else {
-      if mode == .training { cachedOutput = output }
-      return output
-    }
-    output.scalars.withUnsafeMutableBufferPointer { y in
-      switch function {
-      case .relu:
-        for i in 0..<n { y[i] = Swift.max(y[i], 0) }
-      case .tanh:
-        Kernels.tanh(y.baseAddress!, y.baseAddress!, count: n)
-      case .temperedSigmoid(let scale, let inverseTemperature, let offset):
-        // s·σ(τx) − o = (s/2)·tanh(τx/2) + s/2 − o, through the vectorised tanh.
-        let halfTemperature = inverseTemperature / 2
-        for i in 0..<n { y[i] *= halfTemperature }
-        Kernels.tanh(y.baseAddress!, y.baseAddress!, count: n)
-        let halfScale = scale / 2
-        let shift = halfScale - offset
-        for i in 0..<n { y[i] = halfScale * y[i] + shift }
+    let n = input.count
+    // Written straight from the input into fresh storage: no copy of the input first.
+    let output = input.scalars.withUnsafeBufferPointer { xBuffer in
+      Tensor(shape: input.shape) { yBuffer in
+        guard n > 0 else { return }
+        let x = xBuffer.baseAddress!, y = yBuffer.baseAddress!
+        switch function {
+        case .relu:
+          for i in 0..<n { y[i] = Swift.max(x[i], 0) }
+        case .tanh:
+          Kernels.tanh(x, y, count: n)
+        case .temperedSigmoid(let scale, let inverseTemperature, let offset):
+          // s·σ(τx) − o = (s/2)·tanh(τx/2) + s/2 − o, through the vectorised tanh.
+          let halfTemperature = inverseTemperature / 2
+          for i in 0..<n { y[i] = halfTemperature * x[i] }
+          Kernels.tanh(y, y, count: n)
+          let halfScale = scale / 2
+          let shift = halfScale - offset
+          for i in 0..<n { y[i] = halfScale * y[i] + shift }
+        }
       }
     }
     if mode == .training { cachedOutput = output }
@@ -63,29 +63,32 @@ public final class Activation: Layer {
   public func backward(_ outputGradient: Tensor, needsInputGradient: Bool) -> Tensor? {
     guard needsInputGradient else { return nil }
     guard let output = cachedOutput else { preconditionFailure("\(kind).backward before a training forward pass") }
-    precondition(output.count == outputGradient.count, "\(kind).backward: gradient \(outputGradient.shape) vs output \(output.shape)")
-    var inputGradient = outputGradient
+    precondition(
+      output.count == outputGradient.count, "\(kind).backward: gradient \(outputGradient.shape) vs output \(output.shape)")
     let n = output.count
-    output.scalars.withUnsafeBufferPointer { y in
-      inputGradient.scalars.withUnsafeMutableBufferPointer { g in
-        switch function {
-        case .relu:
-          // A 0/1 mask multiplied in (rather than a select) vectorises at the default target.
-          for i in 0..<n {
-            let mask: Float = y[i] > 0 ? 1 : 0
-            g[i] *= mask
-          }
-        case .tanh:
-          for i in 0..<n { g[i] *= 1 - y[i] * y[i] }
-        case .temperedSigmoid(let scale, let inverseTemperature, let offset):
-          for i in 0..<n {
-            let sigma = (y[i] + offset) / scale
-            g[i] *= scale * inverseTemperature * sigma * (1 - sigma)
+    return output.scalars.withUnsafeBufferPointer { yBuffer in
+      outputGradient.scalars.withUnsafeBufferPointer { gBuffer in
+        Tensor(shape: outputGradient.shape) { dxBuffer in
+          guard n > 0 else { return }
+          let y = yBuffer.baseAddress!, g = gBuffer.baseAddress!, dx = dxBuffer.baseAddress!
+          switch function {
+          case .relu:
+            // A 0/1 mask multiplied in (rather than a select) vectorises at the default target.
+            for i in 0..<n {
+              let mask: Float = y[i] > 0 ? 1 : 0
+              dx[i] = g[i] * mask
+            }
+          case .tanh:
+            for i in 0..<n { dx[i] = g[i] * (1 - y[i] * y[i]) }
+          case .temperedSigmoid(let scale, let inverseTemperature, let offset):
+            for i in 0..<n {
+              let sigma = (y[i] + offset) / scale
+              dx[i] = g[i] * scale * inverseTemperature * sigma * (1 - sigma)
+            }
           }
         }
       }
     }
-    return inputGradient
   }
 
   public func releaseCaches() { cachedOutput = nil }

@@ -19,7 +19,8 @@ public final class AvgPool2D: Layer {
 
   /// A `poolSize × poolSize` average pool moving by `stride` (default: `poolSize`).
   public init(poolSize: Int, stride: Int? = nil) {
-    precondition(poolSize > 0 && (stride ?? 1) > 0, "AvgPool2D needs pool size and stride > 0, got \(poolSize), \(stride ?? poolSize)")
+    precondition(
+      poolSize > 0 && (stride ?? 1) > 0, "AvgPool2D needs pool size and stride > 0, got \(poolSize), \(stride ?? poolSize)")
     self.poolSize = poolSize
     self.stride = stride ?? poolSize
   }

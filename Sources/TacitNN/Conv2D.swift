@@ -54,8 +54,11 @@ public final class Conv2D: Layer {
     inputChannels: Int, outputChannels: Int, kernelSize: Int, stride: Int = 1, padding: Int = 0,
     hasBias: Bool = true, generator: inout SeededGenerator
   ) {
-    precondition(inputChannels > 0 && outputChannels > 0, "Conv2D needs positive channel counts, got \(inputChannels) → \(outputChannels)")
-    precondition(kernelSize > 0 && stride > 0 && padding >= 0, "Conv2D needs kernel > 0, stride > 0, padding ≥ 0; got kernel \(kernelSize), stride \(stride), padding \(padding)")
+    precondition(
+      inputChannels > 0 && outputChannels > 0, "Conv2D needs positive channel counts, got \(inputChannels) → \(outputChannels)")
+    precondition(
+      kernelSize > 0 && stride > 0 && padding >= 0,
+      "Conv2D needs kernel > 0, stride > 0, padding ≥ 0; got kernel \(kernelSize), stride \(stride), padding \(padding)")
     self.inputChannels = inputChannels
     self.outputChannels = outputChannels
     self.kernelSize = kernelSize
@@ -155,7 +158,8 @@ public final class Conv2D: Layer {
     let T = shape.positions, K = features, O = outputChannels
     precondition(
       outputGradient.count == batch * T * O,
-      "Conv2D.backward: gradient \(outputGradient.shape) does not match output [\(batch), \(shape.outputHeight), \(shape.outputWidth), \(O)]")
+      "Conv2D.backward: gradient \(outputGradient.shape) does not match output [\(batch), \(shape.outputHeight), \(shape.outputWidth), \(O)]"
+    )
     cachedOutputGradient = outputGradient
     guard needsInputGradient else { return nil }
     let rows = batch * T

@@ -38,7 +38,8 @@ public final class Dense: Layer {
 
   public func outputShape(forInput inputShape: [Int]) throws(ShapeError) -> [Int] {
     guard let last = inputShape.last, last == inputCount, inputShape.count <= 2 else {
-      throw ShapeError("dense layer expects \(inputCount) input features per position, got shape \(inputShape) (add a flatten layer before it?)")
+      throw ShapeError(
+        "dense layer expects \(inputCount) input features per position, got shape \(inputShape) (add a flatten layer before it?)")
     }
     return Array(inputShape.dropLast()) + [outputCount]
   }
@@ -79,7 +80,9 @@ public final class Dense: Layer {
 
   public func backward(_ outputGradient: Tensor, needsInputGradient: Bool) -> Tensor? {
     guard let input = cachedInput else { preconditionFailure("Dense.backward before a training forward pass") }
-    precondition(outputGradient.count == input.count / inputCount * outputCount, "Dense.backward: gradient \(outputGradient.shape) does not match input \(input.shape)")
+    precondition(
+      outputGradient.count == input.count / inputCount * outputCount,
+      "Dense.backward: gradient \(outputGradient.shape) does not match input \(input.shape)")
     cachedOutputGradient = outputGradient
     guard needsInputGradient else { return nil }
     let rows = input.count / inputCount

@@ -44,7 +44,9 @@ public final class Dropout: Layer {
   public func backward(_ outputGradient: Tensor, needsInputGradient: Bool) -> Tensor? {
     guard needsInputGradient else { return nil }
     guard let mask = cachedMask else { preconditionFailure("Dropout.backward before a training forward pass") }
-    precondition(mask.count == outputGradient.count, "Dropout.backward: gradient \(outputGradient.shape) has \(outputGradient.count) elements, the mask \(mask.count)")
+    precondition(
+      mask.count == outputGradient.count,
+      "Dropout.backward: gradient \(outputGradient.shape) has \(outputGradient.count) elements, the mask \(mask.count)")
     var inputGradient = outputGradient
     let n = mask.count
     inputGradient.scalars.withUnsafeMutableBufferPointer { g in

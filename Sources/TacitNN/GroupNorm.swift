@@ -41,7 +41,9 @@ public final class GroupNorm: Layer {
 
   /// Group normalisation of `channels` channels in `groups` groups.
   public init(groups: Int, channels: Int, epsilon: Float = 1e-5) {
-    precondition(groups > 0 && channels > 0 && channels % groups == 0, "GroupNorm needs groups dividing channels, got \(groups) groups for \(channels) channels")
+    precondition(
+      groups > 0 && channels > 0 && channels % groups == 0,
+      "GroupNorm needs groups dividing channels, got \(groups) groups for \(channels) channels")
     precondition(epsilon >= 0, "GroupNorm epsilon must be ≥ 0, got \(epsilon)")
     self.groups = groups
     self.channels = channels
@@ -60,7 +62,8 @@ public final class GroupNorm: Layer {
   }
 
   public func forward(_ input: Tensor, mode: ForwardMode, generator: inout SeededGenerator) -> Tensor {
-    precondition(input.rank >= 2 && input.shape.last == channels, "GroupNorm(\(channels)) expects [B, …, \(channels)], got \(input.shape)")
+    precondition(
+      input.rank >= 2 && input.shape.last == channels, "GroupNorm(\(channels)) expects [B, …, \(channels)], got \(input.shape)")
     let batch = input.shape[0]
     let C = channels, G = groups, groupChannels = channels / groups
     let S = batch == 0 ? 0 : input.count / (batch * C)
@@ -124,7 +127,9 @@ public final class GroupNorm: Layer {
     guard let normalized = cachedNormalized, let inverseDeviations = cachedInverseDeviation else {
       preconditionFailure("GroupNorm.backward before a training forward pass")
     }
-    precondition(outputGradient.count == normalized.count, "GroupNorm.backward: gradient \(outputGradient.shape) vs output \(normalized.shape)")
+    precondition(
+      outputGradient.count == normalized.count,
+      "GroupNorm.backward: gradient \(outputGradient.shape) vs output \(normalized.shape)")
     let batch = cachedBatch
     let C = channels, G = groups, groupChannels = channels / groups
     let S = batch == 0 ? 0 : normalized.count / (batch * C)

@@ -43,8 +43,11 @@ public enum LinearGradients {
     batch: Int, positions: Int, inputs: Int, outputs: Int, hasBias: Bool,
     into norms: inout [Double], strategy forced: NormStrategy? = nil
   ) {
-    precondition(activations.count == batch * positions * inputs, "activations \(activations.shape) ≠ [\(batch), \(positions), \(inputs)]")
-    precondition(outputGradients.count == batch * positions * outputs, "gradients \(outputGradients.shape) ≠ [\(batch), \(positions), \(outputs)]")
+    precondition(
+      activations.count == batch * positions * inputs, "activations \(activations.shape) ≠ [\(batch), \(positions), \(inputs)]")
+    precondition(
+      outputGradients.count == batch * positions * outputs,
+      "gradients \(outputGradients.shape) ≠ [\(batch), \(positions), \(outputs)]")
     precondition(norms.count == batch, "norms has \(norms.count) entries for a batch of \(batch)")
     if batch == 0 { return }
     let strategy = forced ?? self.strategy(positions: positions, inputs: inputs, outputs: outputs)

@@ -28,7 +28,8 @@ public final class MaxPool2D: Layer {
 
   /// A `poolSize × poolSize` max pool moving by `stride` (default: `poolSize`, non-overlapping).
   public init(poolSize: Int, stride: Int? = nil) {
-    precondition(poolSize > 0 && (stride ?? 1) > 0, "MaxPool2D needs pool size and stride > 0, got \(poolSize), \(stride ?? poolSize)")
+    precondition(
+      poolSize > 0 && (stride ?? 1) > 0, "MaxPool2D needs pool size and stride > 0, got \(poolSize), \(stride ?? poolSize)")
     self.poolSize = poolSize
     self.stride = stride ?? poolSize
   }
@@ -88,7 +89,9 @@ public final class MaxPool2D: Layer {
     guard let input = cachedInput, let output = cachedOutput else {
       preconditionFailure("MaxPool2D.backward before a training forward pass")
     }
-    precondition(outputGradient.count == output.count, "MaxPool2D.backward: gradient \(outputGradient.shape) has \(outputGradient.count) elements, output had \(output.count)")
+    precondition(
+      outputGradient.count == output.count,
+      "MaxPool2D.backward: gradient \(outputGradient.shape) has \(outputGradient.count) elements, output had \(output.count)")
     var inputGradient = Tensor(shape: input.shape)
     let batch = input.shape[0]
     guard batch > 0, output.count > 0 else { return inputGradient }

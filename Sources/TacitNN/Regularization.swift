@@ -53,7 +53,8 @@ public struct Regularization: Sendable, Equatable {
     for parameter in parameters where parameter.isDecayed {
       precondition(
         parameter.gradient.shape == parameter.value.shape,
-        "Regularization: parameter '\(parameter.name)' has value \(parameter.value.shape) but gradient \(parameter.gradient.shape)")
+        "Regularization: parameter '\(parameter.name)' has value \(parameter.value.shape) but gradient \(parameter.gradient.shape)"
+      )
       let n = parameter.value.count
       parameter.gradient.scalars.withUnsafeMutableBufferPointer { g in
         parameter.value.scalars.withUnsafeBufferPointer { w in

@@ -2,9 +2,9 @@ import Foundation
 import TacitTensor
 
 #if canImport(Glibc)
-  import Glibc
+import Glibc
 #elseif canImport(Darwin)
-  import Darwin
+import Darwin
 #endif
 
 /// Reading and writing the safetensors format (https://github.com/huggingface/safetensors), so
@@ -39,9 +39,10 @@ public enum Safetensors {
     for name in names {
       let tensor = tensors[name]!
       let byteCount = tensor.count * 4
-      header[name] = [
-        "dtype": "F32", "shape": tensor.shape, "data_offsets": [offset, offset + byteCount],
-      ] as [String: Any]
+      header[name] =
+        [
+          "dtype": "F32", "shape": tensor.shape, "data_offsets": [offset, offset + byteCount],
+        ] as [String: Any]
       offset += byteCount
     }
     if !metadata.isEmpty { header[metadataKey] = metadata }
@@ -211,9 +212,9 @@ public enum Safetensors {
 }
 
 #if canImport(Glibc)
-  private let systemWrite = Glibc.write
+private let systemWrite = Glibc.write
 #else
-  private let systemWrite = Darwin.write
+private let systemWrite = Darwin.write
 #endif
 
 /// Atomic whole-file writes: temporary file in the target's directory, `fsync`, `rename(2)`.

@@ -1,5 +1,5 @@
-import TacitTensor
 import RealModule
+import TacitTensor
 
 /// Softmax cross-entropy with optional label smoothing, per example.
 ///

@@ -27,7 +27,8 @@ enum Chart {
     let plotWidth = width - left - right, plotHeight = height - top - bottom
     func x(_ value: Double) -> Double { left + (value - xMin) / (xMax - xMin) * plotWidth }
     func y(_ value: Double) -> Double { top + (1 - (value - yMin) / (yMax - yMin)) * plotHeight }
-    var svg = "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"\(Int(width))\" height=\"\(Int(height))\" viewBox=\"0 0 \(Int(width)) \(Int(height))\" font-family=\"system-ui, sans-serif\" font-size=\"11\">"
+    var svg =
+      "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"\(Int(width))\" height=\"\(Int(height))\" viewBox=\"0 0 \(Int(width)) \(Int(height))\" font-family=\"system-ui, sans-serif\" font-size=\"11\">"
     svg += "<text x=\"\(left)\" y=\"16\" font-size=\"13\" font-weight=\"600\">\(title)</text>"
     svg += "<rect x=\"\(left)\" y=\"\(top)\" width=\"\(plotWidth)\" height=\"\(plotHeight)\" fill=\"none\" stroke=\"#c9d1d9\"/>"
     for tick in ticks(yMin, yMax) {
@@ -44,7 +45,8 @@ enum Chart {
         .map { String(format: "%.1f,%.1f", x($0.0), y($0.1)) }.joined(separator: " ")
       svg += "<polyline fill=\"none\" stroke=\"\(entry.color)\" stroke-width=\"1.8\" points=\"\(path)\"/>"
       let legendY = 34 + Double(index) * 14
-      svg += "<line x1=\"\(left)\" x2=\"\(left + 16)\" y1=\"\(legendY - 4)\" y2=\"\(legendY - 4)\" stroke=\"\(entry.color)\" stroke-width=\"2\"/>"
+      svg +=
+        "<line x1=\"\(left)\" x2=\"\(left + 16)\" y1=\"\(legendY - 4)\" y2=\"\(legendY - 4)\" stroke=\"\(entry.color)\" stroke-width=\"2\"/>"
       svg += "<text x=\"\(left + 20)\" y=\"\(legendY)\">\(entry.name)</text>"
     }
     return svg + "</svg>"

@@ -41,10 +41,13 @@ public enum DataPreparation {
         pool = table.dataset
         test = try reader.read(path: testPath.absolute).dataset
         guard test.exampleShape == pool.exampleShape else {
-          throw PipelineError("data.test_path: \(testPath.absolute) has \(test.featuresPerExample) features, data.path has \(pool.featuresPerExample)")
+          throw PipelineError(
+            "data.test_path: \(testPath.absolute) has \(test.featuresPerExample) features, data.path has \(pool.featuresPerExample)"
+          )
         }
       } else {
-        (pool, test) = try holdOut(fraction: source.testFraction ?? 0.2, of: table.dataset, generator: generator.split("test-holdout"))
+        (pool, test) = try holdOut(
+          fraction: source.testFraction ?? 0.2, of: table.dataset, generator: generator.split("test-holdout"))
       }
     case .synthetic(let source):
       var dataGenerator = generator.split("synthetic-data")
@@ -58,7 +61,8 @@ public enum DataPreparation {
     let trainSize = section.trainSize ?? (pool.count - validationSize)
     guard trainSize + validationSize <= pool.count else {
       throw PipelineError(
-        "data.train_size (\(trainSize)) + data.validation_size (\(validationSize)) exceed the \(pool.count) training records available")
+        "data.train_size (\(trainSize)) + data.validation_size (\(validationSize)) exceed the \(pool.count) training records available"
+      )
     }
     var splitGenerator = generator.split("data-split")
     let split = try DataSplit.make(

@@ -4,7 +4,9 @@ import TacitTraining
 /// The log line of one epoch.
 enum EpochLine {
   static func format(_ metrics: EpochMetrics) -> String {
-    var line = String(format: "epoch %3d  lr %.4g  loss %.4f  acc %.2f%%", metrics.epoch, metrics.learningRate, metrics.runningLoss, 100 * metrics.runningAccuracy)
+    var line = String(
+      format: "epoch %3d  lr %.4g  loss %.4f  acc %.2f%%", metrics.epoch, metrics.learningRate, metrics.runningLoss,
+      100 * metrics.runningAccuracy)
     if let train = metrics.train { line += String(format: "  train loss %.4f acc %.2f%%", train.loss, 100 * train.accuracy) }
     if let validation = metrics.validation {
       line += String(format: "  val loss %.4f acc %.2f%%", validation.loss, 100 * validation.accuracy)

@@ -29,12 +29,17 @@ struct GemmShapes {
       if let dense = layer as? Dense {
         linear = (exampleShape.reduce(1, *) / dense.inputCount, dense.inputCount, dense.outputCount)
       } else if let convolution = layer as? Conv2D {
-        linear = (next[0] * next[1], convolution.kernelSize * convolution.kernelSize * convolution.inputChannels, convolution.outputChannels)
+        linear = (
+          next[0] * next[1], convolution.kernelSize * convolution.kernelSize * convolution.inputChannels,
+          convolution.outputChannels
+        )
       }
       if let (positions, inputs, outputs) = linear {
         let rows = batchSize * positions
         shapes.append(GemmShapes(m: rows, n: outputs, k: inputs, transposeA: false, transposeB: true))
-        if index > firstTrainable { shapes.append(GemmShapes(m: rows, n: inputs, k: outputs, transposeA: false, transposeB: false)) }
+        if index > firstTrainable {
+          shapes.append(GemmShapes(m: rows, n: inputs, k: outputs, transposeA: false, transposeB: false))
+        }
         shapes.append(GemmShapes(m: outputs, n: inputs, k: rows, transposeA: true, transposeB: false))
       }
       exampleShape = next
@@ -46,9 +51,11 @@ struct GemmShapes {
   static func time(_ shapes: [GemmShapes], repetitions: Int) -> Double {
     var generator = SeededGenerator(seed: 5)
     let buffers = shapes.map { shape -> (a: [Float], b: [Float], c: [Float]) in
-      (Random.normal(count: shape.m * shape.k, using: &generator),
-       Random.normal(count: shape.k * shape.n, using: &generator),
-       [Float](repeating: 0, count: shape.m * shape.n))
+      (
+        Random.normal(count: shape.m * shape.k, using: &generator),
+        Random.normal(count: shape.k * shape.n, using: &generator),
+        [Float](repeating: 0, count: shape.m * shape.n)
+      )
     }
     var outputs = buffers.map(\.c)
     let start = Clock.seconds()

@@ -16,7 +16,8 @@ public enum ModelBuilder {
       switch spec {
       case .dense(let units, let bias):
         guard shape.count == 1 else {
-          throw PipelineError("model[\(index)] (dense): expects a vector per example, got shape \(shape); add `- type: flatten` before it")
+          throw PipelineError(
+            "model[\(index)] (dense): expects a vector per example, got shape \(shape); add `- type: flatten` before it")
         }
         layer = Dense(inputCount: shape[0], outputCount: units, hasBias: bias, generator: &generator)
       case .conv2d(let convolution):
@@ -37,12 +38,14 @@ public enum ModelBuilder {
       case .tanh:
         layer = Activation(.tanh)
       case .temperedSigmoid(let scale, let inverseTemperature, let offset):
-        layer = Activation(.temperedSigmoid(scale: Float(scale), inverseTemperature: Float(inverseTemperature), offset: Float(offset)))
+        layer = Activation(
+          .temperedSigmoid(scale: Float(scale), inverseTemperature: Float(inverseTemperature), offset: Float(offset)))
       case .dropout(let rate):
         layer = Dropout(rate: Float(rate))
       case .groupNorm(let groups, let epsilon):
         guard let channels = shape.last, channels % groups == 0 else {
-          throw PipelineError("model[\(index)] (group_norm): \(groups) groups do not divide the \(shape.last ?? 0) channels of shape \(shape)")
+          throw PipelineError(
+            "model[\(index)] (group_norm): \(groups) groups do not divide the \(shape.last ?? 0) channels of shape \(shape)")
         }
         layer = GroupNorm(groups: groups, channels: channels, epsilon: Float(epsilon))
       }

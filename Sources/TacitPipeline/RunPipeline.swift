@@ -66,7 +66,8 @@ public enum RunPipeline {
     guard model.outputShape != [classCount] else { return }
     let layer = specs.indices.last.map { "model[\($0)] (\(specs[$0].typeName))" } ?? "model"
     throw PipelineError(
-      "\(layer): the last layer produces shape \(model.outputShape) per example, but the data has \(classCount) classes; end the model with `- type: dense` and `units: \(classCount)`")
+      "\(layer): the last layer produces shape \(model.outputShape) per example, but the data has \(classCount) classes; end the model with `- type: dense` and `units: \(classCount)`"
+    )
   }
 
   /// Runs the recipe at `recipePath` and writes its run folder (atomically).
@@ -98,7 +99,9 @@ public enum RunPipeline {
     } catch let error as DataError {
       throw PipelineError(error.description)
     }
-    note("data: \(data.train.count) train, \(data.validation.count) validation, \(data.test.count) test records of shape \(data.train.exampleShape), \(data.train.classCount) classes")
+    note(
+      "data: \(data.train.count) train, \(data.validation.count) validation, \(data.test.count) test records of shape \(data.train.exampleShape), \(data.train.classCount) classes"
+    )
 
     var initGenerator = root.split("init")
     let model = try ModelBuilder.build(recipe.model, inputShape: data.train.exampleShape, generator: &initGenerator)

@@ -14,15 +14,24 @@ enum RunReport {
       .init(name: "running (train batches)", points: zip(epochs, history.epochs.map(\.runningLoss)).map { $0 }, color: "#9aa5b1")
     ]
     var accuracySeries: [Chart.Series] = [
-      .init(name: "running (train batches)", points: zip(epochs, history.epochs.map(\.runningAccuracy)).map { $0 }, color: "#9aa5b1")
+      .init(
+        name: "running (train batches)", points: zip(epochs, history.epochs.map(\.runningAccuracy)).map { $0 }, color: "#9aa5b1")
     ]
     if history.epochs.first?.train != nil {
-      lossSeries.append(.init(name: "train", points: zip(epochs, history.epochs.map { $0.train?.loss ?? .nan }).map { $0 }, color: "#1f77b4"))
-      accuracySeries.append(.init(name: "train", points: zip(epochs, history.epochs.map { $0.train?.accuracy ?? .nan }).map { $0 }, color: "#1f77b4"))
+      lossSeries.append(
+        .init(name: "train", points: zip(epochs, history.epochs.map { $0.train?.loss ?? .nan }).map { $0 }, color: "#1f77b4"))
+      accuracySeries.append(
+        .init(name: "train", points: zip(epochs, history.epochs.map { $0.train?.accuracy ?? .nan }).map { $0 }, color: "#1f77b4"))
     }
     if history.epochs.first?.validation != nil {
-      lossSeries.append(.init(name: "validation", points: zip(epochs, history.epochs.map { $0.validation?.loss ?? .nan }).map { $0 }, color: "#d62728"))
-      accuracySeries.append(.init(name: "validation", points: zip(epochs, history.epochs.map { $0.validation?.accuracy ?? .nan }).map { $0 }, color: "#d62728"))
+      lossSeries.append(
+        .init(
+          name: "validation", points: zip(epochs, history.epochs.map { $0.validation?.loss ?? .nan }).map { $0 }, color: "#d62728"
+        ))
+      accuracySeries.append(
+        .init(
+          name: "validation", points: zip(epochs, history.epochs.map { $0.validation?.accuracy ?? .nan }).map { $0 },
+          color: "#d62728"))
     }
     let headline = [
       ("test accuracy", String(format: "%.2f%%", 100 * summary.test.accuracy)),

@@ -75,7 +75,9 @@ struct RunSummary {
       String(format: "  train accuracy      %6.2f%%", 100 * train.accuracy),
     ]
     if let validation { lines.append(String(format: "  validation accuracy %6.2f%%", 100 * validation.accuracy)) }
-    lines.append("  epochs              \(history.epochs.count)\(history.stoppedEarly ? " (stopped early; kept epoch \(history.finalEpoch))" : "")")
+    lines.append(
+      "  epochs              \(history.epochs.count)\(history.stoppedEarly ? " (stopped early; kept epoch \(history.finalEpoch))" : "")"
+    )
     lines.append(String(format: "  time                %.1f s", seconds))
     lines.append("  privacy             none (not trained with DP-SGD)")
     lines.append("")

@@ -32,7 +32,8 @@ extension LayerSpec {
       let itemPath = path.appending(index: index)
       guard item.mapping != nil else {
         reader.report(
-          "expected a layer mapping with a type, such as {type: relu}, got \(NodeReader.describe(item))", at: itemPath, node: item)
+          "expected a layer mapping with a type, such as {type: relu}, got \(NodeReader.describe(item))", at: itemPath, node: item
+        )
         complete = false
         continue
       }

@@ -34,7 +34,8 @@ final class NodeReader {
   /// Records a problem at `path`, located by `node`'s mark (or by the override that set it).
   func report(_ message: String, at path: RecipeKeyPath, node: Node?) {
     if let mark = node?.mark {
-      errors.append(RecipeError(file: fileName, line: mark.line, column: mark.column, keyPath: path.description, message: message))
+      errors.append(
+        RecipeError(file: fileName, line: mark.line, column: mark.column, keyPath: path.description, message: message))
       return
     }
     let origin = overrideOrigins.last { path.hasPrefix($0.path) }

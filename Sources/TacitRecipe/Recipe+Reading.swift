@@ -17,7 +17,9 @@ extension Recipe {
   /// Characters allowed in `name`.
   static func isValidName(_ name: String) -> Bool {
     !name.isEmpty
-      && name.unicodeScalars.allSatisfy { $0.isASCII && ($0.properties.isAlphabetic || ("0"..."9").contains($0) || "._-".unicodeScalars.contains($0)) }
+      && name.unicodeScalars.allSatisfy {
+        $0.isASCII && ($0.properties.isAlphabetic || ("0"..."9").contains($0) || "._-".unicodeScalars.contains($0))
+      }
   }
 
   /// Reads the whole recipe; `nil` when some part is unusable (the problems are in `reader`).
@@ -39,7 +41,9 @@ extension Recipe {
 
     let name = top.requiredString("name")
     if let name, !isValidName(name) {
-      top.report("must use only letters, digits, '.', '_' and '-' (it names the run folder), got \(RecipeEmitter.quoted(name))", key: "name")
+      top.report(
+        "must use only letters, digits, '.', '_' and '-' (it names the run folder), got \(RecipeEmitter.quoted(name))",
+        key: "name")
     }
     let seedNode = top.nonNullValue("seed")
     let seed = seedNode.flatMap { reader.unsignedInteger($0, at: top.path("seed")) } ?? 0

@@ -63,7 +63,9 @@ public struct Recipe: Sendable, Equatable {
       throw RecipeErrors([RecipeError(file: path, line: nil, column: nil, keyPath: "", message: "cannot read the recipe file")])
     }
     guard let text = String(data: contents, encoding: .utf8) else {
-      throw RecipeErrors([RecipeError(file: path, line: nil, column: nil, keyPath: "", message: "the recipe file is not UTF-8 text")])
+      throw RecipeErrors([
+        RecipeError(file: path, line: nil, column: nil, keyPath: "", message: "the recipe file is not UTF-8 text")
+      ])
     }
     let folder = URL(fileURLWithPath: path).deletingLastPathComponent().standardized.path
     return try parse(yaml: text, fileName: path, overrides: overrides, baseDirectory: folder)
@@ -101,7 +103,8 @@ public struct Recipe: Sendable, Equatable {
     }
     let recipe = read(root, reader: reader)
     guard let recipe, reader.errors.isEmpty else {
-      let errors = reader.errors.isEmpty
+      let errors =
+        reader.errors.isEmpty
         ? [RecipeError(file: fileName, line: nil, column: nil, keyPath: "", message: "invalid recipe")]
         : reader.errors
       throw RecipeErrors(RecipeErrors.sorted(errors))

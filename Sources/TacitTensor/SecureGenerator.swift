@@ -1,7 +1,7 @@
 #if canImport(Glibc)
-  import Glibc
+import Glibc
 #elseif canImport(Darwin)
-  import Darwin
+import Darwin
 #endif
 
 /// A cryptographically secure generator backed by the operating system's CSPRNG
@@ -32,20 +32,20 @@ public struct SecureGenerator: RandomNumberGenerator {
   private mutating func refill() {
     buffer.withUnsafeMutableBytes { bytes in
       #if canImport(Glibc)
-        let descriptor = open("/dev/urandom", O_RDONLY | O_CLOEXEC)
-        guard descriptor >= 0 else { fatalError("cannot open /dev/urandom (errno \(errno)): no secure randomness available") }
-        defer { close(descriptor) }
-        var filled = 0
-        while filled < bytes.count {
-          let result = read(descriptor, bytes.baseAddress! + filled, bytes.count - filled)
-          if result < 0 {
-            if errno == EINTR { continue }
-            fatalError("reading /dev/urandom failed (errno \(errno)): no secure randomness available")
-          }
-          filled += result
+      let descriptor = open("/dev/urandom", O_RDONLY | O_CLOEXEC)
+      guard descriptor >= 0 else { fatalError("cannot open /dev/urandom (errno \(errno)): no secure randomness available") }
+      defer { close(descriptor) }
+      var filled = 0
+      while filled < bytes.count {
+        let result = read(descriptor, bytes.baseAddress! + filled, bytes.count - filled)
+        if result < 0 {
+          if errno == EINTR { continue }
+          fatalError("reading /dev/urandom failed (errno \(errno)): no secure randomness available")
         }
+        filled += result
+      }
       #else
-        arc4random_buf(bytes.baseAddress!, bytes.count)
+      arc4random_buf(bytes.baseAddress!, bytes.count)
       #endif
     }
     position = 0

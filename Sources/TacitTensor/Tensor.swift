@@ -28,6 +28,18 @@ public struct Tensor: Sendable, Equatable {
     self.init(shape: shape, scalars: [Float](repeating: value, count: shape.reduce(1, *)))
   }
 
+  /// A tensor whose elements `body` writes, every one of them, into uninitialised storage
+  /// (saves the zero fill, or the copy, of building from another tensor and then modifying).
+  public init(shape: [Int], initializingWith body: (UnsafeMutableBufferPointer<Float>) -> Void) {
+    let count = shape.reduce(1, *)
+    precondition(shape.allSatisfy { $0 >= 0 }, "Tensor shape \(shape) has a negative dimension")
+    self.shape = shape
+    self.scalars = [Float](unsafeUninitializedCapacity: count) { buffer, initializedCount in
+      body(buffer)
+      initializedCount = count
+    }
+  }
+
   /// The number of elements.
   @inlinable public var count: Int { scalars.count }
 
@@ -55,8 +67,9 @@ public struct Tensor: Sendable, Equatable {
 
   /// The rows `range` of the leading dimension, copied.
   public func rows(_ range: Range<Int>) -> Tensor {
-    precondition(rank >= 1 && range.lowerBound >= 0 && range.upperBound <= shape[0],
-                 "rows \(range) out of bounds for shape \(shape)")
+    precondition(
+      rank >= 1 && range.lowerBound >= 0 && range.upperBound <= shape[0],
+      "rows \(range) out of bounds for shape \(shape)")
     let width = elementsPerExample
     var newShape = shape
     newShape[0] = range.count

@@ -3,9 +3,9 @@ import TacitNN
 import TacitTensor
 
 #if canImport(Glibc)
-  import Glibc
+import Glibc
 #elseif canImport(Darwin)
-  import Darwin
+import Darwin
 #endif
 
 /// The metrics of one epoch.
@@ -125,9 +125,10 @@ public struct Trainer {
         let elapsed = trainingSeconds + Clock.seconds() - epochStart
         let done = (epoch - 1) * count + upper
         let rate = Double(done) / max(elapsed, 1e-9)
-        progress(TrainingProgress(
-          epoch: epoch, epochs: configuration.epochs, examplesDone: done, examplesTotal: totalExamples,
-          examplesPerSecond: rate, secondsRemaining: Double(totalExamples - done) / max(rate, 1e-9)))
+        progress(
+          TrainingProgress(
+            epoch: epoch, epochs: configuration.epochs, examplesDone: done, examplesTotal: totalExamples,
+            examplesPerSecond: rate, secondsRemaining: Double(totalExamples - done) / max(rate, 1e-9)))
       }
       step.model.releaseCaches()
       let epochSeconds = Clock.seconds() - epochStart

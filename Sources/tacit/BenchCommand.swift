@@ -36,7 +36,9 @@ struct BenchCommand: ParsableCommand {
 
   func run() throws {
     BLAS.setThreadCount(threads)
-    let results = try reportingErrors { try Benchmark(repetitions: repetitions, stepsPerRepetition: steps).run(models: selectedModels) }
+    let results = try reportingErrors {
+      try Benchmark(repetitions: repetitions, stepsPerRepetition: steps).run(models: selectedModels)
+    }
     if json {
       print(BenchmarkReport.json(results))
     } else {

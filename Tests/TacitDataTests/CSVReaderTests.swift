@@ -1,5 +1,6 @@
-import Testing
 import TacitTensor
+import Testing
+
 @testable import TacitData
 
 @Suite struct CSVReaderTests {
@@ -27,7 +28,8 @@ import TacitTensor
   }
 
   @Test func quotedFieldsHoldSeparatorsQuotesAndLineBreaks() throws {
-    let text = "\"x, first\",\"label\",y\n\"1\",\"big, red\",2\n3,\"say \"\"hi\"\"\",\"4\"\n5,\"two\nlines\",6\n7,\"big, red\",8\n"
+    let text =
+      "\"x, first\",\"label\",y\n\"1\",\"big, red\",2\n3,\"say \"\"hi\"\"\",\"4\"\n5,\"two\nlines\",6\n7,\"big, red\",8\n"
     let table = try reader.parse(text, path: "q.csv", name: "q")
     #expect(table.featureNames == ["x, first", "y"])
     #expect(table.dataset.features.scalars == [1, 2, 3, 4, 5, 6, 7, 8])
@@ -52,8 +54,11 @@ import TacitTensor
     }
     let error = #expect(throws: DataError.self) { try reader.parse("x,label\n1,0\n2\n", path: "b.csv", name: "b") }
     #expect(error?.description == "b.csv:3: 1 fields, the header has 2")
-    #expect(throws: DataError.badRecord(path: "e.csv", line: 3, column: nil,
-                                        reason: "empty line (only empty lines at the end of the file are ignored)")) {
+    #expect(
+      throws: DataError.badRecord(
+        path: "e.csv", line: 3, column: nil,
+        reason: "empty line (only empty lines at the end of the file are ignored)")
+    ) {
       try reader.parse("x,label\n1,0\n\n2,1\n", path: "e.csv", name: "e")
     }
   }
@@ -76,8 +81,11 @@ import TacitTensor
     #expect(throws: DataError.badRecord(path: "m.csv", line: 3, column: "label", reason: "missing label")) {
       try reader.parse("x,label\n1,0\n2,\n", path: "m.csv", name: "m")
     }
-    #expect(throws: DataError.badRecord(path: "m.csv", line: 3, column: "label",
-                                        reason: "class label -1 is negative; integer labels must be ≥ 0")) {
+    #expect(
+      throws: DataError.badRecord(
+        path: "m.csv", line: 3, column: "label",
+        reason: "class label -1 is negative; integer labels must be ≥ 0")
+    ) {
       try reader.parse("x,label\n1,0\n2,-1\n", path: "m.csv", name: "m")
     }
   }

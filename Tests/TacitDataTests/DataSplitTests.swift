@@ -1,5 +1,6 @@
-import Testing
 import TacitTensor
+import Testing
+
 @testable import TacitData
 
 @Suite struct DataSplitTests {
@@ -18,8 +19,10 @@ import TacitTensor
 
   @Test func requestingTooManyRecordsNamesTheSizes() {
     var generator = SeededGenerator(seed: 1)
-    #expect(throws: DataError.invalidSplit(
-      reason: "split needs train 50 + validation 20 + test 0 = 70 records, the pool has 60")) {
+    #expect(
+      throws: DataError.invalidSplit(
+        reason: "split needs train 50 + validation 20 + test 0 = 70 records, the pool has 60")
+    ) {
       try DataSplit.make(count: 60, trainSize: 50, validationSize: 20, generator: &generator)
     }
     #expect(throws: DataError.self) {
@@ -33,8 +36,9 @@ import TacitTensor
     labels += [Int32](repeating: 0, count: 300) + [Int32](repeating: 1, count: 150) + [Int32](repeating: 2, count: 50)
     var generator = SeededGenerator(seed: 4)
     labels = Random.permutation(labels.count, using: &generator).map { labels[$0] }
-    let split = try DataSplit.make(count: 500, trainSize: 300, validationSize: 100, testSize: 50,
-                                   stratifiedBy: labels, generator: &generator)
+    let split = try DataSplit.make(
+      count: 500, trainSize: 300, validationSize: 100, testSize: 50,
+      stratifiedBy: labels, generator: &generator)
     #expect((split.train + split.validation + split.test + split.unused).sorted() == Array(0..<500))
     for (set, size) in [(split.train, 300), (split.validation, 100), (split.test, 50)] {
       #expect(set.count == size)

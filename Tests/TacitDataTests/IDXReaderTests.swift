@@ -1,5 +1,6 @@
-import Testing
 import TacitTensor
+import Testing
+
 @testable import TacitData
 
 @Suite struct IDXReaderTests {
@@ -86,8 +87,9 @@ import TacitTensor
     let directory = try TemporaryDirectory()
     let path = directory.path + "/nothing-here.gz"
     let error = #expect(throws: DataError.self) { try IDXReader.readImages(path: path) }
-    #expect(error?.description
-      == "no such file: \(path) (install the Debian package dataset-fashion-mnist, or set data.path)")
+    #expect(
+      error?.description
+        == "no such file: \(path) (install the Debian package dataset-fashion-mnist, or set data.path)")
     #expect(throws: DataError.unreadable(path: directory.path, reason: "is a directory")) {
       try GzipFile.read(path: directory.path)
     }
@@ -112,8 +114,11 @@ import TacitTensor
     try directory.writeGzip(idxBytes(dimensions: [1, 28, 28], data: image), to: "t10k-images-idx3-ubyte.gz")
     let testLabels = try directory.writeGzip(idxBytes(dimensions: [2], data: [1, 2]), to: "t10k-labels-idx1-ubyte.gz")
     let error = #expect(throws: DataError.self) { try FashionMNIST.load(directory: directory.path) }
-    #expect(error == .countMismatch(imagesPath: directory.path + "/t10k-images-idx3-ubyte.gz", imageCount: 1,
-                                    labelsPath: testLabels, labelCount: 2))
+    #expect(
+      error
+        == .countMismatch(
+          imagesPath: directory.path + "/t10k-images-idx3-ubyte.gz", imageCount: 1,
+          labelsPath: testLabels, labelCount: 2))
 
     try directory.writeGzip(idxBytes(dimensions: [1], data: [10]), to: "t10k-labels-idx1-ubyte.gz")
     #expect(throws: DataError.malformed(path: testLabels, offset: 8, reason: "label 10 of record 0 is not below 10")) {

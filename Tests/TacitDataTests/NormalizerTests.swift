@@ -1,6 +1,7 @@
 import Foundation
-import Testing
 import TacitTensor
+import Testing
+
 @testable import TacitData
 
 @Suite struct NormalizerTests {
@@ -15,8 +16,9 @@ import TacitTensor
       scalars[row * 3 + 1] = -3 + 0.5 * noise[row * 3 + 1]
       scalars[row * 3 + 2] = noise[row * 3 + 2]
     }
-    let data = LabeledDataset(features: Tensor(shape: [rows, 3], scalars: scalars),
-                              labels: [Int32](repeating: 0, count: rows), classCount: 1, name: "n")
+    let data = LabeledDataset(
+      features: Tensor(shape: [rows, 3], scalars: scalars),
+      labels: [Int32](repeating: 0, count: rows), classCount: 1, name: "n")
     let normalizer = Normalizer.fitStandard(to: data)
     let normalized = normalizer.apply(to: data)
     for feature in 0..<3 {
@@ -34,8 +36,9 @@ import TacitTensor
 
   @Test func handComputedStatisticsAndConstantFeature() {
     // Column 0: 1, 3 → mean 2, population deviation 1. Column 1: constant 7 → deviation floored to 1.
-    let data = LabeledDataset(features: Tensor(shape: [2, 2], scalars: [1, 7, 3, 7]), labels: [0, 1], classCount: 2,
-                              name: "h")
+    let data = LabeledDataset(
+      features: Tensor(shape: [2, 2], scalars: [1, 7, 3, 7]), labels: [0, 1], classCount: 2,
+      name: "h")
     let normalizer = Normalizer.fitStandard(to: data)
     #expect(normalizer == .standard(mean: [2, 7], standardDeviation: [1, 1]))
     #expect(normalizer.apply(to: data).features.scalars == [-1, 0, 1, 0])

@@ -1,5 +1,6 @@
-import Testing
 import TacitTensor
+import Testing
+
 @testable import TacitData
 
 @Suite struct SyntheticBlobsTests {
@@ -35,8 +36,9 @@ import TacitTensor
   func nearestMeanAccuracy(classes: Int, features: Int, separation: Float, seed: UInt64) -> Double {
     var generator = SeededGenerator(seed: seed)
     // One draw of means and 2000 samples; the first 1000 estimate means, the last 1000 are scored.
-    let data = SyntheticBlobs.make(classes: classes, features: features, samples: 2000, separation: separation,
-                                   generator: &generator)
+    let data = SyntheticBlobs.make(
+      classes: classes, features: features, samples: 2000, separation: separation,
+      generator: &generator)
     var means = [Float](repeating: 0, count: classes * features)
     var counts = [Float](repeating: 0, count: classes)
     for row in 0..<1000 {

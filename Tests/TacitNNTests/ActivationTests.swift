@@ -1,7 +1,7 @@
-import Testing
+import Foundation
 import TacitNN
 import TacitTensor
-import Foundation
+import Testing
 
 @Suite struct ActivationTests {
   static let functions: [(String, ActivationFunction)] = [
@@ -49,9 +49,11 @@ import Foundation
   @Test func temperedSigmoidWithScaleTwoIsTanh() {
     let x = randomTensor([40], seed: 53, scale: 2)
     var generator = SeededGenerator(seed: 0)
-    let tempered = Activation(.temperedSigmoid(scale: 2, inverseTemperature: 2, offset: 1)).forward(x, mode: .inference, generator: &generator)
+    let tempered = Activation(.temperedSigmoid(scale: 2, inverseTemperature: 2, offset: 1)).forward(
+      x, mode: .inference, generator: &generator)
     let tanh = Activation(.tanh).forward(x, mode: .inference, generator: &generator)
-    expectClose(tempered.scalars.map(Double.init), tanh.scalars.map(Double.init), relative: 1e-5, absolute: 1e-6, "σ-form vs tanh")
+    expectClose(
+      tempered.scalars.map(Double.init), tanh.scalars.map(Double.init), relative: 1e-5, absolute: 1e-6, "σ-form vs tanh")
   }
 
   @Test func addsNoNormsAndKeepsTheShape() throws {

@@ -1,6 +1,6 @@
-import Testing
 import TacitNN
 import TacitTensor
+import Testing
 
 /// A convolution configuration: input `[H, W, C]`, `O` output channels, kernel `k`, stride `s`,
 /// padding `p`.
@@ -22,10 +22,19 @@ struct ConvConfiguration: Sendable {
   static let configurations: [(String, ConvConfiguration)] = [
     ("5×5×2 k3 s1 p0", ConvConfiguration(height: 5, width: 5, channels: 2, outputs: 3, kernel: 3, stride: 1, padding: 0)),
     ("6×5×1 k3 s2 p1", ConvConfiguration(height: 6, width: 5, channels: 1, outputs: 2, kernel: 3, stride: 2, padding: 1)),
-    ("4×4×3 k2 s2 p0 no bias", ConvConfiguration(height: 4, width: 4, channels: 3, outputs: 2, kernel: 2, stride: 2, padding: 0, hasBias: false)),
+    (
+      "4×4×3 k2 s2 p0 no bias",
+      ConvConfiguration(height: 4, width: 4, channels: 3, outputs: 2, kernel: 2, stride: 2, padding: 0, hasBias: false)
+    ),
     ("3×3×2 k4 s1 p2", ConvConfiguration(height: 3, width: 3, channels: 2, outputs: 2, kernel: 4, stride: 1, padding: 2)),
-    ("4×3×3 k1 s1 p0 (identity unfold)", ConvConfiguration(height: 4, width: 3, channels: 3, outputs: 2, kernel: 1, stride: 1, padding: 0)),
-    ("3×3×2 k3 s1 p0 (one position)", ConvConfiguration(height: 3, width: 3, channels: 2, outputs: 4, kernel: 3, stride: 1, padding: 0)),
+    (
+      "4×3×3 k1 s1 p0 (identity unfold)",
+      ConvConfiguration(height: 4, width: 3, channels: 3, outputs: 2, kernel: 1, stride: 1, padding: 0)
+    ),
+    (
+      "3×3×2 k3 s1 p0 (one position)",
+      ConvConfiguration(height: 3, width: 3, channels: 2, outputs: 4, kernel: 3, stride: 1, padding: 0)
+    ),
     ("7×7×1 k3 s3 p1", ConvConfiguration(height: 7, width: 7, channels: 1, outputs: 2, kernel: 3, stride: 3, padding: 1)),
   ]
   static let batches: [(String, Int)] = [("batch 0", 0), ("batch 1", 1), ("batch 3", 3)]
@@ -79,7 +88,8 @@ struct ConvConfiguration: Sendable {
   @Test(arguments: configurations.map { Labelled(label: $0.0, value: $0.1) })
   func gradientsMatchFiniteDifferences(_ sweepCase: Labelled<ConvConfiguration>) {
     let configuration = sweepCase.value
-    checkFiniteDifferences(configuration.makeLayer(), input: randomTensor([2] + configuration.inputShape, seed: 23), sweepCase.label)
+    checkFiniteDifferences(
+      configuration.makeLayer(), input: randomTensor([2] + configuration.inputShape, seed: 23), sweepCase.label)
   }
 
   @Test(arguments: sweep(configurations, batches, strategies))

@@ -1,6 +1,6 @@
-import Testing
 import TacitNN
 import TacitTensor
+import Testing
 
 @Suite struct DenseTests {
   static let shapes: [(String, [Int])] = [

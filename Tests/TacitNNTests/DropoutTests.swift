@@ -1,6 +1,6 @@
-import Testing
 import TacitNN
 import TacitTensor
+import Testing
 
 @Suite struct DropoutTests {
   @Test func inferenceIsTheIdentity() {

@@ -1,6 +1,6 @@
-import Testing
 import TacitNN
 import TacitTensor
+import Testing
 
 @Suite struct FlattenTests {
   @Test func flattensChannelsLastImagesInRowMajorOrder() throws {

@@ -1,6 +1,6 @@
-import Testing
 import TacitNN
 import TacitTensor
+import Testing
 
 /// A group-norm configuration: per-example input shape (last dimension = channels) and groups.
 struct GroupNormConfiguration: Sendable {
@@ -100,7 +100,8 @@ struct GroupNormConfiguration: Sendable {
       _ = try layer.outputShape(forInput: [5, 5, 3])
       Issue.record("groupnorm over 4 channels accepted 3")
     } catch {
-      #expect(error.description.contains("4 channels") && error.description.contains("[5, 5, 3]"), "message: \(error.description)")
+      #expect(
+        error.description.contains("4 channels") && error.description.contains("[5, 5, 3]"), "message: \(error.description)")
     }
     #expect((try? layer.outputShape(forInput: [5, 5, 4])) == [5, 5, 4])
   }

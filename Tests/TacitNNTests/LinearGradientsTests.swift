@@ -1,6 +1,6 @@
-import Testing
 import TacitNN
 import TacitTensor
+import Testing
 
 @Suite struct LinearGradientsTests {
   /// `(T, I, O)` shapes: one position, more positions than features, fewer.
@@ -34,7 +34,8 @@ import TacitTensor
   }
 
   @Test(arguments: sweep(shapes, batches, strategies))
-  func squaredNormsMatchExplicitPerExampleGradients(_ sweepCase: Labelled<((Int, Int, Int), Int, LinearGradients.NormStrategy?)>) {
+  func squaredNormsMatchExplicitPerExampleGradients(_ sweepCase: Labelled<((Int, Int, Int), Int, LinearGradients.NormStrategy?)>)
+  {
     let ((T, I, O), batch, strategy) = sweepCase.value
     let a = randomTensor([batch, T, I], seed: 1)
     let g = randomTensor([batch, T, O], seed: 2)

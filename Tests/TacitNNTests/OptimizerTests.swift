@@ -1,5 +1,6 @@
-import Testing
 import TacitTensor
+import Testing
+
 @testable import TacitNN
 
 /// Optimizer steps against values computed by hand (SGD) or by an independent float64 NumPy

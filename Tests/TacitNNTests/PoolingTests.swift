@@ -1,6 +1,6 @@
-import Testing
 import TacitNN
 import TacitTensor
+import Testing
 
 /// A pooling configuration: input `[H, W, C]`, window `k`, stride `s`.
 struct PoolConfiguration: Sendable {
@@ -79,7 +79,8 @@ struct PoolConfiguration: Sendable {
   func avgPoolGradientMatchesFiniteDifferences(_ sweepCase: Labelled<PoolConfiguration>) {
     let configuration = sweepCase.value
     let layer = AvgPool2D(poolSize: configuration.poolSize, stride: configuration.stride)
-    checkFiniteDifferences(layer, input: randomTensor([2] + configuration.inputShape, seed: 34), maxCoordinates: 200, sweepCase.label)
+    checkFiniteDifferences(
+      layer, input: randomTensor([2] + configuration.inputShape, seed: 34), maxCoordinates: 200, sweepCase.label)
   }
 
   @Test func maxPoolTiesSendTheGradientToTheFirstMaximum() {

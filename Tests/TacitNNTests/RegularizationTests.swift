@@ -1,6 +1,6 @@
-import Testing
-import TacitTensor
 import TacitNN
+import TacitTensor
+import Testing
 
 /// The L1/L2 penalty against a hand computation, and its gradient against central finite
 /// differences of the penalty.

@@ -1,7 +1,7 @@
 import Foundation
-import Testing
-import TacitTensor
 import TacitNN
+import TacitTensor
+import Testing
 
 /// The safetensors reader and writer: byte layout against the format specification, decoding of
 /// a file written independently by NumPy, round trips, every `CheckpointError`, atomic writes,
@@ -158,8 +158,9 @@ struct SafetensorsTests {
       let error = Self.decodeError(
         Self.file(header: #"{"w": {"dtype": "F32", "shape": [1], "data_offsets": [\#(begin), \#(end)]}}"#, data: data))
       #expect(
-        error == CheckpointError(
-          file: "model.safetensors", tensor: "w", reason: .offsetsOutOfRange(begin: begin, end: end, dataSize: 8)))
+        error
+          == CheckpointError(
+            file: "model.safetensors", tensor: "w", reason: .offsetsOutOfRange(begin: begin, end: end, dataSize: 8)))
     }
   }
 
@@ -176,13 +177,15 @@ struct SafetensorsTests {
   }
 
   @Test func overlappingTensors() {
-    let header = #"{"a": {"dtype": "F32", "shape": [2], "data_offsets": [0, 8]}, "b": {"dtype": "F32", "shape": [2], "data_offsets": [4, 12]}}"#
+    let header =
+      #"{"a": {"dtype": "F32", "shape": [2], "data_offsets": [0, 8]}, "b": {"dtype": "F32", "shape": [2], "data_offsets": [4, 12]}}"#
     let error = Self.decodeError(Self.file(header: header, data: Self.littleEndian([1, 2, 3])))
     #expect(error == CheckpointError(file: "model.safetensors", tensor: "b", reason: .overlapping(otherTensor: "a")))
   }
 
   @Test func unusedBytes() {
-    let gap = #"{"a": {"dtype": "F32", "shape": [1], "data_offsets": [0, 4]}, "b": {"dtype": "F32", "shape": [1], "data_offsets": [8, 12]}}"#
+    let gap =
+      #"{"a": {"dtype": "F32", "shape": [1], "data_offsets": [0, 4]}, "b": {"dtype": "F32", "shape": [1], "data_offsets": [8, 12]}}"#
     #expect(
       Self.decodeError(Self.file(header: gap, data: Self.littleEndian([1, 2, 3])))?.reason == .unusedBytes(begin: 4, end: 8))
     let trailing = #"{"a": {"dtype": "F32", "shape": [1], "data_offsets": [0, 4]}}"#
@@ -277,7 +280,8 @@ struct SafetensorsTests {
       loadError(Self.model([3, 5, 2], seed: 3))
         == CheckpointError(file: path, tensor: "layers.0.weight", reason: .shapeMismatch(expected: [5, 3], found: [4, 3])))
     #expect(
-      loadError(Self.model([3, 4, 2, 2], seed: 3)) == CheckpointError(file: path, tensor: "layers.4.weight", reason: .missingTensor))
+      loadError(Self.model([3, 4, 2, 2], seed: 3))
+        == CheckpointError(file: path, tensor: "layers.4.weight", reason: .missingTensor))
     #expect(
       loadError(Self.model([3, 4], seed: 3)) == CheckpointError(file: path, tensor: "layers.2.bias", reason: .unexpectedTensor))
     #expect(

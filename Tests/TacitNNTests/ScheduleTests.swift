@@ -1,6 +1,6 @@
 import Foundation
-import Testing
 import TacitNN
+import Testing
 
 /// Learning-rate schedules against their closed forms at warm-up, step boundaries, and the
 /// cosine's endpoints and interior points.

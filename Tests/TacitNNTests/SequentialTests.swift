@@ -1,6 +1,6 @@
-import Testing
 import TacitNN
 import TacitTensor
+import Testing
 
 @Suite struct SequentialTests {
   /// The CNN of Tramèr & Boneh 2021 ("Differentially Private Learning Needs Better Features"),
@@ -65,10 +65,11 @@ import TacitTensor
     #expect(model.outputShape == [10])
     // 16·8·8·1 + 16 + 32·4·4·16 + 32 + 512·32 + 32 + 32·10 + 10, the 26,010 of the paper.
     #expect(model.parameterCount == 26_010)
-    #expect(model.namedParameters.map(\.name) == [
-      "layers.0.weight", "layers.0.bias", "layers.3.weight", "layers.3.bias",
-      "layers.7.weight", "layers.7.bias", "layers.9.weight", "layers.9.bias",
-    ])
+    #expect(
+      model.namedParameters.map(\.name) == [
+        "layers.0.weight", "layers.0.bias", "layers.3.weight", "layers.3.bias",
+        "layers.7.weight", "layers.7.bias", "layers.9.weight", "layers.9.bias",
+      ])
     var generator = SeededGenerator(seed: 0)
     let output = model.forward(randomTensor([2, 28, 28, 1], seed: 92), mode: .inference, generator: &generator)
     #expect(output.shape == [2, 10])

@@ -1,7 +1,7 @@
-import Testing
+import Foundation
 import TacitNN
 import TacitTensor
-import Foundation
+import Testing
 
 @Suite struct SoftmaxCrossEntropyTests {
   static let smoothings: [(String, Float)] = [("no smoothing", 0), ("smoothing 0.1", 0.1), ("smoothing 0.5", 0.5)]
@@ -35,7 +35,8 @@ import Foundation
     let (losses, gradient) = loss.lossesAndGradient(logits: logits, labels: Self.labels)
     let expected = Self.reference(logits: logits, labels: Self.labels, smoothing: sweepCase.value)
     expectClose(losses.map(Double.init), expected.losses, relative: 1e-5, absolute: 1e-6, "\(sweepCase.label): losses")
-    expectClose(gradient.scalars.map(Double.init), expected.gradient, relative: 1e-5, absolute: 1e-6, "\(sweepCase.label): gradient")
+    expectClose(
+      gradient.scalars.map(Double.init), expected.gradient, relative: 1e-5, absolute: 1e-6, "\(sweepCase.label): gradient")
     for b in 0..<4 {
       let rowSum = (0..<5).reduce(0.0) { $0 + Double(gradient.scalars[b * 5 + $1]) }
       #expect(abs(rowSum) < 1e-6, "\(sweepCase.label): gradient row \(b) sums to \(rowSum)")

@@ -1,6 +1,6 @@
-import Testing
 import TacitNN
 import TacitTensor
+import Testing
 
 // Shared oracles for the layer tests: labelled parameter sweeps, central finite differences of
 // L = Σ r ⊙ f(x), and the batch-of-one oracle for per-example norms and weighted gradients.
@@ -123,7 +123,9 @@ func checkFiniteDifferences(
   }
   func compare(_ analytic: [Double], _ numeric: [Double], _ what: String) {
     let scale = maxMagnitude(numeric)
-    expectClose(analytic, numeric, relative: relative, absolute: 0.05 * relative * scale, "\(label): \(what)", sourceLocation: sourceLocation)
+    expectClose(
+      analytic, numeric, relative: relative, absolute: 0.05 * relative * scale, "\(label): \(what)",
+      sourceLocation: sourceLocation)
   }
 
   var analytic: [Double] = []

@@ -127,7 +127,9 @@ import Testing
     defer { space.remove() }
     let folder = space.root.appendingPathComponent("fmnist")
     try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
-    for name in ["train-images-idx3-ubyte.gz", "train-labels-idx1-ubyte.gz", "t10k-images-idx3-ubyte.gz", "t10k-labels-idx1-ubyte.gz"] {
+    for name in [
+      "train-images-idx3-ubyte.gz", "train-labels-idx1-ubyte.gz", "t10k-images-idx3-ubyte.gz", "t10k-labels-idx1-ubyte.gz",
+    ] {
       try FileManager.default.copyItem(
         atPath: Self.fashionMNISTFolder + "/" + name, toPath: folder.appendingPathComponent(name).path)
     }
@@ -356,7 +358,8 @@ struct Workspace {
     _ outcome: CommandLineTool.Outcome, status: Int32, message: String, runFolderSurvives: Bool = false,
     sourceLocation: SourceLocation = #_sourceLocation
   ) throws {
-    #expect(outcome.status == status, "status \(outcome.status), stderr: \(outcome.standardError)", sourceLocation: sourceLocation)
+    #expect(
+      outcome.status == status, "status \(outcome.status), stderr: \(outcome.standardError)", sourceLocation: sourceLocation)
     #expect(
       occurrences(of: message, in: outcome.standardError) == 1, "expected once: \(message)\nstderr: \(outcome.standardError)",
       sourceLocation: sourceLocation)

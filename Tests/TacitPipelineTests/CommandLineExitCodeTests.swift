@@ -56,6 +56,7 @@ import Testing
 
     let override = try CommandLineTool.run(["validate", Self.recipe, "--set", "training.optimzer.type=adam"])
     #expect(override.status == 65)
-    #expect(override.standardError.contains("training.optimzer: unknown key; did you mean optimizer?"), "\(override.standardError)")
+    #expect(
+      override.standardError.contains("training.optimzer: unknown key; did you mean optimizer?"), "\(override.standardError)")
   }
 }

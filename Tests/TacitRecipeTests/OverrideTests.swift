@@ -16,7 +16,9 @@ import Testing
     #expect(recipe.data.testSize == 7)
     #expect(recipe.model == [.dense(units: 3, bias: true), .relu, .dense(units: 64, bias: true)])
     #expect(recipe.training.optimizer == .adam(.init(learningRate: 0.01, beta1: 0.9, beta2: 0.999, epsilon: 1e-8)))
-    #expect(recipe.data.source == .synthetic(SyntheticSource(classes: 3, features: 8, samples: 2000, separation: 1.5, testFraction: 0.2)))
+    #expect(
+      recipe.data.source
+        == .synthetic(SyntheticSource(classes: 3, features: 8, samples: 2000, separation: 1.5, testFraction: 0.2)))
     #expect(recipe.name == "renamed")
     #expect(recipe.training.earlyStopping == nil)
   }
@@ -29,7 +31,8 @@ import Testing
   @Test func badPathsAreNamed() {
     #expect(
       singleError(minimalRecipe, overrides: ["model[5].units=3"])
-        == "override 'model[5].units=3': model[5]: index out of range; model has 1 items, numbered from 0 (cannot set model[5].units)")
+        == "override 'model[5].units=3': model[5]: index out of range; model has 1 items, numbered from 0 (cannot set model[5].units)"
+    )
     #expect(
       singleError(minimalRecipe, overrides: ["model.0.units=3"])
         == "override 'model.0.units=3': model: is a list; write model[0] for its items (cannot set model.0.units)")
@@ -38,8 +41,11 @@ import Testing
         == "override 'name.first=3': name: is tiny, not a mapping, so it has no key 'first' (cannot set name.first)")
     #expect(
       singleError(minimalRecipe, overrides: ["training..epochs=3"])
-        == "override 'training..epochs=3': training..epochs: bad key path; write keys joined by '.' and list items as [index], such as model[2].units")
-    #expect(singleError(minimalRecipe, overrides: ["epochs"]) == "override 'epochs': expected key.path=value, such as training.epochs=2")
+        == "override 'training..epochs=3': training..epochs: bad key path; write keys joined by '.' and list items as [index], such as model[2].units"
+    )
+    #expect(
+      singleError(minimalRecipe, overrides: ["epochs"]) == "override 'epochs': expected key.path=value, such as training.epochs=2"
+    )
   }
 
   @Test func overriddenValuesAreCheckedLikeFileValues() {
@@ -54,7 +60,8 @@ import Testing
         == "override 'data.train_size=lots': data.train_size: expected an integer, got lots")
     #expect(
       singleError(minimalRecipe, overrides: ["training.optimizer={type: adam, momentum: 0.5}"])
-        == "override 'training.optimizer={type: adam, momentum: 0.5}': training.optimizer.momentum: not valid for optimizer type adam (only sgd)")
+        == "override 'training.optimizer={type: adam, momentum: 0.5}': training.optimizer.momentum: not valid for optimizer type adam (only sgd)"
+    )
   }
 
   @Test func badValuesAreReported() {

@@ -9,7 +9,8 @@ import Testing
     #expect(recipe.version == 1)
     #expect(recipe.name == "tiny")
     #expect(recipe.seed == 0)
-    #expect(recipe.data.source == .synthetic(SyntheticSource(classes: 3, features: 8, samples: 2000, separation: 3, testFraction: 0.2)))
+    #expect(
+      recipe.data.source == .synthetic(SyntheticSource(classes: 3, features: 8, samples: 2000, separation: 3, testFraction: 0.2)))
     #expect(recipe.data.trainSize == nil)
     #expect(recipe.data.testSize == nil)
     #expect(recipe.data.validationSize == 0)
@@ -69,18 +70,22 @@ import Testing
   }
 
   @Test func optimizerAndScheduleDefaultsFollowTheirType() throws {
-    let yaml = minimalRecipe + """
+    let yaml =
+      minimalRecipe + """
 
-      training:
-        optimizer: {type: adamw}
-        schedule: {type: cosine, warmup_epochs: 0.5}
-        early_stopping: {}
-      """
-    let recipe = try #require(parseRecipe(yaml.replacingOccurrences(of: "source: synthetic", with: "source: synthetic\n  validation_size: 100")))
-    #expect(recipe.training.optimizer == .adamw(.init(learningRate: 0.001, beta1: 0.9, beta2: 0.999, epsilon: 1e-8), weightDecay: 0.01))
+        training:
+          optimizer: {type: adamw}
+          schedule: {type: cosine, warmup_epochs: 0.5}
+          early_stopping: {}
+        """
+    let recipe = try #require(
+      parseRecipe(yaml.replacingOccurrences(of: "source: synthetic", with: "source: synthetic\n  validation_size: 100")))
+    #expect(
+      recipe.training.optimizer == .adamw(.init(learningRate: 0.001, beta1: 0.9, beta2: 0.999, epsilon: 1e-8), weightDecay: 0.01))
     #expect(recipe.training.optimizer.learningRate == 0.001)
     #expect(recipe.training.schedule == ScheduleSpec(kind: .cosine(minLearningRate: 0), warmupEpochs: 0.5))
-    #expect(recipe.training.earlyStopping == EarlyStoppingSpec(monitor: .validationLoss, patience: 3, minDelta: 0, restoreBest: true))
+    #expect(
+      recipe.training.earlyStopping == EarlyStoppingSpec(monitor: .validationLoss, patience: 3, minDelta: 0, restoreBest: true))
     let step = try #require(parseRecipe(minimalRecipe + "\ntraining: {optimizer: {type: adam}, schedule: {type: step}}"))
     #expect(step.training.optimizer == .adam(.init(learningRate: 0.001, beta1: 0.9, beta2: 0.999, epsilon: 1e-8)))
     #expect(step.training.schedule.kind == .step(stepEpochs: 10, gamma: 0.1))

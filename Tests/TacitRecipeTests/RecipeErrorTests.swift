@@ -14,27 +14,36 @@ import Testing
     #expect(
       singleError(minimalRecipe + "\n    unit: 4") == "test.yaml:8:5: model[0].unit: unknown key; did you mean units?")
     #expect(
-      singleError(minimalRecipe.replacingOccurrences(of: "source: synthetic", with: "source: synthetic\n  synthetic: {clases: 4}"))
+      singleError(
+        minimalRecipe.replacingOccurrences(of: "source: synthetic", with: "source: synthetic\n  synthetic: {clases: 4}"))
         == "test.yaml:5:15: data.synthetic.clases: unknown key; did you mean classes?")
     #expect(
-      singleError(minimalRecipe + "\nzzz: 1").hasSuffix("zzz: unknown key; expected one of version, name, seed, data, model, training, privacy, audit"))
+      singleError(minimalRecipe + "\nzzz: 1").hasSuffix(
+        "zzz: unknown key; expected one of version, name, seed, data, model, training, privacy, audit"))
   }
 
   @Test func wrongTypesNameThePathAndWhatWasFound() {
-    #expect(singleError(minimalRecipe + "\ntraining: {epochs: ten}") == "test.yaml:8:20: training.epochs: expected an integer, got ten")
-    #expect(singleError(minimalRecipe + "\ntraining: {epochs: 2.5}") == "test.yaml:8:20: training.epochs: expected an integer, got 2.5")
-    #expect(singleError(minimalRecipe + "\ntraining: {epochs: \"3\"}") == "test.yaml:8:20: training.epochs: expected an integer, got '3'")
+    #expect(
+      singleError(minimalRecipe + "\ntraining: {epochs: ten}") == "test.yaml:8:20: training.epochs: expected an integer, got ten")
+    #expect(
+      singleError(minimalRecipe + "\ntraining: {epochs: 2.5}") == "test.yaml:8:20: training.epochs: expected an integer, got 2.5")
+    #expect(
+      singleError(minimalRecipe + "\ntraining: {epochs: \"3\"}")
+        == "test.yaml:8:20: training.epochs: expected an integer, got '3'")
     #expect(
       singleError(minimalRecipe + "\ntraining: {evaluate_train: yes}")
         == "test.yaml:8:28: training.evaluate_train: expected true or false, got yes")
-    #expect(singleError("version: 1\nname: x\ndata: 3\nmodel: [{type: relu}]") == "test.yaml:3:7: data: expected a mapping, got 3")
     #expect(
-      singleError(minimalRecipe + "\n  - relu") == "test.yaml:8:5: model[1]: expected a layer mapping with a type, such as {type: relu}, got relu")
+      singleError("version: 1\nname: x\ndata: 3\nmodel: [{type: relu}]") == "test.yaml:3:7: data: expected a mapping, got 3")
+    #expect(
+      singleError(minimalRecipe + "\n  - relu")
+        == "test.yaml:8:5: model[1]: expected a layer mapping with a type, such as {type: relu}, got relu")
     #expect(singleError(minimalRecipe + "\ntraining: [1]") == "test.yaml:8:11: training: expected a mapping, got a list")
     #expect(
       singleError(minimalRecipe + "\ntraining: {optimizer: {learning_rate: .inf}}")
         == "test.yaml:8:39: training.optimizer.learning_rate: expected a number, got .inf")
-    #expect(singleError(minimalRecipe + "\nseed: -1") == "test.yaml:8:7: seed: expected an integer in 0...18446744073709551615, got -1")
+    #expect(
+      singleError(minimalRecipe + "\nseed: -1") == "test.yaml:8:7: seed: expected an integer in 0...18446744073709551615, got -1")
     #expect(
       singleError(minimalRecipe + "\ntraining: {optimizer: {type: adma}}")
         == "test.yaml:8:30: training.optimizer.type: unknown value 'adma'; did you mean adam?")
@@ -48,7 +57,8 @@ import Testing
     #expect(
       singleError(minimalRecipe + "\ntraining: {optimizer: {learning_rate: 0}}")
         == "test.yaml:8:39: training.optimizer.learning_rate: must be > 0, got 0")
-    #expect(singleError(minimalRecipe + "\n  - {type: dropout, rate: 1.0}").hasSuffix("model[1].rate: must be in [0, 1), got 1.0"))
+    #expect(
+      singleError(minimalRecipe + "\n  - {type: dropout, rate: 1.0}").hasSuffix("model[1].rate: must be in [0, 1), got 1.0"))
     #expect(
       singleError(minimalRecipe.replacingOccurrences(of: "source: synthetic", with: "source: synthetic\n  validation_size: -1"))
         .hasSuffix("data.validation_size: must be >= 0, got -1"))
@@ -63,17 +73,24 @@ import Testing
         "test.yaml:1:1: model: missing required key; a list of layers such as [{type: dense, units: 10}]",
         "test.yaml:3:7: data.path: missing required key",
       ])
-    #expect(singleError(minimalRecipe + "\n  - {type: conv2d, filters: 2}") == "test.yaml:8:5: model[1].kernel_size: missing required key")
-    #expect(singleError("version: 1\ndata: {source: synthetic}\nmodel: [{type: relu}]") == "test.yaml:1:1: name: missing required key")
+    #expect(
+      singleError(minimalRecipe + "\n  - {type: conv2d, filters: 2}")
+        == "test.yaml:8:5: model[1].kernel_size: missing required key")
+    #expect(
+      singleError("version: 1\ndata: {source: synthetic}\nmodel: [{type: relu}]") == "test.yaml:1:1: name: missing required key")
     #expect(
       singleError("name: x\ndata: {source: synthetic}\nmodel: [{type: relu}]")
         == "test.yaml:1:1: version: missing required key; add `version: 1` as the first line")
-    #expect(singleError("version: 1\nname: x\nmodel: []\ndata: {source: synthetic}") == "test.yaml:3:8: model: must hold at least one layer")
+    #expect(
+      singleError("version: 1\nname: x\nmodel: []\ndata: {source: synthetic}")
+        == "test.yaml:3:8: model: must hold at least one layer")
     #expect(singleError("") == "test.yaml: the recipe is empty; it needs at least version, name, data and model")
   }
 
   @Test func unsupportedVersionListsTheSupportedOnes() {
-    #expect(singleError("version: 2\nname: x\nbogus: 1") == "test.yaml:1:10: version: unsupported recipe version 2; supported versions: 1")
+    #expect(
+      singleError("version: 2\nname: x\nbogus: 1")
+        == "test.yaml:1:10: version: unsupported recipe version 2; supported versions: 1")
   }
 
   @Test func syntaxErrorsGivePosition() {
@@ -93,7 +110,9 @@ import Testing
       let yaml = minimalRecipe + "\n  - {type: relu}\n  - {type: relu}\n  - {type: \(spelling), momentum: 0.1}"
       #expect(singleError(yaml) == "test.yaml:10:12: model[3]: " + message)
     }
-    #expect(singleError(minimalRecipe + "\n  - {type: dens}") == "test.yaml:8:12: model[1].type: unknown layer type 'dens'; did you mean dense?")
+    #expect(
+      singleError(minimalRecipe + "\n  - {type: dens}")
+        == "test.yaml:8:12: model[1].type: unknown layer type 'dens'; did you mean dense?")
   }
 
   @Test func reservedSectionsAreNotSupportedYet() {
@@ -119,7 +138,8 @@ import Testing
       singleError(minimalRecipe.replacingOccurrences(of: "source: synthetic", with: "source: synthetic\n  label_column: y"))
         == "test.yaml:5:3: data.label_column: only valid with source csv, not synthetic")
     #expect(
-      singleError("version: 1\nname: t\ndata: {source: csv, path: a.csv, test_path: b.csv, test_fraction: 0.1}\nmodel: [{type: relu}]")
+      singleError(
+        "version: 1\nname: t\ndata: {source: csv, path: a.csv, test_path: b.csv, test_fraction: 0.1}\nmodel: [{type: relu}]")
         == "test.yaml:3:52: data.test_fraction: not used when data.test_path is set")
   }
 
@@ -144,7 +164,11 @@ import Testing
       privacy: {}
       """
     let errors = recipeErrors(yaml)
-    #expect(errors.map(\.keyPath) == ["name", "data.source", "data.train_size", "model[0].units", "model[1]", "training.epochs", "training.optimizer.learning_rat", "privacy"])
+    #expect(
+      errors.map(\.keyPath) == [
+        "name", "data.source", "data.train_size", "model[0].units", "model[1]", "training.epochs",
+        "training.optimizer.learning_rat", "privacy",
+      ])
     #expect(errors.map { $0.line ?? 0 } == [2, 3, 3, 5, 6, 8, 9, 10])
     #expect(errors.first?.message.contains("got \"bad name\"") == true)
     #expect(errors[1].message == "unknown value 'synthetc'; did you mean synthetic?")

@@ -43,6 +43,8 @@ func singleError(
   _ yaml: String, overrides: [String] = [], sourceLocation: SourceLocation = #_sourceLocation
 ) -> String {
   let errors = recipeErrors(yaml, overrides: overrides, sourceLocation: sourceLocation)
-  #expect(errors.count == 1, "expected one error, got:\n\(errors.map(\.description).joined(separator: "\n"))", sourceLocation: sourceLocation)
+  #expect(
+    errors.count == 1, "expected one error, got:\n\(errors.map(\.description).joined(separator: "\n"))",
+    sourceLocation: sourceLocation)
   return errors.first?.description ?? ""
 }

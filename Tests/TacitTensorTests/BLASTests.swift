@@ -1,4 +1,5 @@
 import Testing
+
 @testable import TacitTensor
 
 /// The BLAS wrapper against naive triple loops in Float64, for every transpose combination,

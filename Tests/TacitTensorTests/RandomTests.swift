@@ -1,6 +1,6 @@
 import Foundation
-import Testing
 import TacitTensor
+import Testing
 
 /// Distributional checks at fixed seeds: moments and a Kolmogorov–Smirnov distance for the
 /// normal sampler, uniform range and mean, and permutations.

@@ -1,5 +1,5 @@
-import Testing
 import TacitTensor
+import Testing
 
 /// The operating system's generator: independent instances differ, bits are balanced per
 /// position, and the buffer refill boundary (8192 words) is crossed without repeating.

@@ -1,4 +1,5 @@
 import Testing
+
 @testable import TacitTensor
 
 /// xoshiro256** and SplitMix64 against reference outputs (computed with an independent Python

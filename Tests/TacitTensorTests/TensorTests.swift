@@ -1,5 +1,5 @@
-import Testing
 import TacitTensor
+import Testing
 
 /// Tensor construction, shape book-keeping, row slicing and gathering, elementwise kernels.
 struct TensorTests {

@@ -66,7 +66,8 @@ func trainer(model: Sequential, epochs: Int, earlyStopping: EarlyStopping? = nil
 
 @Suite struct EarlyStoppingTrackerTests {
   @Test func patienceCountsEpochsWithoutImprovement() {
-    var tracker = EarlyStopping.Tracker(rule: EarlyStopping(monitor: .validationLoss, patience: 2, minimumDelta: 0.1, restoreBest: true))
+    var tracker = EarlyStopping.Tracker(
+      rule: EarlyStopping(monitor: .validationLoss, patience: 2, minimumDelta: 0.1, restoreBest: true))
     let improved1 = tracker.record(1.0, epoch: 1)
     #expect(improved1)
     let improved2 = tracker.record(0.95, epoch: 2)
@@ -79,7 +80,8 @@ func trainer(model: Sequential, epochs: Int, earlyStopping: EarlyStopping? = nil
   }
 
   @Test func accuracyIsMaximised() {
-    var tracker = EarlyStopping.Tracker(rule: EarlyStopping(monitor: .validationAccuracy, patience: 1, minimumDelta: 0, restoreBest: false))
+    var tracker = EarlyStopping.Tracker(
+      rule: EarlyStopping(monitor: .validationAccuracy, patience: 1, minimumDelta: 0, restoreBest: false))
     let improved4 = tracker.record(0.5, epoch: 1)
     #expect(improved4)
     let improved5 = tracker.record(0.6, epoch: 2)

@@ -36,7 +36,9 @@ func exampleGradient(_ model: Sequential, _ inputs: Tensor, _ labels: [Int32], i
 @Suite struct TrainingStepTests {
   /// Learning rate 1 and plain SGD: the update equals the gradient, so parameters before − after
   /// expose exactly what the step accumulated.
-  func appliedGradient(mode: GradientMode, batch: Int) throws -> (step: [Double], model: Sequential, inputs: Tensor, labels: [Int32]) {
+  func appliedGradient(mode: GradientMode, batch: Int) throws -> (
+    step: [Double], model: Sequential, inputs: Tensor, labels: [Int32]
+  ) {
     let model = try makeModel()
     let (inputs, labels) = randomBatch(batch)
     let before = model.parameters.flatMap { $0.value.scalars.map(Double.init) }
