@@ -124,25 +124,7 @@ public final class Conv2D: Layer {
       columns = Tensor(shape: [batch, T, K], scalars: scalars)
     }
     var output = Tensor(shape: [batch, shape.outputHeight, shape.outputWidth, O])
-    if rows > 0 {
-      output.scalars.withUnsafeMutableBufferPointer { y in
-        if let bias {
-          bias.value.scalars.withUnsafeBufferPointer { beta in
-            for r in 0..<rows {
-              for o in 0..<O { y[r * O + o] = beta[o] }
-            }
-          }
-        }
-        columns.scalars.withUnsafeBufferPointer { a in
-          weight.value.scalars.withUnsafeBufferPointer { w in
-            BLAS.gemm(
-              transposeB: true, m: rows, n: O, k: K,
-              a: a.baseAddress!, lda: K, b: w.baseAddress!, ldb: K,
-              beta: bias == nil ? 0 : 1, c: y.baseAddress!, ldc: O)
-          }
-        }
-      }
-    }
+    LinearGradients.forward(activations: columns, rows: rows, inputs: K, outputs: O, weight: weight, bias: bias, into: &output)
     if mode == .training {
       cachedColumns = columns
       cachedGeometry = shape

@@ -55,25 +55,8 @@ public final class Dense: Layer {
     var outputShape = input.shape
     outputShape[outputShape.count - 1] = outputCount
     var output = Tensor(shape: outputShape)
-    if rows > 0 {
-      output.scalars.withUnsafeMutableBufferPointer { y in
-        if let bias {
-          bias.value.scalars.withUnsafeBufferPointer { beta in
-            for r in 0..<rows {
-              for o in 0..<outputCount { y[r * outputCount + o] = beta[o] }
-            }
-          }
-        }
-        input.scalars.withUnsafeBufferPointer { a in
-          weight.value.scalars.withUnsafeBufferPointer { w in
-            BLAS.gemm(
-              transposeB: true, m: rows, n: outputCount, k: inputCount,
-              a: a.baseAddress!, lda: inputCount, b: w.baseAddress!, ldb: inputCount,
-              beta: bias == nil ? 0 : 1, c: y.baseAddress!, ldc: outputCount)
-          }
-        }
-      }
-    }
+    LinearGradients.forward(
+      activations: input, rows: rows, inputs: inputCount, outputs: outputCount, weight: weight, bias: bias, into: &output)
     if mode == .training { cachedInput = input }
     return output
   }

@@ -20,6 +20,32 @@ import TacitTensor
 ///
 /// The weighted sum `Σ_b c_b ∇W_b = Gᵀ diag(c) A` is one GEMM over `B·T` rows.
 public enum LinearGradients {
+  /// The forward map `Y = A Wᵀ + β` over `rows = B·T` rows: `output` (`[rows, O]`) is set to
+  /// the bias on every row, then one GEMM adds `A Wᵀ` (`A` is `[rows, I]`, `W` is `[O, I]`).
+  public static func forward(
+    activations: Tensor, rows: Int, inputs: Int, outputs: Int, weight: Parameter, bias: Parameter?,
+    into output: inout Tensor
+  ) {
+    guard rows > 0 else { return }
+    output.scalars.withUnsafeMutableBufferPointer { y in
+      if let bias {
+        bias.value.scalars.withUnsafeBufferPointer { beta in
+          for r in 0..<rows {
+            for o in 0..<outputs { y[r * outputs + o] = beta[o] }
+          }
+        }
+      }
+      activations.scalars.withUnsafeBufferPointer { a in
+        weight.value.scalars.withUnsafeBufferPointer { w in
+          BLAS.gemm(
+            transposeB: true, m: rows, n: outputs, k: inputs,
+            a: a.baseAddress!, lda: inputs, b: w.baseAddress!, ldb: inputs,
+            beta: bias == nil ? 0 : 1, c: y.baseAddress!, ldc: outputs)
+        }
+      }
+    }
+  }
+
   /// Which per-example norm algorithm a shape uses.
   public enum NormStrategy: Sendable, Equatable {
     case outerProduct

@@ -30,13 +30,7 @@ public struct SoftmaxCrossEntropy: Sendable {
         let row = g.baseAddress! + b * classes
         let label = Int(labels[b])
         precondition(label >= 0 && label < classes, "label \(label) outside 0..<\(classes)")
-        var maximum = -Float.infinity
-        for k in 0..<classes { maximum = max(maximum, row[k]) }
-        var total: Float = 0
-        for k in 0..<classes {
-          row[k] = Float.exp(row[k] - maximum)
-          total += row[k]
-        }
+        let (maximum, total) = exponentiateShifted(row, count: classes)
         let logTotal = Float.log(total)
         var loss: Float = 0
         let logits = logits.scalars
@@ -61,15 +55,23 @@ public func softmax(_ logits: Tensor) -> Tensor {
   result.scalars.withUnsafeMutableBufferPointer { p in
     for b in 0..<logits.shape[0] {
       let row = p.baseAddress! + b * classes
-      var maximum = -Float.infinity
-      for k in 0..<classes { maximum = max(maximum, row[k]) }
-      var total: Float = 0
-      for k in 0..<classes {
-        row[k] = Float.exp(row[k] - maximum)
-        total += row[k]
-      }
+      let total = exponentiateShifted(row, count: classes).total
       for k in 0..<classes { row[k] /= total }
     }
   }
   return result
+}
+
+/// Replaces a row of logits `z` by `exp(z_k − max z)` and returns the maximum and the sum of the
+/// exponentials (the max shift keeps every exponential in (0, 1], so nothing overflows).
+@inline(__always)
+func exponentiateShifted(_ row: UnsafeMutablePointer<Float>, count: Int) -> (maximum: Float, total: Float) {
+  var maximum = -Float.infinity
+  for k in 0..<count { maximum = max(maximum, row[k]) }
+  var total: Float = 0
+  for k in 0..<count {
+    row[k] = Float.exp(row[k] - maximum)
+    total += row[k]
+  }
+  return (maximum, total)
 }
