@@ -29,6 +29,10 @@ let package = Package(
       dependencies: ["CBLAS", .product(name: "RealModule", package: "swift-numerics")]
     ),
     .target(name: "TacitNN", dependencies: ["TacitTensor"]),
+    .target(
+      name: "TacitPrivacy",
+      dependencies: [.product(name: "RealModule", package: "swift-numerics")]
+    ),
     .target(name: "TacitData", dependencies: ["TacitTensor", "CZlib"]),
     .target(name: "TacitTraining", dependencies: ["TacitNN", "TacitData"]),
     .target(name: "TacitRecipe", dependencies: [.product(name: "Yams", package: "Yams")]),
@@ -48,6 +52,10 @@ let package = Package(
     .testTarget(name: "TacitDataTests", dependencies: ["TacitData"]),
     .testTarget(name: "TacitTrainingTests", dependencies: ["TacitTraining"]),
     .testTarget(name: "TacitRecipeTests", dependencies: ["TacitRecipe"]),
+    .testTarget(
+      name: "TacitPrivacyTests", dependencies: ["TacitPrivacy"],
+      resources: [.copy("Fixtures")]
+    ),
     .testTarget(name: "TacitPipelineTests", dependencies: ["TacitPipeline", "tacit"]),
   ],
   swiftLanguageModes: [.v6]
