@@ -38,18 +38,35 @@ public struct TrainingProgress: Sendable {
   public var secondsRemaining: Double
 }
 
+/// How each step's batch is drawn.
+public enum BatchSampling: Sendable, Equatable {
+  /// Each epoch visits every record once, in a fresh random order, in batches of `batchSize`
+  /// (the last may be smaller). Non-private runs only.
+  case shuffled
+  /// Every record joins every step independently with probability `batchSize / N`
+  /// (`PoissonSampler`), for `round(N / batchSize)` steps per epoch. What DP-SGD's accountants
+  /// assume; the randomness comes from the step's `NoiseSource` (secure or seeded).
+  case poisson
+}
+
 /// What the trainer needs besides the model and data.
 public struct TrainerConfiguration {
   public var epochs: Int
+  /// The batch size (shuffled), or the expected batch size (Poisson).
   public var batchSize: Int
+  public var sampling: BatchSampling
   public var schedule: LearningRateSchedule
   public var earlyStopping: EarlyStopping?
   public var evaluateTrain: Bool
 
-  public init(epochs: Int, batchSize: Int, schedule: LearningRateSchedule, earlyStopping: EarlyStopping?, evaluateTrain: Bool) {
+  public init(
+    epochs: Int, batchSize: Int, sampling: BatchSampling = .shuffled, schedule: LearningRateSchedule,
+    earlyStopping: EarlyStopping?, evaluateTrain: Bool
+  ) {
     precondition(epochs >= 1 && batchSize >= 1, "epochs \(epochs) and batch size \(batchSize) must be ≥ 1")
     self.epochs = epochs
     self.batchSize = batchSize
+    self.sampling = sampling
     self.schedule = schedule
     self.earlyStopping = earlyStopping
     self.evaluateTrain = evaluateTrain
@@ -67,11 +84,10 @@ public struct TrainingHistory: Sendable {
   public var seconds: Double
 }
 
-/// Non-private minibatch training: each epoch visits the training records once in a fresh
-/// shuffled order, in batches of `batchSize` (the last one may be smaller).
+/// Minibatch training, non-private (shuffled batches) or DP-SGD (Poisson batches).
 ///
 /// Shuffled fixed-size batches are for non-private runs only: DP-SGD's accountant assumes Poisson
-/// sampling (DESIGN.md §4).
+/// sampling (DESIGN.md §4), and the trainer refuses a private step with shuffled batches.
 public struct Trainer {
   public let step: TrainingStep
   public let configuration: TrainerConfiguration
@@ -95,8 +111,14 @@ public struct Trainer {
     var dropoutGenerator = generator.split("dropout")
     let count = train.labels.count
     let batchSize = configuration.batchSize
-    let stepsPerEpoch = max(1, (count + batchSize - 1) / batchSize)
-    let totalExamples = count * configuration.epochs
+    let isPrivate: Bool
+    if case .privateSum = step.gradientMode { isPrivate = true } else { isPrivate = false }
+    precondition(
+      !isPrivate || configuration.sampling == .poisson,
+      "DP-SGD needs Poisson sampling: its accountant's guarantee does not cover shuffled batches")
+    let sampler = PoissonSampler(recordCount: count, sampleRate: min(1, Double(batchSize) / Double(max(count, 1))))
+    let stepsPerEpoch = TrainerConfiguration.stepsPerEpoch(records: count, batchSize: batchSize)
+    let totalExamples = configuration.sampling == .shuffled ? count * configuration.epochs : stepsPerEpoch * batchSize * configuration.epochs
     var history = TrainingHistory(epochs: [], finalEpoch: 0, stoppedEarly: false, seconds: 0)
     var tracker = configuration.earlyStopping.map(EarlyStopping.Tracker.init)
     var bestParameters: [Tensor]?
@@ -105,15 +127,22 @@ public struct Trainer {
     var trainingSeconds = 0.0
 
     for epoch in 1...configuration.epochs {
-      let order = Random.permutation(count, using: &orderGenerator)
+      let order = configuration.sampling == .shuffled ? Random.permutation(count, using: &orderGenerator) : []
       let epochStart = Clock.seconds()
       var lossSum = 0.0
       var correct = 0
       var learningRate: Float = 0
+      var examplesThisEpoch = 0
       for stepIndex in 0..<stepsPerEpoch {
-        let lower = stepIndex * batchSize
-        let upper = min(lower + batchSize, count)
-        let indices = Array(order[lower..<upper])
+        let indices: [Int]
+        switch configuration.sampling {
+        case .shuffled:
+          indices = Array(order[(stepIndex * batchSize)..<min(stepIndex * batchSize + batchSize, count)])
+        case .poisson:
+          guard let noise = step.noise else { preconditionFailure("Poisson sampling draws from the step's noise source") }
+          indices = noise.sample(sampler)
+        }
+        examplesThisEpoch += indices.count
         let inputs = train.features.gathering(rows: indices)
         let labels = indices.map { train.labels[$0] }
         learningRate = configuration.schedule.learningRate(
@@ -123,7 +152,7 @@ public struct Trainer {
         correct += result.correct
         globalStep += 1
         let elapsed = trainingSeconds + Clock.seconds() - epochStart
-        let done = (epoch - 1) * count + upper
+        let done = (epoch - 1) * totalExamples / configuration.epochs + (stepIndex + 1) * totalExamples / configuration.epochs / stepsPerEpoch
         let rate = Double(done) / max(elapsed, 1e-9)
         progress(
           TrainingProgress(
@@ -134,8 +163,8 @@ public struct Trainer {
       let epochSeconds = Clock.seconds() - epochStart
       trainingSeconds += epochSeconds
       var metrics = EpochMetrics(
-        epoch: epoch, runningLoss: lossSum / Double(max(count, 1)),
-        runningAccuracy: Double(correct) / Double(max(count, 1)),
+        epoch: epoch, runningLoss: lossSum / Double(max(examplesThisEpoch, 1)),
+        runningAccuracy: Double(correct) / Double(max(examplesThisEpoch, 1)),
         train: configuration.evaluateTrain ? Evaluation.evaluate(step.model, on: train, loss: step.loss) : nil,
         validation: nil, learningRate: Double(learningRate), seconds: epochSeconds)
       if let validation, validation.labels.count > 0 {
@@ -163,6 +192,15 @@ public struct Trainer {
     }
     history.seconds = Clock.seconds() - start
     return history
+  }
+}
+
+extension TrainerConfiguration {
+  /// Steps per epoch: `⌈N / batchSize⌉` for shuffled batches (the last one short), and the same
+  /// for Poisson batches, whose expected size is `batchSize` (so an epoch is `N` expected
+  /// examples; DP-SGD's step count `T = epochs · stepsPerEpoch`).
+  public static func stepsPerEpoch(records: Int, batchSize: Int) -> Int {
+    max(1, (records + batchSize - 1) / batchSize)
   }
 }
 

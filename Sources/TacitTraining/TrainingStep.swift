@@ -9,6 +9,46 @@ public enum GradientMode: Sendable, Equatable {
   /// the layers' book-keeping (DESIGN.md §3). Used to measure the cost of DP-SGD's
   /// book-keeping, and the base DP-SGD builds on.
   case clippedMean(maxGradNorm: Float)
+  /// DP-SGD (Abadi et al. 2016): `(Σ_b clip_C(∇θ ℓ_b) + N(0, σ²C² I)) / (qN)`, see
+  /// `DPSGDSettings`. Needs a `NoiseSource`.
+  case privateSum(DPSGDSettings)
+}
+
+/// The parameters of a DP-SGD step.
+///
+/// The step computes `g̃ = (Σ_{b ∈ batch} c_b ∇θ ℓ_b + N(0, σ²C² I)) / E` where
+/// - `c_b = min(1, C / ‖∇θ ℓ_b‖)` (flat clipping: the norm over all parameters), or, per layer,
+///   each trainable layer's gradient clipped to `C_l = C / √L` for `L` trainable layers, so the
+///   whole per-example gradient still has norm ≤ `√(Σ C_l²) = C` and the same noise calibrates;
+/// - `E = qN`, the *expected* batch size (never the drawn size: dividing by the drawn size leaks
+///   it, and the accountant's analysis assumes a fixed divisor);
+/// - the batch is a Poisson sample (`PoissonSampler`) and may be empty: the noise is still added
+///   and the step still taken.
+/// With `σ = 0`, `C = ∞` and `E` equal to the batch size, the step is plain SGD on the mean
+/// gradient, bit for bit (tested).
+public struct DPSGDSettings: Sendable, Equatable {
+  public enum Clipping: String, Sendable {
+    case flat
+    case perLayer = "per_layer"
+  }
+
+  /// The clipping norm `C` (> 0; `.infinity` disables clipping, for tests).
+  public var maxGradNorm: Float
+  /// The noise multiplier `σ` (≥ 0): the noise standard deviation is `σC`.
+  public var noiseMultiplier: Float
+  /// The divisor `E = qN`.
+  public var expectedBatchSize: Double
+  public var clipping: Clipping
+
+  public init(maxGradNorm: Float, noiseMultiplier: Float, expectedBatchSize: Double, clipping: Clipping = .flat) {
+    precondition(maxGradNorm > 0, "max_grad_norm must be > 0, got \(maxGradNorm)")
+    precondition(noiseMultiplier >= 0 && noiseMultiplier.isFinite, "noise multiplier must be finite and ≥ 0, got \(noiseMultiplier)")
+    precondition(expectedBatchSize > 0, "expected batch size must be > 0, got \(expectedBatchSize)")
+    self.maxGradNorm = maxGradNorm
+    self.noiseMultiplier = noiseMultiplier
+    self.expectedBatchSize = expectedBatchSize
+    self.clipping = clipping
+  }
 }
 
 /// What one optimisation step produced.
@@ -34,11 +74,17 @@ public struct TrainingStep {
   public let loss: SoftmaxCrossEntropy
   public let regularization: Regularization
   public let gradientMode: GradientMode
+  /// Draws DP-SGD's noise; required by `.privateSum`, unused otherwise.
+  public let noise: NoiseSource?
 
   public init(
     model: Sequential, optimizer: Optimizer, loss: SoftmaxCrossEntropy,
-    regularization: Regularization, gradientMode: GradientMode
+    regularization: Regularization, gradientMode: GradientMode, noise: NoiseSource? = nil
   ) {
+    if case .privateSum = gradientMode {
+      precondition(noise != nil, "a DP-SGD step needs a noise source")
+    }
+    self.noise = noise
     self.model = model
     self.optimizer = optimizer
     self.loss = loss
@@ -79,10 +125,55 @@ public struct TrainingStep {
         // When nothing is clipped every factor is 1/B: take the plain path, so that C = ∞
         // reproduces non-private training bit for bit.
         model.accumulateGradients(weights: clipped == 0 ? .uniform(1 / Float(batch)) : .perExample(factors))
+      case .privateSum(let settings):
+        result.clippedFraction = accumulateClipped(settings: settings, batch: batch)
+      }
+    }
+    if case .privateSum(let settings) = gradientMode, let noise {
+      let standardDeviation = settings.noiseMultiplier * settings.maxGradNorm / Float(settings.expectedBatchSize)
+      if standardDeviation > 0 {
+        for parameter in model.parameters {
+          parameter.gradient.scalars.withUnsafeMutableBufferPointer {
+            noise.addGaussianNoise(to: $0, standardDeviation: standardDeviation)
+          }
+        }
       }
     }
     regularization.addGradients(to: model.parameters)
     optimizer.update(model.parameters, learningRate: learningRate)
     return result
+  }
+
+  /// Adds `Σ_b c_b ∇θ ℓ_b / E` to the parameter gradients with DP-SGD's clip factors; returns the
+  /// fraction of examples clipped (in at least one layer, for per-layer clipping).
+  private func accumulateClipped(settings: DPSGDSettings, batch: Int) -> Double {
+    let scale = 1 / Float(settings.expectedBatchSize)
+    func factors(_ squaredNorms: [Double], bound: Double, clipped: inout [Bool]) -> ExampleWeights {
+      var any = false
+      let weights = squaredNorms.enumerated().map { index, squaredNorm -> Float in
+        let norm = squaredNorm.squareRoot()
+        guard norm > bound else { return scale }
+        any = true
+        clipped[index] = true
+        return Float(bound / norm) * scale
+      }
+      // Nothing clipped: the uniform path, bit for bit the plain mean gradient when E = B.
+      return any ? .perExample(weights) : .uniform(scale)
+    }
+    var clipped = [Bool](repeating: false, count: batch)
+    switch settings.clipping {
+    case .flat:
+      let norms = model.perExampleSquaredNorms(batchSize: batch)
+      model.accumulateGradients(weights: factors(norms, bound: Double(settings.maxGradNorm), clipped: &clipped))
+    case .perLayer:
+      let trainable = model.layers.filter { !$0.parameters.isEmpty }
+      let bound = Double(settings.maxGradNorm) / Double(max(trainable.count, 1)).squareRoot()
+      for layer in trainable {
+        var norms = [Double](repeating: 0, count: batch)
+        layer.addPerExampleSquaredNorms(into: &norms)
+        layer.accumulateGradients(weights: factors(norms, bound: bound, clipped: &clipped))
+      }
+    }
+    return Double(clipped.filter { $0 }.count) / Double(max(batch, 1))
   }
 }
