@@ -86,8 +86,13 @@ public enum DataPreparation {
     case .none: normalizer = .none
     case .standard: normalizer = .fitStandard(to: train)
     case .unitRange:
-      let largest = train.features.scalars.reduce(Float(0)) { max($0, abs($1)) }
-      normalizer = .unitRange(scale: largest > 0 ? 1 / largest : 1)
+      if case .fashionMNIST = section.source {
+        // The format's range, not a statistic of the records: fine for private data too.
+        normalizer = .pixels
+      } else {
+        let largest = train.features.scalars.reduce(Float(0)) { max($0, abs($1)) }
+        normalizer = .unitRange(scale: largest > 0 ? 1 / largest : 1)
+      }
     }
     train = normalizer.apply(to: train)
     validation = normalizer.apply(to: validation)

@@ -12,7 +12,10 @@ extension DataSection {
   }
 
   /// Reads `data`, resolving every default; `nil` (after reporting) when unusable.
-  static func read(_ section: MappingReader) -> DataSection? {
+  /// - Parameter isPrivate: the recipe has a `privacy` section; normalisation fitted on the
+  ///   training records is then refused (DP-SGD's ε would not cover it) and the default for CSV
+  ///   and synthetic data is `none`.
+  static func read(_ section: MappingReader, isPrivate: Bool = false) -> DataSection? {
     let kind = section.optionalChoice("source", as: SourceKind.self)
     if section.nonNullValue("source") == nil {
       section.reportMissing("source", hint: "; one of fashion_mnist, csv, synthetic")
@@ -20,8 +23,15 @@ extension DataSection {
     let trainSize = section.optionalInteger("train_size", .atLeast(1))
     let testSize = section.optionalInteger("test_size", .atLeast(1))
     let validationSize = section.integer("validation_size", default: 0, .atLeast(0))
-    let defaultNormalization: Normalization = kind == .fashionMNIST ? .unitRange : .standard
+    let defaultNormalization: Normalization = kind == .fashionMNIST ? .unitRange : (isPrivate ? .none : .standard)
     let normalize = section.choice("normalize", default: defaultNormalization)
+    if isPrivate && (normalize == .standard || (normalize == .unitRange && kind != .fashionMNIST)) {
+      section.report(
+        "\(normalize.rawValue) fits its statistics on the private training records, which DP-SGD's ε does not cover; "
+          + "use none (and scale the data with public knowledge beforehand)"
+          + (kind == .fashionMNIST ? ", or unit_range (a fixed 1/255 for images)" : ""),
+        key: "normalize")
+    }
     let flatten = section.boolean("flatten", default: false)
     let source = kind.flatMap { readSource($0, section) }
     if kind == nil {

@@ -49,6 +49,12 @@ final class MappingReader {
   /// Whether `key` is present (null counts as present).
   func contains(_ key: String) -> Bool { entries.contains { $0.key == key } }
 
+  /// Whether `key` is present with a non-null value, without marking it as read (so the order
+  /// of known keys in messages stays the order the sections are read in).
+  func hasNonNullValue(_ key: String) -> Bool {
+    entries.contains { $0.key == key && !NodeReader.isNull($0.value) }
+  }
+
   /// Reports a problem at `key` (its value node's position), or at the mapping when absent.
   func report(_ message: String, key: String) {
     reader.report(message, at: path(key), node: entries.first { $0.key == key }?.value ?? node)

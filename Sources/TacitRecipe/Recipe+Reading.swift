@@ -10,7 +10,6 @@ import Yams
 extension Recipe {
   /// Top-level keys the schema reserves for later versions, with the error they produce now.
   static let reservedSections: [(key: String, plannedFor: String)] = [
-    ("privacy", "DP-SGD"),
     ("audit", "membership-inference auditing"),
   ]
 
@@ -52,10 +51,16 @@ extension Recipe {
     var data: DataSection?
     if top.nonNullValue("data") != nil {
       let section = top.child("data")
-      data = section.node == nil ? nil : DataSection.read(section)  // nil node: wrong type, reported
+      data = section.node == nil ? nil : DataSection.read(section, isPrivate: top.hasNonNullValue("privacy"))  // nil node: wrong type, reported
     }
     let model = LayerSpec.readModel(from: top)
     let training = TrainingSection.read(top.child("training"))
+    var privacy: PrivacySection?
+    var privacyIsValid = true
+    if top.nonNullValue("privacy") != nil {
+      privacy = PrivacySection.read(top.child("privacy"))
+      privacyIsValid = privacy != nil
+    }
 
     for (key, plannedFor) in reservedSections where top.value(key) != nil {
       top.report("not supported yet in recipe version \(version) (coming with \(plannedFor))", key: key)
@@ -68,7 +73,7 @@ extension Recipe {
         at: top.path("training").appending("early_stopping"), node: top.value("training")?["early_stopping"])
     }
 
-    guard let name, let data, let model else { return nil }
-    return Recipe(version: version, name: name, seed: seed, data: data, model: model, training: training)
+    guard let name, let data, let model, privacyIsValid else { return nil }
+    return Recipe(version: version, name: name, seed: seed, data: data, model: model, training: training, privacy: privacy)
   }
 }

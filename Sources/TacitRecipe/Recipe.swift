@@ -14,15 +14,17 @@ import Yams
 ///   - {type: relu}
 ///   - {type: dense, units: 10}
 /// training: {epochs: 5}      # see TrainingSection; may be omitted (all defaults)
+/// privacy: {target_epsilon: 3}   # optional: DP-SGD, see PrivacySection
 /// ```
 ///
 /// Reading is strict: keys are snake_case, an unknown key is an error naming its path and the
 /// closest valid key, values of the wrong type or out of range are errors naming their path,
-/// and every problem is reported at once with `file:line:column`. `privacy` and `audit` are
-/// reserved for the next schema additions and rejected for now.
+/// and every problem is reported at once with `file:line:column`. `audit` is reserved for the
+/// next schema addition and rejected for now.
 ///
 /// `resolvedYAML()` writes the recipe back with every default spelled out; loading that text
-/// gives an equal `Recipe`.
+/// gives an equal `Recipe` (once the pipeline has set `privacy.resolved`, it writes the noise
+/// multiplier actually used instead of the target ε, so a rerun uses the same σ).
 public struct Recipe: Sendable, Equatable {
   /// The recipe format versions this library reads.
   public static let supportedVersions = [1]
@@ -39,9 +41,15 @@ public struct Recipe: Sendable, Equatable {
   public var model: [LayerSpec]
   /// `training`: the training loop, see `TrainingSection`.
   public var training: TrainingSection
+  /// `privacy`: DP-SGD settings, see `PrivacySection`; `nil` trains without privacy.
+  public var privacy: PrivacySection?
 
   /// A recipe with every value given (no validation: use `parse` or `load` for user input).
-  public init(version: Int, name: String, seed: UInt64, data: DataSection, model: [LayerSpec], training: TrainingSection) {
+  public init(
+    version: Int, name: String, seed: UInt64, data: DataSection, model: [LayerSpec], training: TrainingSection,
+    privacy: PrivacySection? = nil
+  ) {
+    self.privacy = privacy
     self.version = version
     self.name = name
     self.seed = seed

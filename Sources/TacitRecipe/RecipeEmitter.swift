@@ -89,6 +89,7 @@ extension Recipe {
       for layer in model { writer.flowItem(layer.resolvedPairs) }
     }
     emitter.section("training") { training.emit(into: &$0) }
+    if let privacy { emitter.section("privacy") { privacy.emit(into: &$0) } }
     return emitter.text
   }
 }

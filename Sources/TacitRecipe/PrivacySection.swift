@@ -1,0 +1,108 @@
+import Foundation
+
+/// The `privacy` section: train with DP-SGD (Abadi et al. 2016) and claim an (ε, δ) guarantee.
+///
+/// ```yaml
+/// privacy:
+///   target_epsilon: 3          # exactly one of target_epsilon (> 0) and noise_multiplier (> 0)
+///   delta: null                # in (0, 1/N); default null = the largest power of ten below 1/N
+///   max_grad_norm: 1.0         # > 0, default 1.0: the per-example clipping norm C
+///   clipping: flat             # flat (default) | per_layer (C/√L per trainable layer)
+///   accountant: pld            # pld (default) | rdp | gdp: which accountant's ε the run claims
+///   noise: secure              # secure (default) | seeded (reproducible, not for release)
+/// ```
+///
+/// With a `privacy` section, `training.batch_size` is the *expected* batch size of Poisson
+/// sampling (sample rate q = batch_size / N for N training records) and the run takes
+/// T = epochs · ⌈N / batch_size⌉ steps. A `target_epsilon` is turned into the noise multiplier σ
+/// by calibration that never overshoots; the resolved recipe then shows σ, δ, q and T.
+///
+/// Refused because the accountant cannot cover them: δ ≥ 1/N (checked once N is known), and
+/// data normalisation fitted on the training records (`data.normalize: standard`, or
+/// `unit_range` on CSV or synthetic data, which scales by the largest training value).
+public struct PrivacySection: Sendable, Equatable {
+  /// What fixes the noise.
+  public enum Budget: Sendable, Equatable {
+    /// Calibrate σ so that the claimed ε is at most this.
+    case targetEpsilon(Double)
+    /// Use this σ; ε follows from it.
+    case noiseMultiplier(Double)
+  }
+
+  /// `privacy.clipping`.
+  public enum Clipping: String, Sendable, Equatable, CaseIterable {
+    /// One norm over all parameters, clipped to C.
+    case flat
+    /// Each of the L trainable layers clipped to C/√L (the whole gradient stays within C).
+    case perLayer = "per_layer"
+  }
+
+  /// `privacy.accountant`: whose ε the run claims (all three are reported).
+  public enum Accountant: String, Sendable, Equatable, CaseIterable {
+    /// Privacy loss distributions, tight numerical composition (dp_accounting's method).
+    case pld
+    /// Rényi DP with the improved conversion.
+    case rdp
+    /// Gaussian DP by the central limit theorem: an approximation, not a guarantee.
+    case gdp
+  }
+
+  /// `privacy.noise`: where the noise (and the Poisson sampling) draws randomness from.
+  public enum Noise: String, Sendable, Equatable, CaseIterable {
+    /// The operating system's CSPRNG: fit for release.
+    case secure
+    /// Split from the recipe seed: reproducible, and marked not for release.
+    case seeded
+  }
+
+  /// What the run actually used, filled in by the pipeline once the data size is known.
+  public struct Resolved: Sendable, Equatable {
+    public var noiseMultiplier: Double
+    public var delta: Double
+    public var sampleRate: Double
+    public var steps: Int
+    public var recordCount: Int
+
+    public init(noiseMultiplier: Double, delta: Double, sampleRate: Double, steps: Int, recordCount: Int) {
+      self.noiseMultiplier = noiseMultiplier
+      self.delta = delta
+      self.sampleRate = sampleRate
+      self.steps = steps
+      self.recordCount = recordCount
+    }
+  }
+
+  public var budget: Budget
+  /// `privacy.delta`; `nil` means the default for the number of training records.
+  public var delta: Double?
+  /// `privacy.max_grad_norm`, the clipping norm C.
+  public var maxGradNorm: Double
+  public var clipping: Clipping
+  public var accountant: Accountant
+  public var noise: Noise
+  /// Set by the pipeline; `nil` in a recipe as read.
+  public var resolved: Resolved?
+
+  public init(
+    budget: Budget, delta: Double?, maxGradNorm: Double, clipping: Clipping, accountant: Accountant, noise: Noise,
+    resolved: Resolved? = nil
+  ) {
+    self.budget = budget
+    self.delta = delta
+    self.maxGradNorm = maxGradNorm
+    self.clipping = clipping
+    self.accountant = accountant
+    self.noise = noise
+    self.resolved = resolved
+  }
+
+  /// The default δ for `recordCount` training records: the largest power of ten strictly below
+  /// 1/N (1e-5 for Fashion-MNIST's 60,000), the convention of Abadi et al. and Opacus' examples.
+  public static func defaultDelta(recordCount: Int) -> Double {
+    precondition(recordCount >= 1, "default δ needs at least one record")
+    let inverse = 1 / Double(recordCount)
+    var exponent = floor(log10(inverse))
+    if pow(10, exponent) >= inverse { exponent -= 1 }
+    return pow(10, exponent)
+  }
+}

@@ -1,0 +1,90 @@
+import Testing
+
+@testable import TacitRecipe
+
+@Suite struct PrivacySectionTests {
+  @Test func defaultsAreFilledIn() throws {
+    let recipe = try #require(parseRecipe(minimalRecipe + "\nprivacy: {target_epsilon: 3}"))
+    #expect(
+      recipe.privacy
+        == PrivacySection(
+          budget: .targetEpsilon(3), delta: nil, maxGradNorm: 1, clipping: .flat, accountant: .pld, noise: .secure))
+    // Under privacy, synthetic and CSV data default to no normalisation (it would be fitted on
+    // the private records).
+    #expect(recipe.data.normalize == .none)
+  }
+
+  @Test func everySettingIsRead() throws {
+    let yaml = minimalRecipe + """
+
+      privacy:
+        noise_multiplier: 1.1
+        delta: 1.0e-6
+        max_grad_norm: 0.1
+        clipping: per_layer
+        accountant: rdp
+        noise: seeded
+      """
+    let recipe = try #require(parseRecipe(yaml))
+    #expect(
+      recipe.privacy
+        == PrivacySection(
+          budget: .noiseMultiplier(1.1), delta: 1e-6, maxGradNorm: 0.1, clipping: .perLayer, accountant: .rdp, noise: .seeded))
+  }
+
+  @Test func exactlyOneBudget() {
+    #expect(
+      singleError(minimalRecipe + "\nprivacy: {target_epsilon: 3, noise_multiplier: 1}")
+        == "test.yaml:8:48: privacy.noise_multiplier: give either privacy.target_epsilon or privacy.noise_multiplier, not both")
+    #expect(singleError(minimalRecipe + "\nprivacy: {delta: 1.0e-5}").contains("privacy.target_epsilon: missing required key"))
+  }
+
+  @Test func valuesAreChecked() {
+    #expect(singleError(minimalRecipe + "\nprivacy: {target_epsilon: 0}").hasSuffix("privacy.target_epsilon: must be > 0, got 0"))
+    #expect(singleError(minimalRecipe + "\nprivacy: {target_epsilon: 1, delta: 1.5}").contains("privacy.delta: must be in (0, 1)"))
+    #expect(singleError(minimalRecipe + "\nprivacy: {noise_multiplier: -1}").contains("privacy.noise_multiplier: must be > 0"))
+    #expect(singleError(minimalRecipe + "\nprivacy: {target_epsilon: 1, max_grad_norm: 0}").contains("privacy.max_grad_norm"))
+    #expect(
+      singleError(minimalRecipe + "\nprivacy: {target_epsilon: 1, accountant: prv}")
+        .contains("privacy.accountant: unknown value 'prv'"))
+    #expect(
+      singleError(minimalRecipe + "\nprivacy: {target_epsilon: 1, noise_multipler: 2}")
+        .contains("privacy.noise_multipler: unknown key; did you mean noise_multiplier?"))
+  }
+
+  @Test func normalisationFittedOnPrivateRecordsIsRefused() {
+    let standard = minimalRecipe.replacingOccurrences(of: "source: synthetic", with: "source: synthetic\n  normalize: standard")
+    #expect(
+      singleError(standard + "\nprivacy: {target_epsilon: 1}")
+        .contains("data.normalize: standard fits its statistics on the private training records, which DP-SGD's ε does not cover"))
+    let unitRange = minimalRecipe.replacingOccurrences(of: "source: synthetic", with: "source: synthetic\n  normalize: unit_range")
+    #expect(singleError(unitRange + "\nprivacy: {target_epsilon: 1}").contains("data.normalize: unit_range fits its statistics"))
+    // Without privacy both are fine.
+    #expect(parseRecipe(standard) != nil)
+  }
+
+  @Test func unresolvedRecipeRoundTrips() throws {
+    let recipe = try #require(parseRecipe(minimalRecipe + "\nprivacy: {target_epsilon: 2.5, clipping: per_layer}"))
+    let again = try #require(parseRecipe(recipe.resolvedYAML()))
+    #expect(again == recipe)
+  }
+
+  @Test func resolvedRecipeRecordsTheNoiseActuallyUsed() throws {
+    var recipe = try #require(parseRecipe(minimalRecipe + "\nprivacy: {target_epsilon: 3}"))
+    recipe.privacy?.resolved = .init(noiseMultiplier: 1.25, delta: 1e-5, sampleRate: 0.004, steps: 7500, recordCount: 64_000)
+    let yaml = recipe.resolvedYAML()
+    #expect(yaml.contains("noise_multiplier: 1.25  # calibrated (pld) for target_epsilon 3.0"))
+    #expect(yaml.contains("delta: 1e-05  # default: largest power of ten below 1/N") || yaml.contains("delta: 1.0e-05"))
+    #expect(yaml.contains("steps T = 7500"))
+    let again = try #require(parseRecipe(yaml))
+    #expect(again.privacy?.budget == .noiseMultiplier(1.25))
+    #expect(again.privacy?.delta == 1e-5)
+  }
+
+  @Test(arguments: [(60_000, 1e-5), (100_000, 1e-6), (1_000, 1e-4), (50_000, 1e-5), (10, 0.01), (1, 0.1)])
+  func defaultDeltaIsTheLargestPowerOfTenBelowOneOverN(records: Int, expected: Double) {
+    let delta = PrivacySection.defaultDelta(recordCount: records)
+    #expect(abs(delta / expected - 1) < 1e-12, "N = \(records): δ = \(delta)")
+    #expect(delta < 1 / Double(records))
+  }
+}
