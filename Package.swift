@@ -38,7 +38,7 @@ let package = Package(
     .target(name: "TacitRecipe", dependencies: [.product(name: "Yams", package: "Yams")]),
     .target(
       name: "TacitPipeline",
-      dependencies: ["TacitTraining", "TacitRecipe", "TacitData", "TacitNN", "TacitTensor"]
+      dependencies: ["TacitTraining", "TacitRecipe", "TacitData", "TacitNN", "TacitTensor", "TacitPrivacy"]
     ),
     .executableTarget(
       name: "tacit",

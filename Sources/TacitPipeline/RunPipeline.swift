@@ -103,6 +103,18 @@ public enum RunPipeline {
       "data: \(data.train.count) train, \(data.validation.count) validation, \(data.test.count) test records of shape \(data.train.exampleShape), \(data.train.classCount) classes"
     )
 
+    let plan = try recipe.privacy.map {
+      try PrivacyPlan.make($0, training: recipe.training, recordCount: data.train.count)
+    }
+    var resolvedRecipe = recipe
+    resolvedRecipe.privacy = plan?.resolvedSection
+    if let plan {
+      note(
+        String(format: "DP-SGD: σ = %.4f, q = %.6f (expected batch %.1f), T = %d steps, C = %g, δ = %.1e, ",
+          plan.noiseMultiplier, plan.sampleRate, plan.expectedBatchSize, plan.steps, plan.section.maxGradNorm, plan.delta)
+          + "\(plan.section.noise.rawValue) noise, \(plan.section.clipping.rawValue) clipping")
+    }
+
     var initGenerator = root.split("init")
     let model = try ModelBuilder.build(recipe.model, inputShape: data.train.exampleShape, generator: &initGenerator)
     try checkOutput(of: model, classCount: data.train.classCount, specs: recipe.model)
@@ -110,13 +122,15 @@ public enum RunPipeline {
 
     let training = recipe.training
     let configuration = TrainerConfiguration(
-      epochs: training.epochs, batchSize: training.batchSize, schedule: TrainingFactory.schedule(training),
+      epochs: training.epochs, batchSize: training.batchSize, sampling: plan == nil ? .shuffled : .poisson,
+      schedule: TrainingFactory.schedule(training),
       earlyStopping: TrainingFactory.earlyStopping(training), evaluateTrain: training.evaluateTrain)
     let step = TrainingStep(
       model: model, optimizer: TrainingFactory.optimizer(training.optimizer),
       loss: SoftmaxCrossEntropy(labelSmoothing: Float(training.regularization.labelSmoothing)),
       regularization: TacitNN.Regularization(l1: Float(training.regularization.l1), l2: Float(training.regularization.l2)),
-      gradientMode: .mean)
+      gradientMode: plan.map { .privateSum($0.stepSettings) } ?? .mean,
+      noise: plan.map { $0.section.noise == .secure ? NoiseSource.secure() : NoiseSource.seeded(root.split("noise")) })
     let progressLine = ProgressLine(enabled: showProgress && isatty(STDERR_FILENO) == 1)
     let history = Trainer(step: step, configuration: configuration).train(
       on: data.train, validation: data.validation.count > 0 ? data.validation : nil, generator: root,
@@ -135,11 +149,15 @@ public enum RunPipeline {
     let validation = data.validation.count > 0 ? Evaluation.evaluate(model, on: data.validation) : nil
     note(String(format: "test accuracy %.2f%%, train accuracy %.2f%%", 100 * test.accuracy, 100 * train.accuracy))
 
+    let privacyReport = try plan.map { try PrivacyReport.make(plan: $0, training: training, history: history) }
+    for line in privacyReport?.lines ?? [] { note(line) }
+
     let summary = RunSummary(
       name: recipe.name, seed: recipe.seed, threads: threads, test: test, train: train, validation: validation,
       history: history, parameterCount: model.parameterCount, trainingRecords: data.train.count,
-      seconds: Clock.seconds() - start)
-    try folder.write("recipe.yaml", recipe.resolvedYAML())
+      seconds: Clock.seconds() - start, privacy: privacyReport)
+    try folder.write("recipe.yaml", resolvedRecipe.resolvedYAML())
+    if let privacyReport { try folder.write("privacy.json", privacyReport.json()) }
     do {
       try model.save(to: folder.file("model.safetensors"), metadata: ["recipe": recipe.name, "format": "tacit-1"])
     } catch {
@@ -148,7 +166,7 @@ public enum RunPipeline {
     try folder.write("metrics.json", RunSummary.metricsJSON(history))
     let summaryJSON = summary.json()
     try folder.write("summary.json", summaryJSON + "\n")
-    try folder.write("report.html", RunReport.html(recipe: recipe, summary: summary, history: history, model: model))
+    try folder.write("report.html", RunReport.html(recipe: resolvedRecipe, summary: summary, history: history, model: model))
     note(String(format: "finished in %.1f s", Clock.seconds() - start))
     try folder.write("log.txt", logLines.joined(separator: "\n") + "\n")
     try folder.commit()

@@ -6,7 +6,8 @@ import TacitTraining
 /// The self-contained `report.html` of a run: no scripts, no network; charts are inline SVG.
 ///
 /// Sections: headline numbers, learning curves (loss and accuracy per epoch for the training and
-/// validation records), the model, the resolved recipe. Later stages add privacy and audit.
+/// validation records), the privacy account of a DP run (ε by accountant, the mechanism, the
+/// caveats), the model, the resolved recipe. The audit stage adds attacks.
 enum RunReport {
   static func html(recipe: Recipe, summary: RunSummary, history: TrainingHistory, model: Sequential) -> String {
     let epochs = history.epochs.map { Double($0.epoch) }
@@ -41,7 +42,11 @@ enum RunReport {
       ("parameters", "\(summary.parameterCount)"),
       ("training records", "\(summary.trainingRecords)"),
       ("time", String(format: "%.1f s", summary.seconds)),
-      ("privacy", "none: not trained with DP-SGD, no ε guarantee"),
+      ("privacy", summary.privacy.map { privacy in
+        String(format: "ε = %.3f, δ = %.1e, ", privacy.claimedEpsilon, privacy.plan.delta)
+          + "claimed by the \(privacy.plan.section.accountant.rawValue) accountant"
+          + (privacy.plan.section.noise == .seeded ? " (seeded noise: NOT FOR RELEASE)" : "")
+      } ?? "none: not trained with DP-SGD, no ε guarantee"),
     ]
     let rows = headline.map { "<tr><th>\(escape($0.0))</th><td>\(escape($0.1))</td></tr>" }.joined(separator: "\n")
     return """
@@ -63,11 +68,42 @@ enum RunReport {
       \(Chart.lines(title: "loss", series: lossSeries, xLabel: "epoch", yLabel: "mean cross-entropy"))
       \(Chart.lines(title: "accuracy", series: accuracySeries, xLabel: "epoch", yLabel: "accuracy"))
       </div>
+      \(privacySection(summary.privacy))
       <h2>Model</h2>
       <pre>\(escape(ModelSummary.describe(model)))</pre>
       <h2>Resolved recipe</h2>
       <pre>\(escape(recipe.resolvedYAML()))</pre>
       </body></html>
+      """
+  }
+
+  /// The privacy account: ε from every accountant, the mechanism, and what ε does not cover.
+  static func privacySection(_ privacy: PrivacyReport?) -> String {
+    guard let privacy else { return "" }
+    let plan = privacy.plan
+    let rows = privacy.figures.map { figure -> String in
+      let value = figure.epsilon.map { String(format: "%.4f", $0) } ?? escape(figure.error ?? "n/a")
+      let claimed = figure.accountant == plan.section.accountant.rawValue ? " <strong>(claimed)</strong>" : ""
+      let note = figure.isApproximation ? " <span class=\"muted\">approximation</span>" : ""
+      return "<tr><th>ε (\(escape(figure.accountant)))</th><td>\(value)\(claimed)\(note)</td></tr>"
+    }.joined(separator: "\n")
+    let mechanism = [
+      ("δ", String(format: "%.2e", plan.delta)),
+      ("noise multiplier σ", String(format: "%.4f", plan.noiseMultiplier)),
+      ("sample rate q (Poisson)", String(format: "%.6f (expected batch %.1f of %d records)", plan.sampleRate, plan.expectedBatchSize, plan.recordCount)),
+      ("steps T", "\(plan.steps) (\(plan.stepsPerEpoch) per epoch)"),
+      ("clipping norm C", String(format: "%g", plan.section.maxGradNorm) + " (\(plan.section.clipping.rawValue))"),
+      ("noise source", plan.section.noise.rawValue),
+    ].map { "<tr><th>\(escape($0.0))</th><td>\(escape($0.1))</td></tr>" }.joined(separator: "\n")
+    let caveats = privacy.caveats.isEmpty
+      ? "<p>Nothing outside the accountant's analysis was used.</p>"
+      : "<ul>" + privacy.caveats.map { "<li>\(escape($0))</li>" }.joined() + "</ul>"
+    return """
+      <h2>Privacy</h2>
+      <table class="summary">\(rows)
+      \(mechanism)</table>
+      <h3>What ε does not cover</h3>
+      \(caveats)
       """
   }
 

@@ -6,8 +6,9 @@ import TacitTraining
 /// Keys: `name`, `seed`, `threads`, `test_accuracy`, `test_loss`, `train_accuracy`, `train_loss`,
 /// `validation_accuracy` (null without a validation split), `epochs_run`, `final_epoch`,
 /// `stopped_early`, `parameter_count`, `training_records`, `training_seconds`,
-/// `training_examples_per_second`, `seconds` (the whole run), and `privacy` (null: this run is not
-/// private; DP-SGD fills it in).
+/// `training_examples_per_second`, `seconds` (the whole run), and `privacy`: null for a
+/// non-private run, else `{epsilon, delta, accountant, noise_multiplier, sample_rate, steps,
+/// max_grad_norm, noise}` (the full account is in `privacy.json`).
 struct RunSummary {
   var name: String
   var seed: UInt64
@@ -19,6 +20,8 @@ struct RunSummary {
   var parameterCount: Int
   var trainingRecords: Int
   var seconds: Double
+  /// What a private run claims; `nil` for a non-private run.
+  var privacy: PrivacyReport?
 
   var trainingSeconds: Double { history.epochs.reduce(0) { $0 + $1.seconds } }
 
@@ -41,7 +44,7 @@ struct RunSummary {
       "training_seconds": rounded(trainingSeconds),
       "training_examples_per_second": rounded(examples / max(trainingSeconds, 1e-9)),
       "seconds": rounded(seconds),
-      "privacy": NSNull(),
+      "privacy": privacy.map { $0.summaryObject as Any } ?? NSNull(),
     ]
     return JSONText.encode(object)
   }
@@ -79,7 +82,13 @@ struct RunSummary {
       "  epochs              \(history.epochs.count)\(history.stoppedEarly ? " (stopped early; kept epoch \(history.finalEpoch))" : "")"
     )
     lines.append(String(format: "  time                %.1f s", seconds))
-    lines.append("  privacy             none (not trained with DP-SGD)")
+    if let privacy {
+      lines.append(
+        String(format: "  privacy             ε = %.3f, δ = %.1e (", privacy.claimedEpsilon, privacy.plan.delta)
+          + privacy.plan.section.accountant.rawValue + ")" + (privacy.plan.section.noise == .seeded ? ", seeded noise: NOT FOR RELEASE" : ""))
+    } else {
+      lines.append("  privacy             none (not trained with DP-SGD)")
+    }
     lines.append("")
     lines.append("  run folder: \(directory)")
     lines.append("  report:     \(directory)/report.html")

@@ -1,0 +1,87 @@
+import Foundation
+import TacitPrivacy
+
+/// `tacit epsilon` and `tacit calibrate`: the accountants on the command line, for a
+/// Poisson-subsampled Gaussian mechanism run `steps` times.
+public enum PrivacyCalculator {
+  /// The accountant names the command line accepts; `all` runs every one.
+  public static let accountantNames = ["pld", "rdp", "gdp", "all"]
+
+  /// The first problem with the mechanism's flags, in words, or `nil`.
+  public static func problem(noiseMultiplier: Double?, sampleRate: Double, steps: Int, delta: Double, accountant: String) -> String? {
+    if let noiseMultiplier, !(noiseMultiplier > 0 && noiseMultiplier.isFinite) {
+      return "--noise-multiplier must be a positive number, got \(noiseMultiplier)"
+    }
+    if !(sampleRate > 0 && sampleRate <= 1) { return "--sample-rate must be in (0, 1], got \(sampleRate)" }
+    if steps < 1 { return "--steps must be at least 1, got \(steps)" }
+    if !(delta > 0 && delta < 1) { return "--delta must be in (0, 1), got \(delta)" }
+    if !accountantNames.contains(accountant) {
+      return "--accountant must be one of \(accountantNames.joined(separator: ", ")), got '\(accountant)'"
+    }
+    return nil
+  }
+
+  static func accountants(_ name: String) -> [PrivacyAccountant] {
+    switch name {
+    case "pld": return [PLDAccountant()]
+    case "rdp": return [RDPAccountant()]
+    case "gdp": return [GDPAccountant()]
+    default: return [PLDAccountant(), RDPAccountant(), GDPAccountant()]
+    }
+  }
+
+  static func event(noiseMultiplier: Double, sampleRate: Double, steps: Int) -> DPEvent {
+    .selfComposed(event: .poissonSampled(sampleRate: sampleRate, event: .gaussian(noiseMultiplier: noiseMultiplier)), count: steps)
+  }
+
+  /// ε for each requested accountant: JSON (`{"accountant", "epsilon"}`, or a list for `all`) or
+  /// text lines.
+  public static func epsilon(
+    noiseMultiplier: Double, sampleRate: Double, steps: Int, delta: Double, accountant: String, json: Bool
+  ) throws -> String {
+    let mechanism = event(noiseMultiplier: noiseMultiplier, sampleRate: sampleRate, steps: steps)
+    var objects: [[String: Any]] = []
+    var lines: [String] = []
+    for accountant in accountants(accountant) {
+      let epsilon: Double
+      do {
+        epsilon = try accountant.epsilon(for: mechanism, delta: delta)
+      } catch {
+        throw PipelineError(error.description)
+      }
+      objects.append(["accountant": accountant.name, "epsilon": epsilon])
+      lines.append(
+        accountant.name + String(format: "  ε = %.6g", epsilon) + (accountant.isApproximation ? "  (approximation)" : ""))
+    }
+    if json { return JSONText.encode(objects.count == 1 ? objects[0] as Any : objects as Any) }
+    let header = String(format: "σ = %g, q = %g, T = %d, δ = %g", noiseMultiplier, sampleRate, steps, delta)
+    return ([header] + lines).joined(separator: "\n")
+  }
+
+  /// The noise multiplier reaching at most `targetEpsilon` for each requested accountant.
+  public static func calibrate(
+    targetEpsilon: Double, sampleRate: Double, steps: Int, delta: Double, accountant: String, json: Bool
+  ) throws -> String {
+    guard targetEpsilon > 0 && targetEpsilon.isFinite else {
+      throw PipelineError("--epsilon must be a positive number, got \(targetEpsilon)")
+    }
+    var objects: [[String: Any]] = []
+    var lines: [String] = []
+    for accountant in accountants(accountant) {
+      let result: (noiseMultiplier: Double, epsilon: Double)
+      do {
+        result = try NoiseCalibration.noiseMultiplier(
+          targetEpsilon: targetEpsilon, delta: delta, sampleRate: sampleRate, steps: steps, accountant: accountant)
+      } catch {
+        throw PipelineError(error.description)
+      }
+      objects.append(["accountant": accountant.name, "noise_multiplier": result.noiseMultiplier, "epsilon": result.epsilon])
+      lines.append(
+        accountant.name + String(format: "  σ = %.6g  (ε reached %.6g)", result.noiseMultiplier, result.epsilon)
+          + (accountant.isApproximation ? "  (approximation)" : ""))
+    }
+    if json { return JSONText.encode(objects.count == 1 ? objects[0] as Any : objects as Any) }
+    let header = String(format: "target ε = %g, q = %g, T = %d, δ = %g", targetEpsilon, sampleRate, steps, delta)
+    return ([header] + lines).joined(separator: "\n")
+  }
+}
