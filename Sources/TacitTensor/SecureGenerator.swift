@@ -10,7 +10,8 @@ import Darwin
 ///
 /// DP noise for a model that will be released must come from here: a seeded generator lets anyone
 /// who learns the seed subtract the noise. Bytes are fetched in 64 KiB blocks so the system call
-/// cost is amortised (see docs/performance.md for the measured throughput).
+/// cost is amortised (see docs/performance.md for the measured throughput). `fill(_:)` hands out
+/// many words at once and reads large requests straight into the destination.
 public struct SecureGenerator: RandomNumberGenerator {
   private var buffer: [UInt64]
   private var position: Int
@@ -29,25 +30,66 @@ public struct SecureGenerator: RandomNumberGenerator {
     return value
   }
 
-  private mutating func refill() {
-    buffer.withUnsafeMutableBytes { bytes in
-      #if canImport(Glibc)
-      let descriptor = open("/dev/urandom", O_RDONLY | O_CLOEXEC)
-      guard descriptor >= 0 else { fatalError("cannot open /dev/urandom (errno \(errno)): no secure randomness available") }
-      defer { close(descriptor) }
-      var filled = 0
-      while filled < bytes.count {
-        let result = read(descriptor, bytes.baseAddress! + filled, bytes.count - filled)
-        if result < 0 {
-          if errno == EINTR { continue }
-          fatalError("reading /dev/urandom failed (errno \(errno)): no secure randomness available")
-        }
-        filled += result
+  /// Fills `words` with random bits: first what is left in the buffer, then whole buffer-sized
+  /// chunks read directly into `words`, then the tail from a refilled buffer.
+  ///
+  /// The words are the same kind of bits `next()` returns, and the stream stays a stream: after
+  /// `fill`, `next()` continues with bits never handed out before.
+  public mutating func fill(_ words: UnsafeMutableBufferPointer<UInt64>) {
+    guard let destination = words.baseAddress else { return }
+    var filled = 0
+    let count = words.count
+    // 1. What is left in the buffer.
+    let available = Swift.min(buffer.count - position, count)
+    if available > 0 {
+      buffer.withUnsafeBufferPointer { source in
+        destination.update(from: source.baseAddress! + position, count: available)
       }
-      #else
-      arc4random_buf(bytes.baseAddress!, bytes.count)
-      #endif
+      position += available
+      filled = available
     }
+    // 2. Large remainders straight from the operating system.
+    let direct = (count - filled) / buffer.count * buffer.count
+    if direct > 0 {
+      SecureGenerator.readOperatingSystem(
+        into: UnsafeMutableRawBufferPointer(start: destination + filled, count: direct * 8))
+      filled += direct
+    }
+    // 3. The tail from a fresh buffer.
+    let tail = count - filled
+    if tail > 0 {
+      refill()
+      buffer.withUnsafeBufferPointer { source in
+        (destination + filled).update(from: source.baseAddress!, count: tail)
+      }
+      position = tail
+    }
+  }
+
+  private mutating func refill() {
+    buffer.withUnsafeMutableBytes { SecureGenerator.readOperatingSystem(into: $0) }
     position = 0
+  }
+
+  /// Fills `bytes` from the operating system's CSPRNG; stops the process if none is available.
+  private static func readOperatingSystem(into bytes: UnsafeMutableRawBufferPointer) {
+    guard let base = bytes.baseAddress, bytes.count > 0 else { return }
+    #if canImport(Glibc)
+    let descriptor = open("/dev/urandom", O_RDONLY | O_CLOEXEC)
+    guard descriptor >= 0 else { fatalError("cannot open /dev/urandom (errno \(errno)): no secure randomness available") }
+    defer { close(descriptor) }
+    var filled = 0
+    while filled < bytes.count {
+      let result = read(descriptor, base + filled, bytes.count - filled)
+      if result < 0 {
+        if errno == EINTR { continue }
+        fatalError("reading /dev/urandom failed (errno \(errno)): no secure randomness available")
+      }
+      if result == 0 { fatalError("/dev/urandom returned end of file: no secure randomness available") }
+      filled += result
+    }
+    #else
+    arc4random_buf(base, bytes.count)
+    #endif
   }
 }

@@ -33,3 +33,25 @@ struct SecureGeneratorTests {
     #expect(abs(ones.reduce(0, +) - 32 * count) < 3400)
   }
 }
+
+/// `fill(_:)` in chunks that end inside the buffer, span it, and exceed it (direct reads).
+struct SecureGeneratorFillTests {
+  @Test func bulkFillAcrossBufferBoundaries() {
+    var generator = SecureGenerator()
+    var words: [UInt64] = []
+    for size in [0, 1, 100, 8191, 8192, 3 * 8192 + 5, 7] {
+      var chunk = [UInt64](repeating: 0, count: size)
+      chunk.withUnsafeMutableBufferPointer { generator.fill($0) }
+      words += chunk
+      words.append(generator.next())  // interleaved single words continue the stream
+    }
+    // No zero block left unfilled and no word handed out twice (collision chance ≈ 2⁻⁴⁰).
+    #expect(Set(words).count == words.count, "repeated 64-bit words")
+    // Each bit position: Binomial(n, ½); allow 6 standard deviations.
+    let n = words.count
+    for bit in 0..<64 {
+      let ones = words.reduce(0) { $0 + Int($1 >> UInt64(bit) & 1) }
+      #expect(abs(Double(ones) - Double(n) / 2) < 6 * (Double(n) / 4).squareRoot(), "bit \(bit): \(ones) of \(n)")
+    }
+  }
+}
