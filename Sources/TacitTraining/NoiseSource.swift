@@ -35,14 +35,10 @@ public final class NoiseSource {
   /// Adds N(0, standardDeviation²) to every element of `buffer`.
   public func addGaussianNoise(to buffer: UnsafeMutableBufferPointer<Float>, standardDeviation: Float) {
     guard standardDeviation > 0, buffer.count > 0 else { return }
-    var noise = [Float](repeating: 0, count: buffer.count)
-    noise.withUnsafeMutableBufferPointer { noiseBuffer in
-      if secureGenerator != nil {
-        Random.fillNormal(noiseBuffer, standardDeviation: standardDeviation, using: &secureGenerator!)
-      } else {
-        Random.fillNormal(noiseBuffer, standardDeviation: standardDeviation, using: &seededGenerator!)
-      }
-      for i in 0..<buffer.count { buffer[i] += noiseBuffer[i] }
+    if secureGenerator != nil {
+      GaussianNoise.addGaussianNoise(to: buffer, standardDeviation: standardDeviation, using: &secureGenerator!)
+    } else {
+      GaussianNoise.addGaussianNoise(to: buffer, standardDeviation: standardDeviation, using: &seededGenerator!)
     }
   }
 
