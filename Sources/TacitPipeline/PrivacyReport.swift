@@ -26,7 +26,7 @@ struct PrivacyReport {
           accountant: accountant.name, epsilon: try accountant.epsilon(for: plan.event, delta: plan.delta),
           isApproximation: accountant.isApproximation, error: nil)
       } catch {
-        return Figure(accountant: accountant.name, epsilon: nil, isApproximation: accountant.isApproximation, error: error.description)
+        return Figure(accountant: accountant.name, epsilon: nil, isApproximation: accountant.isApproximation, error: String(describing: error))
       }
     }
     guard let claimed = figures.first(where: { $0.accountant == plan.section.accountant.rawValue })?.epsilon else {
@@ -46,11 +46,10 @@ struct PrivacyReport {
         "early stopping chose the final epoch (\(history.finalEpoch) of \(history.epochs.count) run) by looking at validation "
           + "records from the private pool; ε covers the \(plan.steps) planned steps but not that choice")
     }
-    if training.evaluateTrain {
-      caveats.append(
-        "training.evaluate_train: the per-epoch training loss and accuracy are computed on private records without noise; "
-          + "they are for the operator and not covered by ε")
-    }
+    caveats.append(
+      "training metrics (train_loss and train_accuracy in summary.json"
+        + (training.evaluateTrain ? ", and the per-epoch training loss and accuracy" : "")
+        + ") are computed on private records without noise: they are for the operator, not covered by ε")
     return PrivacyReport(plan: plan, figures: figures, claimedEpsilon: claimed, caveats: caveats)
   }
 

@@ -88,6 +88,7 @@ public enum RunPipeline {
     }
     let recipe = try loadRecipe(path: recipePath, overrides: overrides)
     BLAS.setThreadCount(threads)
+    Allocator.configureForTraining()
     let folder = try RunFolder(path: outputDirectory ?? "runs/\(recipe.name)")
     defer { folder.discard() }
     note("tacit run \(recipePath) → \(folder.path) (seed \(recipe.seed), \(threads) BLAS thread\(threads == 1 ? "" : "s"))")

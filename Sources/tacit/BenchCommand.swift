@@ -36,6 +36,7 @@ struct BenchCommand: ParsableCommand {
 
   func run() throws {
     BLAS.setThreadCount(threads)
+    Allocator.configureForTraining()
     let results = try reportingErrors {
       try Benchmark(repetitions: repetitions, stepsPerRepetition: steps).run(models: selectedModels)
     }
