@@ -9,6 +9,7 @@ import TacitTraining
 /// Fashion-MNIST shapes with random inputs, it times
 /// - the plain step (mean gradient, one GEMM per layer for the weight gradient),
 /// - the per-example step (book-keeping norms, clip factors applied, no noise),
+/// - the full DP-SGD step (Poisson batch from a pool, norms, clipping, secure noise, optimizer),
 /// - the GEMM floor: only the step's matrix products (forward, input gradients except the first
 ///   layer's, weight gradients), run back to back on buffers of the same shapes.
 /// Each figure is the median of `repetitions` timings of `stepsPerRepetition` steps.
@@ -18,12 +19,16 @@ public struct Benchmark {
     public var model: String
     public var plainExamplesPerSecond: Double
     public var perExampleExamplesPerSecond: Double
+    /// The full DP-SGD step (Poisson batch, norms, clipping, secure noise, optimizer).
+    public var dpExamplesPerSecond: Double
     public var gemmFloorExamplesPerSecond: Double
     /// The step's GEMM work in GFLOP per example.
     public var gemmFlopsPerExample: Double
 
     /// Plain step time over per-example step time's inverse: per-example cost / plain cost.
     public var perExampleCostRatio: Double { plainExamplesPerSecond / perExampleExamplesPerSecond }
+    /// DP-SGD step time over plain step time.
+    public var dpCostRatio: Double { plainExamplesPerSecond / dpExamplesPerSecond }
     /// The plain step's speed as a fraction of the GEMM floor.
     public var fractionOfFloor: Double { plainExamplesPerSecond / gemmFloorExamplesPerSecond }
   }
@@ -69,8 +74,41 @@ public struct Benchmark {
       return Double(batchSize) / median(times)
     }
 
+    /// The full DP-SGD step: a Poisson batch (q = B / pool) drawn and gathered from a pool of
+    /// 16·B records, per-example norms, clipping, secure noise on every coordinate, division by
+    /// the expected batch size, the optimizer.
+    func privateExamplesPerSecond() throws -> Double {
+      var initGenerator = SeededGenerator(seed: 11)
+      let model = try ModelBuilder.build(specs, inputShape: inputShape, generator: &initGenerator)
+      let poolSize = 16 * batchSize
+      var poolGenerator = SeededGenerator(seed: 13)
+      let pool = Tensor(shape: [poolSize] + inputShape, scalars: Random.normal(count: poolSize * 784, using: &poolGenerator))
+      let poolLabels = (0..<poolSize).map { Int32($0 % 10) }
+      let sampler = PoissonSampler(recordCount: poolSize, sampleRate: Double(batchSize) / Double(poolSize))
+      let noise = NoiseSource.secure()
+      let settings = DPSGDSettings(maxGradNorm: 1, noiseMultiplier: 1, expectedBatchSize: sampler.expectedBatchSize)
+      let step = TrainingStep(
+        model: model, optimizer: SGD(momentum: 0.9, nesterov: false), loss: SoftmaxCrossEntropy(),
+        regularization: Regularization(l1: 0, l2: 0), gradientMode: .privateSum(settings), noise: noise)
+      var dropout = SeededGenerator(seed: 3)
+      func oneStep() {
+        let indices = noise.sample(sampler)
+        step.run(
+          inputs: pool.gathering(rows: indices), labels: indices.map { poolLabels[$0] }, learningRate: 0.01,
+          generator: &dropout)
+      }
+      for _ in 0..<3 { oneStep() }
+      let times = (0..<repetitions).map { _ in
+        let start = Clock.seconds()
+        for _ in 0..<stepsPerRepetition { oneStep() }
+        return (Clock.seconds() - start) / Double(stepsPerRepetition)
+      }
+      return sampler.expectedBatchSize / median(times)
+    }
+
     let plain = try stepsPerSecond(.mean)
     let perExample = try stepsPerSecond(.clippedMean(maxGradNorm: 1))
+    let privateRate = try privateExamplesPerSecond()
     var initGenerator = SeededGenerator(seed: 11)
     let model = try ModelBuilder.build(specs, inputShape: inputShape, generator: &initGenerator)
     let shapes = GemmShapes.ofTrainingStep(model, batchSize: batchSize)
@@ -78,6 +116,7 @@ public struct Benchmark {
     let flops = shapes.reduce(0.0) { $0 + $1.flops }
     return Result(
       model: name, plainExamplesPerSecond: plain, perExampleExamplesPerSecond: perExample,
+      dpExamplesPerSecond: privateRate,
       gemmFloorExamplesPerSecond: Double(batchSize) / median(floorTimes),
       gemmFlopsPerExample: flops / Double(batchSize) / 1e9)
   }

@@ -10,6 +10,8 @@ public enum BenchmarkReport {
       object[result.model] = [
         "plain_examples_per_second": result.plainExamplesPerSecond.rounded(),
         "per_example_examples_per_second": result.perExampleExamplesPerSecond.rounded(),
+        "dp_examples_per_second": result.dpExamplesPerSecond.rounded(),
+        "dp_cost_ratio": (result.dpCostRatio * 1000).rounded() / 1000,
         "gemm_floor_examples_per_second": result.gemmFloorExamplesPerSecond.rounded(),
         "per_example_cost_ratio": (result.perExampleCostRatio * 1000).rounded() / 1000,
         "plain_fraction_of_gemm_floor": (result.fractionOfFloor * 1000).rounded() / 1000,
@@ -24,13 +26,14 @@ public enum BenchmarkReport {
   public static func table(_ results: [Benchmark.Result], threads: Int) -> String {
     var lines = [
       "Training step, batch 256, \(threads) BLAS thread\(threads == 1 ? "" : "s") (median examples/s)",
-      "model   plain      per-example   ratio   GEMM floor   plain/floor",
+      "model   plain      per-example   ratio   DP-SGD      ratio   GEMM floor   plain/floor",
     ]
     for result in results {
       lines.append(
         String(
-          format: "%-6@  %9.0f  %12.0f   %5.2fx  %11.0f   %5.1f%%", result.model as NSString,
+          format: "%-6@  %9.0f  %12.0f   %5.2fx  %9.0f   %5.2fx  %11.0f   %5.1f%%", result.model as NSString,
           result.plainExamplesPerSecond, result.perExampleExamplesPerSecond, result.perExampleCostRatio,
+          result.dpExamplesPerSecond, result.dpCostRatio,
           result.gemmFloorExamplesPerSecond, 100 * result.fractionOfFloor))
     }
     return lines.joined(separator: "\n")
