@@ -3,8 +3,8 @@ extension GaussianNoise {
   /// system's generator (`secure`, what a released model must use) and with `SeededGenerator`.
   ///
   /// Best of five runs after a warm-up, wall-clock time from `ContinuousClock`; for `tacit bench`.
-  /// The secure figure includes reading `/dev/urandom` (4 bytes per sample), which is usually the
-  /// bottleneck; on a loaded machine both figures are rough.
+  /// The secure figure includes generating the ChaCha20 keystream (4 bytes per sample); on a
+  /// loaded machine both figures are rough.
   public static func measureThroughput(count: Int = 1 << 20) -> (secure: Double, seeded: Double) {
     precondition(count > 0, "count must be positive, got \(count)")
     var buffer = [Float](repeating: 0, count: count)

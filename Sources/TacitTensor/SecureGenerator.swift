@@ -4,71 +4,139 @@ import Glibc
 import Darwin
 #endif
 
-/// A cryptographically secure generator backed by the operating system's CSPRNG
-/// (`/dev/urandom` on Linux, which never blocks after boot-time seeding; `arc4random_buf` on
-/// Darwin).
+/// A cryptographically secure generator: the ChaCha20 keystream under a key from the operating
+/// system's CSPRNG.
 ///
 /// DP noise for a model that will be released must come from here: a seeded generator lets anyone
-/// who learns the seed subtract the noise. Bytes are fetched in 64 KiB blocks so the system call
-/// cost is amortised (see docs/performance.md for the measured throughput). `fill(_:)` hands out
-/// many words at once and reads large requests straight into the destination.
+/// who learns the seed subtract the noise.
+///
+/// **Construction.** The design of OpenBSD's `arc4random` and of Linux's `getrandom` (since 4.8,
+/// `crng`): a stream cipher keystream is a pseudorandom function of its key, so with a uniformly
+/// random secret key the keystream is indistinguishable from uniform bits by any efficient test
+/// (the standard assumption about ChaCha20, RFC 8439 §1). Here:
+///
+/// - key: 32 bytes from `/dev/urandom` (Linux, which never blocks after boot-time seeding) or
+///   `arc4random_buf` (Darwin), read at initialisation;
+/// - nonce: zero (every key is fresh, so the (key, nonce, counter) triple never repeats);
+/// - counter: the RFC 8439 32-bit block counter from 0; before it would wrap (after 2³² blocks =
+///   256 GiB of output) the generator takes a new key from the operating system and restarts at 0;
+/// - output: the keystream bytes in order, read as little-endian `UInt64`s (see `ChaCha20`).
+///
+/// Unlike `arc4random`, there is no "fast key erasure" (overwriting the key after each use): an
+/// attacker who reads this process's memory can recompute the bits already handed out. For DP
+/// noise that attacker could read the gradients too, so this costs nothing the threat model cares
+/// about. The key and buffered output are zeroed when the generator is freed.
+///
+/// **Speed.** Keystream is made 16 blocks at a time by `ChaCha20.blocks` (vectorised across
+/// blocks), 64 KiB per refill; large `fill(_:)` requests are generated straight into the
+/// destination. Measured on the (SSE2-only build, loaded) development machine: about 5.5 ns per
+/// 64-bit word (1.45 GB/s) on one core, against ~21 ns for reading `/dev/urandom` directly.
+///
+/// **Copies.** The state lives in a shared reference: a copy of a generator continues the same
+/// stream (each word is handed out once), so copying never duplicates noise. The generator is not
+/// `Sendable`; give each thread its own.
 public struct SecureGenerator: RandomNumberGenerator {
-  private var buffer: [UInt64]
-  private var position: Int
+  private let stream: Stream
 
-  /// A generator with an empty buffer (filled on first use).
+  /// A generator keyed with 32 fresh bytes from the operating system.
   public init() {
-    buffer = [UInt64](repeating: 0, count: 8192)
-    position = buffer.count
+    stream = Stream()
   }
 
-  /// The next 64 random bits from the operating system.
+  /// The next 64 random bits.
   public mutating func next() -> UInt64 {
-    if position == buffer.count { refill() }
-    let value = buffer[position]
-    position += 1
+    if stream.position == Stream.capacity { stream.refill() }
+    let value = stream.buffer[stream.position]
+    stream.position += 1
     return value
   }
 
-  /// Fills `words` with random bits: first what is left in the buffer, then whole buffer-sized
-  /// chunks read directly into `words`, then the tail from a refilled buffer.
+  /// Fills `words` with random bits: first what is left in the buffer, then whole 16-block batches
+  /// generated straight into `words`, then the tail from a refilled buffer.
   ///
   /// The words are the same kind of bits `next()` returns, and the stream stays a stream: after
   /// `fill`, `next()` continues with bits never handed out before.
   public mutating func fill(_ words: UnsafeMutableBufferPointer<UInt64>) {
     guard let destination = words.baseAddress else { return }
-    var filled = 0
     let count = words.count
     // 1. What is left in the buffer.
-    let available = Swift.min(buffer.count - position, count)
+    let available = Swift.min(Stream.capacity - stream.position, count)
     if available > 0 {
-      buffer.withUnsafeBufferPointer { source in
-        destination.update(from: source.baseAddress! + position, count: available)
-      }
-      position += available
-      filled = available
+      destination.update(from: stream.buffer + stream.position, count: available)
+      stream.position += available
     }
-    // 2. Large remainders straight from the operating system.
-    let direct = (count - filled) / buffer.count * buffer.count
-    if direct > 0 {
-      SecureGenerator.readOperatingSystem(
-        into: UnsafeMutableRawBufferPointer(start: destination + filled, count: direct * 8))
-      filled += direct
+    var filled = available
+    // 2. Whole batches straight into the destination.
+    let batches = (count - filled) / ChaCha20.wordsPerBatch
+    if batches > 0 {
+      stream.generate(into: destination + filled, batches: batches)
+      filled += batches * ChaCha20.wordsPerBatch
     }
     // 3. The tail from a fresh buffer.
     let tail = count - filled
     if tail > 0 {
-      refill()
-      buffer.withUnsafeBufferPointer { source in
-        (destination + filled).update(from: source.baseAddress!, count: tail)
-      }
-      position = tail
+      stream.refill()
+      (destination + filled).update(from: stream.buffer, count: tail)
+      stream.position = tail
     }
   }
 
-  private mutating func refill() {
-    buffer.withUnsafeMutableBytes { SecureGenerator.readOperatingSystem(into: $0) }
-    position = 0
+  /// The key, block counter and output buffer, in manually allocated memory so that it can be
+  /// zeroed on release and accessed without exclusivity checks (the struct's methods are the only
+  /// users, one call at a time).
+  private final class Stream {
+    /// Buffered output words: 64 KiB, 64 batches of 16 blocks.
+    static let capacity = 8192
+
+    /// Blocks per key: the RFC 8439 32-bit counter's range.
+    static let blocksPerKey: UInt64 = 1 << 32
+
+    let buffer = UnsafeMutablePointer<UInt64>.allocate(capacity: capacity)
+    let scratch = UnsafeMutablePointer<UInt32>.allocate(capacity: ChaCha20.scratchCount)
+    let key = UnsafeMutablePointer<UInt32>.allocate(capacity: 8)
+    /// Next unread word of `buffer`; `capacity` when empty.
+    @exclusivity(unchecked) var position = capacity
+    /// Counter of the next block under the current key.
+    @exclusivity(unchecked) var counter: UInt64 = 0
+
+    init() {
+      rekey()
+    }
+
+    deinit {
+      buffer.update(repeating: 0, count: Stream.capacity)
+      scratch.update(repeating: 0, count: ChaCha20.scratchCount)
+      key.update(repeating: 0, count: 8)
+      buffer.deallocate()
+      scratch.deallocate()
+      key.deallocate()
+    }
+
+    /// Replaces the buffer with fresh keystream.
+    func refill() {
+      generate(into: buffer, batches: Stream.capacity / ChaCha20.wordsPerBatch)
+      position = 0
+    }
+
+    /// Writes `batches × wordsPerBatch` keystream words to `output`, rekeying when the counter
+    /// is exhausted (2³² is a multiple of the batch size, so batches never straddle keys).
+    func generate(into output: UnsafeMutablePointer<UInt64>, batches: Int) {
+      for batch in 0..<batches {
+        if counter == Stream.blocksPerKey { rekey() }
+        ChaCha20.blocks(
+          key: key, nonce: (0, 0, 0), counter: UInt32(truncatingIfNeeded: counter),
+          output: output + batch * ChaCha20.wordsPerBatch, scratch: scratch)
+        counter += UInt64(ChaCha20.lanes)
+      }
+    }
+
+    /// A new key from the operating system; the counter restarts at 0.
+    func rekey() {
+      SecureGenerator.readOperatingSystem(into: UnsafeMutableRawBufferPointer(start: key, count: 32))
+      // The key words are the key bytes read little-endian (RFC 8439 §2.3).
+      for word in 0..<8 { key[word] = UInt32(littleEndian: key[word]) }
+      counter = 0
+    }
   }
 
   /// Fills `bytes` from the operating system's CSPRNG; stops the process if none is available.
