@@ -123,7 +123,7 @@ public enum RunPipeline {
 
     let training = recipe.training
     let configuration = TrainerConfiguration(
-      epochs: training.epochs, batchSize: training.batchSize, sampling: plan == nil ? .shuffled : .poisson,
+      epochs: training.epochs, batchSize: training.batchSize, sampling: training.sampling == .poisson ? .poisson : .shuffled,
       schedule: TrainingFactory.schedule(training),
       earlyStopping: TrainingFactory.earlyStopping(training), evaluateTrain: training.evaluateTrain)
     let step = TrainingStep(
@@ -131,7 +131,8 @@ public enum RunPipeline {
       loss: SoftmaxCrossEntropy(labelSmoothing: Float(training.regularization.labelSmoothing)),
       regularization: TacitNN.Regularization(l1: Float(training.regularization.l1), l2: Float(training.regularization.l2)),
       gradientMode: plan.map { .privateSum($0.stepSettings) } ?? .mean,
-      noise: plan.map { $0.section.noise == .secure ? NoiseSource.secure() : NoiseSource.seeded(root.split("noise")) })
+      noise: plan.map { $0.section.noise == .secure ? NoiseSource.secure() : NoiseSource.seeded(root.split("noise")) }
+        ?? (training.sampling == .poisson ? NoiseSource.seeded(root.split("sampling")) : nil))
     let progressLine = ProgressLine(enabled: showProgress && isatty(STDERR_FILENO) == 1)
     let history = Trainer(step: step, configuration: configuration).train(
       on: data.train, validation: data.validation.count > 0 ? data.validation : nil, generator: root,

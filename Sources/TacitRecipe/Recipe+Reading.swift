@@ -54,7 +54,7 @@ extension Recipe {
       data = section.node == nil ? nil : DataSection.read(section, isPrivate: top.hasNonNullValue("privacy"))  // nil node: wrong type, reported
     }
     let model = LayerSpec.readModel(from: top)
-    let training = TrainingSection.read(top.child("training"))
+    let training = TrainingSection.read(top.child("training"), isPrivate: top.hasNonNullValue("privacy"))
     var privacy: PrivacySection?
     var privacyIsValid = true
     if top.nonNullValue("privacy") != nil {

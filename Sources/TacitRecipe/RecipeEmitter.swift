@@ -199,5 +199,6 @@ extension TrainingSection {
       emitter.entry("early_stopping", "null", comment: "off")
     }
     emitter.entry("evaluate_train", RecipeEmitter.boolean(evaluateTrain))
+    emitter.entry("sampling", sampling.rawValue)
   }
 }

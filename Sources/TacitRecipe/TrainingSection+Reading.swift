@@ -2,7 +2,9 @@ import Yams
 
 extension TrainingSection {
   /// Reads `training`, resolving every default.
-  static func read(_ section: MappingReader) -> TrainingSection {
+  /// - Parameter isPrivate: the recipe has a `privacy` section: sampling defaults to Poisson, and
+  ///   `sampling: shuffle` is refused with the reason.
+  static func read(_ section: MappingReader, isPrivate: Bool = false) -> TrainingSection {
     let epochs = section.integer("epochs", default: 10, .atLeast(1))
     let batchSize = section.integer("batch_size", default: 256, .atLeast(1))
     let optimizer = OptimizerSpec.read(section.child("optimizer"))
@@ -18,10 +20,18 @@ extension TrainingSection {
       earlyStopping = EarlyStoppingSpec.read(section.child("early_stopping"))
     }
     let evaluateTrain = section.boolean("evaluate_train", default: true)
+    var sampling = section.choice("sampling", default: isPrivate ? Sampling.poisson : Sampling.shuffle)
+    if isPrivate && sampling == .shuffle {
+      section.report(
+        "DP-SGD needs poisson: the accountants' guarantee is for Poisson sampling, and shuffled fixed-size batches "
+          + "can have a several times larger ε than the one they would claim; remove training.sampling or set it to poisson",
+        key: "sampling")
+      sampling = .poisson
+    }
     section.finish()
     return TrainingSection(
       epochs: epochs, batchSize: batchSize, optimizer: optimizer, schedule: schedule, regularization: regularization,
-      earlyStopping: earlyStopping, evaluateTrain: evaluateTrain)
+      earlyStopping: earlyStopping, evaluateTrain: evaluateTrain, sampling: sampling)
   }
 }
 

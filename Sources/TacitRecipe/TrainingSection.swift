@@ -9,6 +9,7 @@
 ///   regularization: {l1: 0, l2: 0, label_smoothing: 0}
 ///   early_stopping: null       # default off; a mapping (even {}) turns it on
 ///   evaluate_train: true       # default true
+///   sampling: shuffle          # shuffle (default) | poisson (the default, and the only choice, with privacy)
 /// ```
 public struct TrainingSection: Sendable, Equatable {
   /// `training.epochs`: passes over the training records, >= 1, default 10.
@@ -26,12 +27,26 @@ public struct TrainingSection: Sendable, Equatable {
   /// `training.evaluate_train`: evaluate loss and accuracy on the training records after
   /// each epoch, default true (costs one extra forward pass over them).
   public var evaluateTrain: Bool
+  /// `training.sampling`: how batches are drawn, see `Sampling`; default `shuffle` without a
+  /// `privacy` section and `poisson` with one.
+  public var sampling: Sampling
+
+  /// `training.sampling`.
+  public enum Sampling: String, Sendable, Equatable, CaseIterable {
+    /// Each epoch visits every record once in a fresh random order, in batches of `batch_size`.
+    case shuffle
+    /// Every record joins every step independently with probability `batch_size / N`
+    /// (expected batch size `batch_size`). The only sampling allowed with `privacy`: the
+    /// accountants analyse it, and shuffled fixed-size batches can have a several times larger ε.
+    case poisson
+  }
 
   /// A training section with every value given.
   public init(
     epochs: Int, batchSize: Int, optimizer: OptimizerSpec, schedule: ScheduleSpec, regularization: RegularizationSpec,
-    earlyStopping: EarlyStoppingSpec?, evaluateTrain: Bool
+    earlyStopping: EarlyStoppingSpec?, evaluateTrain: Bool, sampling: Sampling = .shuffle
   ) {
+    self.sampling = sampling
     self.epochs = epochs
     self.batchSize = batchSize
     self.optimizer = optimizer

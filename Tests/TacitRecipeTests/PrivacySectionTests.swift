@@ -88,3 +88,17 @@ import Testing
     #expect(delta < 1 / Double(records))
   }
 }
+
+@Suite struct SamplingTests {
+  @Test func defaultsDependOnPrivacy() throws {
+    #expect(try #require(parseRecipe(minimalRecipe)).training.sampling == .shuffle)
+    #expect(try #require(parseRecipe(minimalRecipe + "\nprivacy: {target_epsilon: 1}")).training.sampling == .poisson)
+    #expect(try #require(parseRecipe(minimalRecipe + "\ntraining: {sampling: poisson}")).training.sampling == .poisson)
+  }
+
+  @Test func shuffledBatchesAreRefusedUnderPrivacy() {
+    let error = singleError(minimalRecipe + "\ntraining: {sampling: shuffle}\nprivacy: {target_epsilon: 1}")
+    #expect(error.hasPrefix("test.yaml:8:22: training.sampling: DP-SGD needs poisson"), "\(error)")
+    #expect(error.contains("several times larger ε"))
+  }
+}
