@@ -1,50 +1,130 @@
+import Dispatch
 import TacitTensor
 
-/// Where DP-SGD's Gaussian noise (and its Poisson sampling) draws randomness from.
+/// Where DP-SGD's Gaussian noise and its Poisson sampling draw randomness from.
 ///
-/// - `secure`: the operating system's CSPRNG (`SecureGenerator`). The default for DP runs: a
-///   model trained with seeded noise can be de-noised by anyone who learns the seed, so only a
-///   secure run is fit for release.
-/// - `seeded`: a `SeededGenerator` split from the recipe seed, for reproducible experiments;
+/// - `secure`: ChaCha20 keystreams keyed from the operating system (`SecureGenerator`). The
+///   default for DP runs: a model trained with seeded noise can be de-noised by anyone who learns
+///   the seed, so only a secure run is fit for release.
+/// - `seeded`: `SeededGenerator`s split from the recipe seed, for reproducible experiments;
 ///   reports mark such runs as not for release.
+///
+/// Sampling and noise use two independent generators of the source's kind. The noise does not
+/// depend on the data, so the next step's standard-normal vector is drawn on a background thread
+/// while the current step computes its gradients (`NoisePrefetcher`); with a seeded source the
+/// vectors are still the same sequence, so runs repeat bit for bit.
 public final class NoiseSource {
   public enum Kind: String, Sendable {
     case secure
     case seeded
   }
 
-  // Exactly one is set. Kept as two optionals (not an enum with payloads) so that drawing
-  // mutates the generator in place, without copying the secure generator's buffer.
-  private var secureGenerator: SecureGenerator?
-  private var seededGenerator: SeededGenerator?
-
   /// The source's kind.
   public let kind: Kind
+  private var samplingGenerator: RandomWordsGenerator
+  private let noise: NoisePrefetcher
 
   /// A secure source.
-  public static func secure() -> NoiseSource { NoiseSource(kind: .secure, seeded: nil) }
-
-  /// A reproducible source drawing from `generator`.
-  public static func seeded(_ generator: SeededGenerator) -> NoiseSource { NoiseSource(kind: .seeded, seeded: generator) }
-
-  private init(kind: Kind, seeded: SeededGenerator?) {
-    self.kind = kind
-    if kind == .secure { secureGenerator = SecureGenerator() } else { seededGenerator = seeded }
+  public static func secure() -> NoiseSource {
+    NoiseSource(kind: .secure, sampling: .secure(SecureGenerator()), noise: .secure(SecureGenerator()))
   }
 
-  /// Adds N(0, standardDeviation²) to every element of `buffer`.
+  /// A reproducible source: sampling and noise from two generators split from `generator`.
+  public static func seeded(_ generator: SeededGenerator) -> NoiseSource {
+    NoiseSource(
+      kind: .seeded, sampling: .seeded(generator.split("sampling")), noise: .seeded(generator.split("noise-values")))
+  }
+
+  private init(kind: Kind, sampling: RandomWordsGenerator, noise: RandomWordsGenerator) {
+    self.kind = kind
+    self.samplingGenerator = sampling
+    self.noise = NoisePrefetcher(generator: noise)
+  }
+
+  /// `count` independent N(0, 1) samples: the next vector of the noise stream.
+  public func standardNormals(count: Int) -> [Float] { noise.take(count: count) }
+
+  /// Adds N(0, standardDeviation²) to every element of `buffer` (from the noise stream).
   public func addGaussianNoise(to buffer: UnsafeMutableBufferPointer<Float>, standardDeviation: Float) {
     guard standardDeviation > 0, buffer.count > 0 else { return }
-    if secureGenerator != nil {
-      GaussianNoise.addGaussianNoise(to: buffer, standardDeviation: standardDeviation, using: &secureGenerator!)
-    } else {
-      GaussianNoise.addGaussianNoise(to: buffer, standardDeviation: standardDeviation, using: &seededGenerator!)
-    }
+    let z = standardNormals(count: buffer.count)
+    for i in 0..<buffer.count { buffer[i] += standardDeviation * z[i] }
   }
 
-  /// One Poisson batch drawn with this source's randomness.
+  /// One Poisson batch drawn from the sampling stream.
   public func sample(_ sampler: PoissonSampler) -> [Int] {
-    if secureGenerator != nil { return sampler.sample(using: &secureGenerator!) }
-    return sampler.sample(using: &seededGenerator!)
+    switch samplingGenerator {
+    case .secure(var generator):
+      defer { samplingGenerator = .secure(generator) }
+      return sampler.sample(using: &generator)
+    case .seeded(var generator):
+      defer { samplingGenerator = .seeded(generator) }
+      return sampler.sample(using: &generator)
+    }
+  }
+}
+
+/// A generator of either kind. (`SecureGenerator` keeps its state in a class, so copying it out
+/// of the enum and back does not copy or repeat its stream.)
+enum RandomWordsGenerator {
+  case secure(SecureGenerator)
+  case seeded(SeededGenerator)
+}
+
+/// Draws standard-normal vectors one ahead on a background queue.
+///
+/// `take(count:)` waits for the vector in preparation (if it has the requested length; otherwise
+/// it draws one now), hands it over, and starts drawing the next of the same length. Only one
+/// draw runs at a time and always from the same generator, so the sequence of vectors is the
+/// same as drawing them in the foreground. The semaphore orders every access to the shared state
+/// (it is `@unchecked Sendable` for that reason).
+final class NoisePrefetcher: @unchecked Sendable {
+  private var generator: RandomWordsGenerator
+  private var prepared: [Float]?
+  private var preparing = false
+  private let done = DispatchSemaphore(value: 0)
+  private let queue = DispatchQueue(label: "tacit.noise-prefetch")
+
+  init(generator: RandomWordsGenerator) { self.generator = generator }
+
+  func take(count: Int) -> [Float] {
+    if preparing {
+      done.wait()
+      preparing = false
+    }
+    let vector: [Float]
+    if let prepared, prepared.count == count {
+      vector = prepared
+    } else {
+      // Nothing (of this length) was prepared: drop it, so the stream stays deterministic only
+      // if lengths are stable, which they are within a run (the parameter count is fixed).
+      vector = draw(count)
+    }
+    prepared = nil
+    preparing = true
+    queue.async {
+      self.prepared = self.draw(count)
+      self.done.signal()
+    }
+    return vector
+  }
+
+  private func draw(_ count: Int) -> [Float] {
+    var result = [Float](repeating: 0, count: count)
+    result.withUnsafeMutableBufferPointer { buffer in
+      switch generator {
+      case .secure(var secure):
+        GaussianNoise.fillNormal(buffer, mean: 0, standardDeviation: 1, using: &secure)
+        generator = .secure(secure)
+      case .seeded(var seeded):
+        GaussianNoise.fillNormal(buffer, mean: 0, standardDeviation: 1, using: &seeded)
+        generator = .seeded(seeded)
+      }
+    }
+    return result
+  }
+
+  deinit {
+    if preparing { done.wait() }
   }
 }

@@ -132,9 +132,18 @@ public struct TrainingStep {
     if case .privateSum(let settings) = gradientMode, let noise {
       let standardDeviation = settings.noiseMultiplier * settings.maxGradNorm / Float(settings.expectedBatchSize)
       if standardDeviation > 0 {
-        for parameter in model.parameters {
-          parameter.gradient.scalars.withUnsafeMutableBufferPointer {
-            noise.addGaussianNoise(to: $0, standardDeviation: standardDeviation)
+        // One standard-normal vector for all parameters per step, so the source can draw the
+        // next step's vector in the background while this one runs.
+        let parameters = model.parameters
+        let z = noise.standardNormals(count: parameters.reduce(0) { $0 + $1.gradient.count })
+        var offset = 0
+        z.withUnsafeBufferPointer { normals in
+          for parameter in parameters {
+            let count = parameter.gradient.count
+            parameter.gradient.scalars.withUnsafeMutableBufferPointer { gradient in
+              for i in 0..<count { gradient[i] += standardDeviation * normals[offset + i] }
+            }
+            offset += count
           }
         }
       }
