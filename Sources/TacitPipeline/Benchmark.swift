@@ -65,13 +65,8 @@ public struct Benchmark {
         model: model, optimizer: SGD(momentum: 0.9, nesterov: false), loss: SoftmaxCrossEntropy(),
         regularization: Regularization(l1: 0, l2: 0), gradientMode: mode)
       var dropout = SeededGenerator(seed: 3)
-      for _ in 0..<3 { step.run(inputs: inputs, labels: labels, learningRate: 0.01, generator: &dropout) }
-      let times = (0..<repetitions).map { _ in
-        let start = Clock.seconds()
-        for _ in 0..<stepsPerRepetition { step.run(inputs: inputs, labels: labels, learningRate: 0.01, generator: &dropout) }
-        return (Clock.seconds() - start) / Double(stepsPerRepetition)
-      }
-      return Double(batchSize) / median(times)
+      return Double(batchSize)
+        / medianSecondsPerStep { step.run(inputs: inputs, labels: labels, learningRate: 0.01, generator: &dropout) }
     }
 
     /// The full DP-SGD step: a Poisson batch (q = B / pool) drawn and gathered from a pool of
@@ -91,19 +86,13 @@ public struct Benchmark {
         model: model, optimizer: SGD(momentum: 0.9, nesterov: false), loss: SoftmaxCrossEntropy(),
         regularization: Regularization(l1: 0, l2: 0), gradientMode: .privateSum(settings), noise: noise)
       var dropout = SeededGenerator(seed: 3)
-      func oneStep() {
-        let indices = noise.sample(sampler)
-        step.run(
-          inputs: pool.gathering(rows: indices), labels: indices.map { poolLabels[$0] }, learningRate: 0.01,
-          generator: &dropout)
-      }
-      for _ in 0..<3 { oneStep() }
-      let times = (0..<repetitions).map { _ in
-        let start = Clock.seconds()
-        for _ in 0..<stepsPerRepetition { oneStep() }
-        return (Clock.seconds() - start) / Double(stepsPerRepetition)
-      }
-      return sampler.expectedBatchSize / median(times)
+      return sampler.expectedBatchSize
+        / medianSecondsPerStep {
+          let indices = noise.sample(sampler)
+          step.run(
+            inputs: pool.gathering(rows: indices), labels: indices.map { poolLabels[$0] }, learningRate: 0.01,
+            generator: &dropout)
+        }
     }
 
     let plain = try stepsPerSecond(.mean)
@@ -119,6 +108,20 @@ public struct Benchmark {
       dpExamplesPerSecond: privateRate,
       gemmFloorExamplesPerSecond: Double(batchSize) / median(floorTimes),
       gemmFlopsPerExample: flops / Double(batchSize) / 1e9)
+  }
+}
+
+extension Benchmark {
+  /// The median over `repetitions` of the mean seconds per call of `step` over
+  /// `stepsPerRepetition` calls, after 3 untimed warm-up calls.
+  func medianSecondsPerStep(_ step: () -> Void) -> Double {
+    for _ in 0..<3 { step() }
+    let times = (0..<repetitions).map { _ in
+      let start = Clock.seconds()
+      for _ in 0..<stepsPerRepetition { step() }
+      return (Clock.seconds() - start) / Double(stepsPerRepetition)
+    }
+    return median(times)
   }
 }
 

@@ -44,13 +44,6 @@ public final class NoiseSource {
   /// `count` independent N(0, 1) samples: the next vector of the noise stream.
   public func standardNormals(count: Int) -> [Float] { noise.take(count: count) }
 
-  /// Adds N(0, standardDeviation²) to every element of `buffer` (from the noise stream).
-  public func addGaussianNoise(to buffer: UnsafeMutableBufferPointer<Float>, standardDeviation: Float) {
-    guard standardDeviation > 0, buffer.count > 0 else { return }
-    let z = standardNormals(count: buffer.count)
-    for i in 0..<buffer.count { buffer[i] += standardDeviation * z[i] }
-  }
-
   /// One Poisson batch drawn from the sampling stream.
   public func sample(_ sampler: PoissonSampler) -> [Int] {
     switch samplingGenerator {

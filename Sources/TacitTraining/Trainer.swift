@@ -118,7 +118,9 @@ public struct Trainer {
       "DP-SGD needs Poisson sampling: its accountant's guarantee does not cover shuffled batches")
     let sampler = PoissonSampler(recordCount: count, sampleRate: min(1, Double(batchSize) / Double(max(count, 1))))
     let stepsPerEpoch = TrainerConfiguration.stepsPerEpoch(records: count, batchSize: batchSize)
-    let totalExamples = configuration.sampling == .shuffled ? count * configuration.epochs : stepsPerEpoch * batchSize * configuration.epochs
+    // Examples per epoch: every record once (shuffled), or the expected `steps · batchSize` (Poisson).
+    let examplesPerEpoch = configuration.sampling == .shuffled ? count : stepsPerEpoch * batchSize
+    let totalExamples = examplesPerEpoch * configuration.epochs
     var history = TrainingHistory(epochs: [], finalEpoch: 0, stoppedEarly: false, seconds: 0)
     var tracker = configuration.earlyStopping.map(EarlyStopping.Tracker.init)
     var bestParameters: [Tensor]?
@@ -152,7 +154,7 @@ public struct Trainer {
         correct += result.correct
         globalStep += 1
         let elapsed = trainingSeconds + Clock.seconds() - epochStart
-        let done = (epoch - 1) * totalExamples / configuration.epochs + (stepIndex + 1) * totalExamples / configuration.epochs / stepsPerEpoch
+        let done = min((epoch - 1) * examplesPerEpoch + examplesThisEpoch, totalExamples)
         let rate = Double(done) / max(elapsed, 1e-9)
         progress(
           TrainingProgress(

@@ -111,20 +111,9 @@ public struct TrainingStep {
       case .mean:
         model.accumulateGradients(weights: .uniform(1 / Float(batch)))
       case .clippedMean(let maxGradNorm):
-        let norms = model.perExampleSquaredNorms(batchSize: batch)
-        var clipped = 0
-        let factors = norms.map { squaredNorm -> Float in
-          let norm = squaredNorm.squareRoot()
-          if norm > Double(maxGradNorm) {
-            clipped += 1
-            return Float(Double(maxGradNorm) / norm) / Float(batch)
-          }
-          return 1 / Float(batch)
-        }
-        result.clippedFraction = Double(clipped) / Double(batch)
-        // When nothing is clipped every factor is 1/B: take the plain path, so that C = ∞
-        // reproduces non-private training bit for bit.
-        model.accumulateGradients(weights: clipped == 0 ? .uniform(1 / Float(batch)) : .perExample(factors))
+        // DP-SGD's clipped sum without noise, divided by the drawn batch size.
+        let settings = DPSGDSettings(maxGradNorm: maxGradNorm, noiseMultiplier: 0, expectedBatchSize: Double(batch))
+        result.clippedFraction = accumulateClipped(settings: settings, batch: batch)
       case .privateSum(let settings):
         result.clippedFraction = accumulateClipped(settings: settings, batch: batch)
       }
