@@ -1,5 +1,5 @@
 #if canImport(Glibc)
-  import Glibc
+import Glibc
 #endif
 
 /// Process-wide allocator settings for training.
@@ -16,12 +16,12 @@ public enum Allocator {
   /// up by name. `M_TRIM_THRESHOLD` is −1 and `M_MMAP_THRESHOLD` −3 in glibc's ABI.
   public static func configureForTraining() {
     #if canImport(Glibc)
-      typealias MalloptFunction = @convention(c) (Int32, Int32) -> Int32
-      guard let symbol = dlsym(UnsafeMutableRawPointer(bitPattern: 0), "mallopt") else { return }
-      let mallopt = unsafeBitCast(symbol, to: MalloptFunction.self)
-      let trimThreshold: Int32 = -1, mmapThreshold: Int32 = -3
-      _ = mallopt(mmapThreshold, 1 << 30)
-      _ = mallopt(trimThreshold, 1 << 30)
+    typealias MalloptFunction = @convention(c) (Int32, Int32) -> Int32
+    guard let symbol = dlsym(UnsafeMutableRawPointer(bitPattern: 0), "mallopt") else { return }
+    let mallopt = unsafeBitCast(symbol, to: MalloptFunction.self)
+    let trimThreshold: Int32 = -1, mmapThreshold: Int32 = -3
+    _ = mallopt(mmapThreshold, 1 << 30)
+    _ = mallopt(trimThreshold, 1 << 30)
     #endif
   }
 }

@@ -8,7 +8,9 @@ public enum PrivacyCalculator {
   public static let accountantNames = ["pld", "rdp", "gdp", "all"]
 
   /// The first problem with the mechanism's flags, in words, or `nil`.
-  public static func problem(noiseMultiplier: Double?, sampleRate: Double, steps: Int, delta: Double, accountant: String) -> String? {
+  public static func problem(noiseMultiplier: Double?, sampleRate: Double, steps: Int, delta: Double, accountant: String)
+    -> String?
+  {
     if let noiseMultiplier, !(noiseMultiplier > 0 && noiseMultiplier.isFinite) {
       return "--noise-multiplier must be a positive number, got \(noiseMultiplier)"
     }
@@ -31,7 +33,8 @@ public enum PrivacyCalculator {
   }
 
   static func event(noiseMultiplier: Double, sampleRate: Double, steps: Int) -> DPEvent {
-    .selfComposed(event: .poissonSampled(sampleRate: sampleRate, event: .gaussian(noiseMultiplier: noiseMultiplier)), count: steps)
+    .selfComposed(
+      event: .poissonSampled(sampleRate: sampleRate, event: .gaussian(noiseMultiplier: noiseMultiplier)), count: steps)
   }
 
   /// ε for each requested accountant: JSON (`{"accountant", "epsilon"}`, or a list for `all`) or

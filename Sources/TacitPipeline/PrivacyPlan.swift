@@ -20,7 +20,8 @@ struct PrivacyPlan {
 
   /// What the run does, for the accountants.
   var event: DPEvent {
-    .selfComposed(event: .poissonSampled(sampleRate: sampleRate, event: .gaussian(noiseMultiplier: noiseMultiplier)), count: steps)
+    .selfComposed(
+      event: .poissonSampled(sampleRate: sampleRate, event: .gaussian(noiseMultiplier: noiseMultiplier)), count: steps)
   }
 
   /// The expected batch size `qN` that divides the noisy sum.
@@ -47,7 +48,8 @@ struct PrivacyPlan {
     guard delta < 1 / Double(recordCount) else {
       throw PipelineError(
         "privacy.delta: \(delta) is not below 1/N = \(1 / Double(recordCount)) for the \(recordCount) training records; "
-          + "a δ that large allows releasing a record outright. Use at most \(PrivacySection.defaultDelta(recordCount: recordCount))")
+          + "a δ that large allows releasing a record outright. Use at most \(PrivacySection.defaultDelta(recordCount: recordCount))"
+      )
     }
     guard training.batchSize <= recordCount else {
       throw PipelineError(

@@ -26,11 +26,14 @@ struct PrivacyReport {
           accountant: accountant.name, epsilon: try accountant.epsilon(for: plan.event, delta: plan.delta),
           isApproximation: accountant.isApproximation, error: nil)
       } catch {
-        return Figure(accountant: accountant.name, epsilon: nil, isApproximation: accountant.isApproximation, error: String(describing: error))
+        return Figure(
+          accountant: accountant.name, epsilon: nil, isApproximation: accountant.isApproximation, error: String(describing: error)
+        )
       }
     }
     guard let claimed = figures.first(where: { $0.accountant == plan.section.accountant.rawValue })?.epsilon else {
-      throw PipelineError("privacy.accountant: the \(plan.section.accountant.rawValue) accountant could not analyse this run", isInputError: false)
+      throw PipelineError(
+        "privacy.accountant: the \(plan.section.accountant.rawValue) accountant could not analyse this run", isInputError: false)
     }
     var caveats: [String] = []
     if plan.section.noise == .seeded {

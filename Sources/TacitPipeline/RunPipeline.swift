@@ -111,7 +111,8 @@ public enum RunPipeline {
     resolvedRecipe.privacy = plan?.resolvedSection
     if let plan {
       note(
-        String(format: "DP-SGD: σ = %.4f, q = %.6f (expected batch %.1f), T = %d steps, C = %g, δ = %.1e, ",
+        String(
+          format: "DP-SGD: σ = %.4f, q = %.6f (expected batch %.1f), T = %d steps, C = %g, δ = %.1e, ",
           plan.noiseMultiplier, plan.sampleRate, plan.expectedBatchSize, plan.steps, plan.section.maxGradNorm, plan.delta)
           + "\(plan.section.noise.rawValue) noise, \(plan.section.clipping.rawValue) clipping")
     }

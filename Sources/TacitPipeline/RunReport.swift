@@ -42,11 +42,14 @@ enum RunReport {
       ("parameters", "\(summary.parameterCount)"),
       ("training records", "\(summary.trainingRecords)"),
       ("time", String(format: "%.1f s", summary.seconds)),
-      ("privacy", summary.privacy.map { privacy in
-        String(format: "ε = %.3f, δ = %.1e, ", privacy.claimedEpsilon, privacy.plan.delta)
-          + "claimed by the \(privacy.plan.section.accountant.rawValue) accountant"
-          + (privacy.plan.section.noise == .seeded ? " (seeded noise: NOT FOR RELEASE)" : "")
-      } ?? "none: not trained with DP-SGD, no ε guarantee"),
+      (
+        "privacy",
+        summary.privacy.map { privacy in
+          String(format: "ε = %.3f, δ = %.1e, ", privacy.claimedEpsilon, privacy.plan.delta)
+            + "claimed by the \(privacy.plan.section.accountant.rawValue) accountant"
+            + (privacy.plan.section.noise == .seeded ? " (seeded noise: NOT FOR RELEASE)" : "")
+        } ?? "none: not trained with DP-SGD, no ε guarantee"
+      ),
     ]
     let rows = headline.map { "<tr><th>\(escape($0.0))</th><td>\(escape($0.1))</td></tr>" }.joined(separator: "\n")
     return """
@@ -90,12 +93,16 @@ enum RunReport {
     let mechanism = [
       ("δ", String(format: "%.2e", plan.delta)),
       ("noise multiplier σ", String(format: "%.4f", plan.noiseMultiplier)),
-      ("sample rate q (Poisson)", String(format: "%.6f (expected batch %.1f of %d records)", plan.sampleRate, plan.expectedBatchSize, plan.recordCount)),
+      (
+        "sample rate q (Poisson)",
+        String(format: "%.6f (expected batch %.1f of %d records)", plan.sampleRate, plan.expectedBatchSize, plan.recordCount)
+      ),
       ("steps T", "\(plan.steps) (\(plan.stepsPerEpoch) per epoch)"),
       ("clipping norm C", String(format: "%g", plan.section.maxGradNorm) + " (\(plan.section.clipping.rawValue))"),
       ("noise source", plan.section.noise.rawValue),
     ].map { "<tr><th>\(escape($0.0))</th><td>\(escape($0.1))</td></tr>" }.joined(separator: "\n")
-    let caveats = privacy.caveats.isEmpty
+    let caveats =
+      privacy.caveats.isEmpty
       ? "<p>Nothing outside the accountant's analysis was used.</p>"
       : "<ul>" + privacy.caveats.map { "<li>\(escape($0))</li>" }.joined() + "</ul>"
     return """

@@ -85,7 +85,8 @@ struct RunSummary {
     if let privacy {
       lines.append(
         String(format: "  privacy             ε = %.3f, δ = %.1e (", privacy.claimedEpsilon, privacy.plan.delta)
-          + privacy.plan.section.accountant.rawValue + ")" + (privacy.plan.section.noise == .seeded ? ", seeded noise: NOT FOR RELEASE" : ""))
+          + privacy.plan.section.accountant.rawValue + ")"
+          + (privacy.plan.section.noise == .seeded ? ", seeded noise: NOT FOR RELEASE" : ""))
     } else {
       lines.append("  privacy             none (not trained with DP-SGD)")
     }

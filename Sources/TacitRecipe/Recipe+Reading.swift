@@ -10,7 +10,7 @@ import Yams
 extension Recipe {
   /// Top-level keys the schema reserves for later versions, with the error they produce now.
   static let reservedSections: [(key: String, plannedFor: String)] = [
-    ("audit", "membership-inference auditing"),
+    ("audit", "membership-inference auditing")
   ]
 
   /// Characters allowed in `name`.
@@ -51,7 +51,8 @@ extension Recipe {
     var data: DataSection?
     if top.nonNullValue("data") != nil {
       let section = top.child("data")
-      data = section.node == nil ? nil : DataSection.read(section, isPrivate: top.hasNonNullValue("privacy"))  // nil node: wrong type, reported
+      // A nil node means the wrong type, already reported.
+      data = section.node == nil ? nil : DataSection.read(section, isPrivate: top.hasNonNullValue("privacy"))
     }
     let model = LayerSpec.readModel(from: top)
     let training = TrainingSection.read(top.child("training"), isPrivate: top.hasNonNullValue("privacy"))

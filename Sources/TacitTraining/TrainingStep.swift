@@ -42,7 +42,8 @@ public struct DPSGDSettings: Sendable, Equatable {
 
   public init(maxGradNorm: Float, noiseMultiplier: Float, expectedBatchSize: Double, clipping: Clipping = .flat) {
     precondition(maxGradNorm > 0, "max_grad_norm must be > 0, got \(maxGradNorm)")
-    precondition(noiseMultiplier >= 0 && noiseMultiplier.isFinite, "noise multiplier must be finite and ≥ 0, got \(noiseMultiplier)")
+    precondition(
+      noiseMultiplier >= 0 && noiseMultiplier.isFinite, "noise multiplier must be finite and ≥ 0, got \(noiseMultiplier)")
     precondition(expectedBatchSize > 0, "expected batch size must be > 0, got \(expectedBatchSize)")
     self.maxGradNorm = maxGradNorm
     self.noiseMultiplier = noiseMultiplier

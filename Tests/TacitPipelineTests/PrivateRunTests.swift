@@ -5,14 +5,15 @@ import Testing
 /// seeded noise, and the refusals.
 @Suite(.serialized) struct PrivateRunTests {
   /// 600 synthetic records (480 train after the test hold-out), expected batch 32.
-  static let privateRecipe = BadInputTests.tinyRecipe.replacingOccurrences(of: "samples: 120", with: "samples: 600")
-    + """
-    privacy:
-      target_epsilon: 2
-      max_grad_norm: 1.0
-      noise: seeded
+  static let privateRecipe =
+    BadInputTests.tinyRecipe.replacingOccurrences(of: "samples: 120", with: "samples: 600")
+      + """
+      privacy:
+        target_epsilon: 2
+        max_grad_norm: 1.0
+        noise: seeded
 
-    """
+      """
 
   func summaryAndPrivacy(_ folder: URL) throws -> (summary: [String: Any], privacy: [String: Any]) {
     let summary = try #require(
@@ -48,7 +49,9 @@ import Testing
     let resolved = try String(contentsOf: space.runFolder.appendingPathComponent("recipe.yaml"), encoding: .utf8)
     #expect(resolved.contains("noise_multiplier:") && resolved.contains("# calibrated (pld) for target_epsilon 2.0"))
     let again = space.root.appendingPathComponent("again/run")
-    let rerun = try CommandLineTool.run(["run", space.runFolder.appendingPathComponent("recipe.yaml").path, "--output", again.path])
+    let rerun = try CommandLineTool.run([
+      "run", space.runFolder.appendingPathComponent("recipe.yaml").path, "--output", again.path,
+    ])
     #expect(rerun.status == 0, "\(rerun.standardError)")
     #expect(
       try Data(contentsOf: again.appendingPathComponent("model.safetensors"))

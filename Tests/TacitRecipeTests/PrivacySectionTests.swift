@@ -15,16 +15,17 @@ import Testing
   }
 
   @Test func everySettingIsRead() throws {
-    let yaml = minimalRecipe + """
+    let yaml =
+      minimalRecipe + """
 
-      privacy:
-        noise_multiplier: 1.1
-        delta: 1.0e-6
-        max_grad_norm: 0.1
-        clipping: per_layer
-        accountant: rdp
-        noise: seeded
-      """
+        privacy:
+          noise_multiplier: 1.1
+          delta: 1.0e-6
+          max_grad_norm: 0.1
+          clipping: per_layer
+          accountant: rdp
+          noise: seeded
+        """
     let recipe = try #require(parseRecipe(yaml))
     #expect(
       recipe.privacy
@@ -41,7 +42,8 @@ import Testing
 
   @Test func valuesAreChecked() {
     #expect(singleError(minimalRecipe + "\nprivacy: {target_epsilon: 0}").hasSuffix("privacy.target_epsilon: must be > 0, got 0"))
-    #expect(singleError(minimalRecipe + "\nprivacy: {target_epsilon: 1, delta: 1.5}").contains("privacy.delta: must be in (0, 1)"))
+    #expect(
+      singleError(minimalRecipe + "\nprivacy: {target_epsilon: 1, delta: 1.5}").contains("privacy.delta: must be in (0, 1)"))
     #expect(singleError(minimalRecipe + "\nprivacy: {noise_multiplier: -1}").contains("privacy.noise_multiplier: must be > 0"))
     #expect(singleError(minimalRecipe + "\nprivacy: {target_epsilon: 1, max_grad_norm: 0}").contains("privacy.max_grad_norm"))
     #expect(
@@ -56,8 +58,10 @@ import Testing
     let standard = minimalRecipe.replacingOccurrences(of: "source: synthetic", with: "source: synthetic\n  normalize: standard")
     #expect(
       singleError(standard + "\nprivacy: {target_epsilon: 1}")
-        .contains("data.normalize: standard fits its statistics on the private training records, which DP-SGD's ε does not cover"))
-    let unitRange = minimalRecipe.replacingOccurrences(of: "source: synthetic", with: "source: synthetic\n  normalize: unit_range")
+        .contains("data.normalize: standard fits its statistics on the private training records, which DP-SGD's ε does not cover")
+    )
+    let unitRange = minimalRecipe.replacingOccurrences(
+      of: "source: synthetic", with: "source: synthetic\n  normalize: unit_range")
     #expect(singleError(unitRange + "\nprivacy: {target_epsilon: 1}").contains("data.normalize: unit_range fits its statistics"))
     // Without privacy both are fine.
     #expect(parseRecipe(standard) != nil)

@@ -31,7 +31,8 @@ func norm(_ values: ArraySlice<Double>) -> Double { values.reduce(0) { $0 + $1 *
       let update = appliedUpdate(
         model, inputs: inputs.rows(index..<(index + 1)), labels: [labels[index]], mode: .privateSum(settings),
         noise: .seeded(SeededGenerator(seed: 2)))
-      #expect(norm(update[...]) <= Double(maxGradNorm) * (1 + 1e-5), "example \(index), \(clipping): ‖update‖ = \(norm(update[...]))")
+      #expect(
+        norm(update[...]) <= Double(maxGradNorm) * (1 + 1e-5), "example \(index), \(clipping): ‖update‖ = \(norm(update[...]))")
       // The unclipped gradient is larger than C, so clipping is active and the norm reaches C
       // (flat) or every layer reaches its share C/√L (per layer).
       let oracle = exampleGradient(try makeModel(), inputs, labels, index: index)
