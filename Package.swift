@@ -33,12 +33,16 @@ let package = Package(
       name: "TacitPrivacy",
       dependencies: [.product(name: "RealModule", package: "swift-numerics")]
     ),
+    .target(
+      name: "TacitAudit",
+      dependencies: [.product(name: "RealModule", package: "swift-numerics")]
+    ),
     .target(name: "TacitData", dependencies: ["TacitTensor", "CZlib"]),
     .target(name: "TacitTraining", dependencies: ["TacitNN", "TacitData"]),
     .target(name: "TacitRecipe", dependencies: [.product(name: "Yams", package: "Yams")]),
     .target(
       name: "TacitPipeline",
-      dependencies: ["TacitTraining", "TacitRecipe", "TacitData", "TacitNN", "TacitTensor", "TacitPrivacy"]
+      dependencies: ["TacitTraining", "TacitRecipe", "TacitData", "TacitNN", "TacitTensor", "TacitPrivacy", "TacitAudit"]
     ),
     .executableTarget(
       name: "tacit",
@@ -54,6 +58,10 @@ let package = Package(
     .testTarget(name: "TacitRecipeTests", dependencies: ["TacitRecipe"]),
     .testTarget(
       name: "TacitPrivacyTests", dependencies: ["TacitPrivacy"],
+      resources: [.copy("Fixtures")]
+    ),
+    .testTarget(
+      name: "TacitAuditTests", dependencies: ["TacitAudit"],
       resources: [.copy("Fixtures")]
     ),
     .testTarget(name: "TacitPipelineTests", dependencies: ["TacitPipeline", "tacit"]),
