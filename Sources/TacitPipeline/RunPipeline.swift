@@ -126,7 +126,8 @@ public enum RunPipeline {
     let configuration = TrainerConfiguration(
       epochs: training.epochs, batchSize: training.batchSize, sampling: training.sampling == .poisson ? .poisson : .shuffled,
       schedule: TrainingFactory.schedule(training),
-      earlyStopping: TrainingFactory.earlyStopping(training), evaluateTrain: training.evaluateTrain)
+      earlyStopping: TrainingFactory.earlyStopping(training), evaluateTrain: training.evaluateTrain,
+      weightAverageDecay: training.emaDecay)
     let step = TrainingStep(
       model: model, optimizer: TrainingFactory.optimizer(training.optimizer),
       loss: SoftmaxCrossEntropy(labelSmoothing: Float(training.regularization.labelSmoothing)),

@@ -200,5 +200,10 @@ extension TrainingSection {
     }
     emitter.entry("evaluate_train", RecipeEmitter.boolean(evaluateTrain))
     emitter.entry("sampling", sampling.rawValue)
+    if let emaDecay {
+      emitter.entry("ema_decay", number(emaDecay))
+    } else {
+      emitter.entry("ema_decay", "null", comment: "off")
+    }
   }
 }

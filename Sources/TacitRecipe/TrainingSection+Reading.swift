@@ -28,10 +28,11 @@ extension TrainingSection {
         key: "sampling")
       sampling = .poisson
     }
+    let emaDecay = section.optionalNumber("ema_decay", .open(0, 1))
     section.finish()
     return TrainingSection(
       epochs: epochs, batchSize: batchSize, optimizer: optimizer, schedule: schedule, regularization: regularization,
-      earlyStopping: earlyStopping, evaluateTrain: evaluateTrain, sampling: sampling)
+      earlyStopping: earlyStopping, evaluateTrain: evaluateTrain, sampling: sampling, emaDecay: emaDecay)
   }
 }
 

@@ -10,6 +10,7 @@
 ///   early_stopping: null       # default off; a mapping (even {}) turns it on
 ///   evaluate_train: true       # default true
 ///   sampling: shuffle          # shuffle (default) | poisson (the default, and the only choice, with privacy)
+///   ema_decay: null            # default off; β in (0, 1) averages the parameters (evaluate and release the average)
 /// ```
 public struct TrainingSection: Sendable, Equatable {
   /// `training.epochs`: passes over the training records, >= 1, default 10.
@@ -30,6 +31,10 @@ public struct TrainingSection: Sendable, Equatable {
   /// `training.sampling`: how batches are drawn, see `Sampling`; default `shuffle` without a
   /// `privacy` section and `poisson` with one.
   public var sampling: Sampling
+  /// `training.ema_decay`: β of an exponential moving average of the parameters, in (0, 1);
+  /// `nil` (absent or `null`, the default) is off. With it, evaluations, early stopping and the
+  /// saved model use the average (post-processing: no privacy cost under DP-SGD).
+  public var emaDecay: Double?
 
   /// `training.sampling`.
   public enum Sampling: String, Sendable, Equatable, CaseIterable {
@@ -44,9 +49,10 @@ public struct TrainingSection: Sendable, Equatable {
   /// A training section with every value given.
   public init(
     epochs: Int, batchSize: Int, optimizer: OptimizerSpec, schedule: ScheduleSpec, regularization: RegularizationSpec,
-    earlyStopping: EarlyStoppingSpec?, evaluateTrain: Bool, sampling: Sampling = .shuffle
+    earlyStopping: EarlyStoppingSpec?, evaluateTrain: Bool, sampling: Sampling = .shuffle, emaDecay: Double? = nil
   ) {
     self.sampling = sampling
+    self.emaDecay = emaDecay
     self.epochs = epochs
     self.batchSize = batchSize
     self.optimizer = optimizer

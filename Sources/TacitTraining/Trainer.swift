@@ -58,10 +58,14 @@ public struct TrainerConfiguration {
   public var schedule: LearningRateSchedule
   public var earlyStopping: EarlyStopping?
   public var evaluateTrain: Bool
+  /// The decay β of an exponential moving average of the parameters (`WeightAverage`), or `nil`
+  /// for none. With an average, every evaluation (and early stopping) sees the averaged
+  /// parameters, and the model ends training holding them.
+  public var weightAverageDecay: Double?
 
   public init(
     epochs: Int, batchSize: Int, sampling: BatchSampling = .shuffled, schedule: LearningRateSchedule,
-    earlyStopping: EarlyStopping?, evaluateTrain: Bool
+    earlyStopping: EarlyStopping?, evaluateTrain: Bool, weightAverageDecay: Double? = nil
   ) {
     precondition(epochs >= 1 && batchSize >= 1, "epochs \(epochs) and batch size \(batchSize) must be ≥ 1")
     self.epochs = epochs
@@ -70,6 +74,7 @@ public struct TrainerConfiguration {
     self.schedule = schedule
     self.earlyStopping = earlyStopping
     self.evaluateTrain = evaluateTrain
+    self.weightAverageDecay = weightAverageDecay
   }
 }
 
@@ -124,6 +129,7 @@ public struct Trainer {
     var history = TrainingHistory(epochs: [], finalEpoch: 0, stoppedEarly: false, seconds: 0)
     var tracker = configuration.earlyStopping.map(EarlyStopping.Tracker.init)
     var bestParameters: [Tensor]?
+    let average = configuration.weightAverageDecay.map { WeightAverage(parameters: step.model.parameters, decay: $0) }
     var globalStep = 0
     let start = Clock.seconds()
     var trainingSeconds = 0.0
@@ -152,6 +158,7 @@ public struct Trainer {
         let result = step.run(inputs: inputs, labels: labels, learningRate: learningRate, generator: &dropoutGenerator)
         lossSum += result.lossSum
         correct += result.correct
+        average?.update(step.model.parameters)
         globalStep += 1
         let elapsed = trainingSeconds + Clock.seconds() - epochStart
         let done = min((epoch - 1) * examplesPerEpoch + examplesThisEpoch, totalExamples)
@@ -164,6 +171,8 @@ public struct Trainer {
       step.model.releaseCaches()
       let epochSeconds = Clock.seconds() - epochStart
       trainingSeconds += epochSeconds
+      // Evaluations and early stopping see the averaged parameters; training resumes from the iterate.
+      average?.swap(with: step.model.parameters)
       var metrics = EpochMetrics(
         epoch: epoch, runningLoss: lossSum / Double(max(examplesThisEpoch, 1)),
         runningAccuracy: Double(correct) / Double(max(examplesThisEpoch, 1)),
@@ -187,6 +196,7 @@ public struct Trainer {
           break
         }
       }
+      if epoch < configuration.epochs { average?.swap(with: step.model.parameters) }
     }
     if let bestParameters, let bestEpoch = tracker?.bestEpoch, bestEpoch != history.finalEpoch {
       for (parameter, value) in zip(step.model.parameters, bestParameters) { parameter.value = value }
