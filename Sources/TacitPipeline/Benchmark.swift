@@ -36,11 +36,15 @@ public struct Benchmark {
   public var batchSize = 256
   public var repetitions = 7
   public var stepsPerRepetition = 20
+  /// The DP-SGD step's noise (and Poisson sampling) generator: `secure` (the default, what a
+  /// released model needs) or `seeded` (the class of generator PyTorch/Opacus use by default).
+  public var seededNoise = false
 
-  public init(batchSize: Int = 256, repetitions: Int = 7, stepsPerRepetition: Int = 20) {
+  public init(batchSize: Int = 256, repetitions: Int = 7, stepsPerRepetition: Int = 20, seededNoise: Bool = false) {
     self.batchSize = batchSize
     self.repetitions = repetitions
     self.stepsPerRepetition = stepsPerRepetition
+    self.seededNoise = seededNoise
   }
 
   /// Measures the named reference models (`mlp`, `cnn`).
@@ -80,7 +84,7 @@ public struct Benchmark {
       let pool = Tensor(shape: [poolSize] + inputShape, scalars: Random.normal(count: poolSize * 784, using: &poolGenerator))
       let poolLabels = (0..<poolSize).map { Int32($0 % 10) }
       let sampler = PoissonSampler(recordCount: poolSize, sampleRate: Double(batchSize) / Double(poolSize))
-      let noise = NoiseSource.secure()
+      let noise = seededNoise ? NoiseSource.seeded(SeededGenerator(seed: 17)) : NoiseSource.secure()
       let settings = DPSGDSettings(maxGradNorm: 1, noiseMultiplier: 1, expectedBatchSize: sampler.expectedBatchSize)
       let step = TrainingStep(
         model: model, optimizer: SGD(momentum: 0.9, nesterov: false), loss: SoftmaxCrossEntropy(),

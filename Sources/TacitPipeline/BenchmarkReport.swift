@@ -4,8 +4,17 @@ import Foundation
 public enum BenchmarkReport {
   /// `{"mlp": {"plain_examples_per_second": …, "per_example_examples_per_second": …,
   /// "gemm_floor_examples_per_second": …, …}, "cnn": {…}}`.
-  public static func json(_ results: [Benchmark.Result]) -> String {
+  /// With `noise`, a `"noise"` object gives the Gaussian sampler's cost in nanoseconds per sample
+  /// with each generator, and which one the DP-SGD figures used.
+  public static func json(_ results: [Benchmark.Result], noise: NoiseCost? = nil) -> String {
     var object: [String: Any] = [:]
+    if let noise {
+      object["noise"] = [
+        "secure_ns_per_sample": (noise.secureNanoseconds * 100).rounded() / 100,
+        "seeded_ns_per_sample": (noise.seededNanoseconds * 100).rounded() / 100,
+        "dp_step_generator": noise.dpStepGenerator,
+      ]
+    }
     for result in results {
       object[result.model] = [
         "plain_examples_per_second": result.plainExamplesPerSecond.rounded(),
@@ -22,8 +31,22 @@ public enum BenchmarkReport {
     return String(decoding: data, as: UTF8.self)
   }
 
+  /// The Gaussian sampler's cost, as `GaussianNoise.measureThroughput` reports it.
+  public struct NoiseCost: Sendable {
+    public var secureNanoseconds: Double
+    public var seededNanoseconds: Double
+    /// `secure` or `seeded`: the generator of the DP-SGD step figures.
+    public var dpStepGenerator: String
+
+    public init(secureNanoseconds: Double, seededNanoseconds: Double, dpStepGenerator: String) {
+      self.secureNanoseconds = secureNanoseconds
+      self.seededNanoseconds = seededNanoseconds
+      self.dpStepGenerator = dpStepGenerator
+    }
+  }
+
   /// A table of examples/s, the per-example cost ratio and the fraction of the GEMM floor.
-  public static func table(_ results: [Benchmark.Result], threads: Int) -> String {
+  public static func table(_ results: [Benchmark.Result], threads: Int, noise: NoiseCost? = nil) -> String {
     var lines = [
       "Training step, batch 256, \(threads) BLAS thread\(threads == 1 ? "" : "s") (median examples/s)",
       "model   plain      per-example   ratio   DP-SGD      ratio   GEMM floor   plain/floor",
@@ -35,6 +58,12 @@ public enum BenchmarkReport {
           result.plainExamplesPerSecond, result.perExampleExamplesPerSecond, result.perExampleCostRatio,
           result.dpExamplesPerSecond, result.dpCostRatio,
           result.gemmFloorExamplesPerSecond, 100 * result.fractionOfFloor))
+    }
+    if let noise {
+      lines.append(
+        String(
+          format: "Gaussian noise: %.2f ns/sample secure (ChaCha12), %.2f ns/sample seeded; DP-SGD column uses %@ noise",
+          noise.secureNanoseconds, noise.seededNanoseconds, noise.dpStepGenerator as NSString))
     }
     return lines.joined(separator: "\n")
   }

@@ -49,7 +49,7 @@ public struct PrivacySection: Sendable, Equatable {
 
   /// `privacy.noise`: where the noise (and the Poisson sampling) draws randomness from.
   public enum Noise: String, Sendable, Equatable, CaseIterable {
-    /// A ChaCha20 keystream keyed from the operating system: fit for release.
+    /// A ChaCha12 keystream keyed from the operating system: fit for release.
     case secure
     /// Split from the recipe seed: reproducible, and marked not for release.
     case seeded

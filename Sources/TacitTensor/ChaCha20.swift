@@ -1,5 +1,7 @@
-/// The ChaCha20 block function (Bernstein 2008, "ChaCha, a variant of Salsa20"), in the IETF
-/// layout of RFC 8439 §2.3: a 32-bit block counter and a 96-bit nonce.
+/// The ChaCha block function (Bernstein 2008, "ChaCha, a variant of Salsa20"), in the IETF
+/// layout of RFC 8439 §2.3: a 32-bit block counter and a 96-bit nonce. The number of rounds is a
+/// parameter: 20 rounds (`doubleRounds: 10`, the default) is ChaCha20 as RFC 8439 specifies it;
+/// `SecureGenerator` uses 12 (ChaCha12, see there).
 ///
 /// **State.** Sixteen 32-bit words, row-major 4 × 4:
 ///
@@ -11,7 +13,8 @@
 /// A quarter round on (a, b, c, d) is `a += b; d ^= a; d <<<= 16; c += d; b ^= c; b <<<= 12;
 /// a += b; d ^= a; d <<<= 8; c += d; b ^= c; b <<<= 7` (additions mod 2³², `<<<` rotation). Ten
 /// double rounds (a column round on (0,4,8,12) (1,5,9,13) (2,6,10,14) (3,7,11,15), then a diagonal
-/// round on (0,5,10,15) (1,6,11,12) (2,7,8,13) (3,4,9,14)) make the 20 rounds; the block is the
+/// round on (0,5,10,15) (1,6,11,12) (2,7,8,13) (3,4,9,14)) make the 20 rounds (six make ChaCha12's
+/// 12); the block is the
 /// final state plus the initial state, word by word, serialised little-endian (64 bytes).
 ///
 /// **Batches.** `blocks` computes `lanes` consecutive blocks (counters `counter`, `counter + 1`,
@@ -42,7 +45,8 @@ enum ChaCha20 {
   ///   - key: eight words, the 32 key bytes read little-endian.
   ///   - counter: the block counter.
   ///   - nonce: three words, the 12 nonce bytes read little-endian.
-  static func block(key: [UInt32], counter: UInt32, nonce: [UInt32]) -> [UInt32] {
+  ///   - doubleRounds: column-and-diagonal round pairs: 10 for ChaCha20, 6 for ChaCha12.
+  static func block(key: [UInt32], counter: UInt32, nonce: [UInt32], doubleRounds: Int = 10) -> [UInt32] {
     precondition(key.count == 8 && nonce.count == 3, "key needs 8 words, nonce 3; got \(key.count), \(nonce.count)")
     let initial: [UInt32] = [constants.0, constants.1, constants.2, constants.3] + key + [counter] + nonce
     var x = initial
@@ -52,7 +56,7 @@ enum ChaCha20 {
       x[a] &+= x[b]; x[d] ^= x[a]; x[d] = rotate(x[d], 8)
       x[c] &+= x[d]; x[b] ^= x[c]; x[b] = rotate(x[b], 7)
     }
-    for _ in 0..<10 {
+    for _ in 0..<doubleRounds {
       quarterRound(0, 4, 8, 12); quarterRound(1, 5, 9, 13); quarterRound(2, 6, 10, 14); quarterRound(3, 7, 11, 15)
       quarterRound(0, 5, 10, 15); quarterRound(1, 6, 11, 12); quarterRound(2, 7, 8, 13); quarterRound(3, 4, 9, 14)
     }
@@ -71,12 +75,13 @@ enum ChaCha20 {
   ///   - counter: the first block's counter; the batch must not wrap (`counter + lanes ≤ 2³²`).
   ///   - output: `wordsPerBatch` words; block `l` occupies words `8l ..< 8l + 8`.
   ///   - scratch: `scratchCount` words of working space (overwritten with key-dependent state).
+  ///   - doubleRounds: 10 for ChaCha20 (the default), 6 for ChaCha12.
   ///
-  /// Cost: 20 rounds × 16 lanes × 4 quarter-round steps per word, about 1 KiB of keystream per
-  /// call; no allocation.
+  /// Cost: 2·doubleRounds rounds × 16 lanes × 4 quarter-round steps per word, about 1 KiB of
+  /// keystream per call; no allocation.
   static func blocks(
     key: UnsafePointer<UInt32>, nonce: (UInt32, UInt32, UInt32), counter: UInt32,
-    output: UnsafeMutablePointer<UInt64>, scratch x: UnsafeMutablePointer<UInt32>
+    output: UnsafeMutablePointer<UInt64>, scratch x: UnsafeMutablePointer<UInt32>, doubleRounds: Int = 10
   ) {
     precondition(UInt64(counter) + UInt64(lanes) <= 1 << 32, "block counter \(counter) would wrap within a batch")
     let initial = x + 16 * lanes
@@ -90,7 +95,7 @@ enum ChaCha20 {
     }
     let counters = x + 12 * lanes
     for lane in 0..<lanes { counters[lane] = counter &+ UInt32(truncatingIfNeeded: lane) }
-    for _ in 0..<10 {
+    for _ in 0..<doubleRounds {
       quarterRound(x, 0, 4, 8, 12); quarterRound(x, 1, 5, 9, 13); quarterRound(x, 2, 6, 10, 14); quarterRound(x, 3, 7, 11, 15)
       quarterRound(x, 0, 5, 10, 15); quarterRound(x, 1, 6, 11, 12); quarterRound(x, 2, 7, 8, 13); quarterRound(x, 3, 4, 9, 14)
     }

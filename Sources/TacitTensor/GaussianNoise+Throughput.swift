@@ -3,7 +3,7 @@ extension GaussianNoise {
   /// system's generator (`secure`, what a released model must use) and with `SeededGenerator`.
   ///
   /// Best of five runs after a warm-up, wall-clock time from `ContinuousClock`; for `tacit bench`.
-  /// The secure figure includes generating the ChaCha20 keystream (4 bytes per sample); on a
+  /// The secure figure includes generating the ChaCha12 keystream (4 bytes per sample); on a
   /// loaded machine both figures are rough.
   public static func measureThroughput(count: Int = 1 << 20) -> (secure: Double, seeded: Double) {
     precondition(count > 0, "count must be positive, got \(count)")

@@ -4,7 +4,7 @@ import Glibc
 import Darwin
 #endif
 
-/// A cryptographically secure generator: the ChaCha20 keystream under a key from the operating
+/// A cryptographically secure generator: the ChaCha12 keystream under a key from the operating
 /// system's CSPRNG.
 ///
 /// DP noise for a model that will be released must come from here: a seeded generator lets anyone
@@ -13,7 +13,7 @@ import Darwin
 /// **Construction.** The design of OpenBSD's `arc4random` and of Linux's `getrandom` (since 4.8,
 /// `crng`): a stream cipher keystream is a pseudorandom function of its key, so with a uniformly
 /// random secret key the keystream is indistinguishable from uniform bits by any efficient test
-/// (the standard assumption about ChaCha20, RFC 8439 §1). Here:
+/// (the standard assumption about ChaCha, RFC 8439 §1). Here:
 ///
 /// - key: 32 bytes from `/dev/urandom` (Linux, which never blocks after boot-time seeding) or
 ///   `arc4random_buf` (Darwin), read at initialisation;
@@ -27,15 +27,28 @@ import Darwin
 /// noise that attacker could read the gradients too, so this costs nothing the threat model cares
 /// about. The key and buffered output are zeroed when the generator is freed.
 ///
+/// **Rounds.** ChaCha with 12 rounds instead of RFC 8439's 20: the choice of Rust's `rand`
+/// (`StdRng` and `ThreadRng` are ChaCha12) following Aumasson 2019 ("Too Much Crypto", which
+/// argues 8 rounds keep a wide margin); Go's runtime generator uses ChaCha8. The best published
+/// attacks on ChaCha reach 7 rounds (Shi et al. 2012 and later), and need chosen nonces and
+/// counters, which a keystream generator never exposes. Noise generation is the largest non-GEMM
+/// cost of a DP-SGD step (`docs/performance.md`), and 12 rounds make the keystream 1.6× cheaper.
+/// The round function is the RFC's, checked against its vectors at 20 rounds; the 12-round
+/// batched kernel is checked against the scalar reference.
+///
 /// **Speed.** Keystream is made 16 blocks at a time by `ChaCha20.blocks` (vectorised across
 /// blocks), 64 KiB per refill; large `fill(_:)` requests are generated straight into the
-/// destination. Measured on the (SSE2-only build, loaded) development machine: about 5.5 ns per
-/// 64-bit word (1.45 GB/s) on one core, against ~21 ns for reading `/dev/urandom` directly.
+/// destination. Measured on the (SSE2-only build) development machine: ChaCha20 made about 5.5 ns
+/// per 64-bit word (1.45 GB/s) on one core, against ~21 ns for reading `/dev/urandom` directly;
+/// ChaCha12 figures are in `docs/performance.md`.
 ///
 /// **Copies.** The state lives in a shared reference: a copy of a generator continues the same
 /// stream (each word is handed out once), so copying never duplicates noise. The generator is not
 /// `Sendable`; give each thread its own.
 public struct SecureGenerator: RandomNumberGenerator {
+  /// ChaCha double rounds per block: 6, i.e. ChaCha12 (see **Rounds**).
+  static let doubleRounds = 6
+
   private let stream: Stream
 
   /// A generator keyed with 32 fresh bytes from the operating system.
@@ -125,7 +138,7 @@ public struct SecureGenerator: RandomNumberGenerator {
         if counter == Stream.blocksPerKey { rekey() }
         ChaCha20.blocks(
           key: key, nonce: (0, 0, 0), counter: UInt32(truncatingIfNeeded: counter),
-          output: output + batch * ChaCha20.wordsPerBatch, scratch: scratch)
+          output: output + batch * ChaCha20.wordsPerBatch, scratch: scratch, doubleRounds: SecureGenerator.doubleRounds)
         counter += UInt64(ChaCha20.lanes)
       }
     }

@@ -3,7 +3,7 @@ import TacitTensor
 
 /// Where DP-SGD's Gaussian noise and its Poisson sampling draw randomness from.
 ///
-/// - `secure`: ChaCha20 keystreams keyed from the operating system (`SecureGenerator`). The
+/// - `secure`: ChaCha12 keystreams keyed from the operating system (`SecureGenerator`). The
 ///   default for DP runs: a model trained with seeded noise can be de-noised by anyone who learns
 ///   the seed, so only a secure run is fit for release.
 /// - `seeded`: `SeededGenerator`s split from the recipe seed, for reproducible experiments;

@@ -20,6 +20,9 @@ struct BenchCommand: ParsableCommand {
   @Option(help: "Models to time, comma-separated (mlp, cnn).")
   var models: String = "mlp,cnn"
 
+  @Option(help: "The DP-SGD step's noise generator: secure (default) or seeded.")
+  var noise: String = "secure"
+
   @Flag(help: "Print JSON.")
   var json = false
 
@@ -30,6 +33,9 @@ struct BenchCommand: ParsableCommand {
       throw ValidationError("--models takes mlp and/or cnn, comma-separated; got '\(models)'")
     }
     guard steps >= 1 else { throw ValidationError("--steps must be at least 1, got \(steps)") }
+    guard ["secure", "seeded"].contains(noise) else {
+      throw ValidationError("--noise takes secure or seeded; got '\(noise)'")
+    }
   }
 
   var selectedModels: [String] { models.split(separator: ",").map { String($0) } }
@@ -38,12 +44,16 @@ struct BenchCommand: ParsableCommand {
     BLAS.setThreadCount(threads)
     Allocator.configureForTraining()
     let results = try reportingErrors {
-      try Benchmark(repetitions: repetitions, stepsPerRepetition: steps).run(models: selectedModels)
+      try Benchmark(repetitions: repetitions, stepsPerRepetition: steps, seededNoise: noise == "seeded")
+        .run(models: selectedModels)
     }
+    let throughput = GaussianNoise.measureThroughput()
+    let cost = BenchmarkReport.NoiseCost(
+      secureNanoseconds: 1e9 / throughput.secure, seededNanoseconds: 1e9 / throughput.seeded, dpStepGenerator: noise)
     if json {
-      print(BenchmarkReport.json(results))
+      print(BenchmarkReport.json(results, noise: cost))
     } else {
-      print(BenchmarkReport.table(results, threads: threads))
+      print(BenchmarkReport.table(results, threads: threads, noise: cost))
     }
   }
 }

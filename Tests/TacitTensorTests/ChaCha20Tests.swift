@@ -18,7 +18,9 @@ struct ChaCha20Tests {
   }
 
   /// `blocks` run once into fresh buffers; returns the 16 blocks as state-word arrays.
-  static func batch(key: [UInt32], nonce: (UInt32, UInt32, UInt32), counter: UInt32) -> [[UInt32]] {
+  static func batch(key: [UInt32], nonce: (UInt32, UInt32, UInt32), counter: UInt32, doubleRounds: Int = 10)
+    -> [[UInt32]]
+  {
     var output = [UInt64](repeating: 0, count: ChaCha20.wordsPerBatch)
     var scratch = [UInt32](repeating: 0, count: ChaCha20.scratchCount)
     key.withUnsafeBufferPointer { key in
@@ -26,7 +28,7 @@ struct ChaCha20Tests {
         scratch.withUnsafeMutableBufferPointer { scratch in
           ChaCha20.blocks(
             key: key.baseAddress!, nonce: nonce, counter: counter, output: output.baseAddress!,
-            scratch: scratch.baseAddress!)
+            scratch: scratch.baseAddress!, doubleRounds: doubleRounds)
         }
       }
     }
@@ -90,16 +92,19 @@ struct ChaCha20Tests {
 
   /// Every lane `l` of a batch is the scalar block at `counter + l`, for random keys, nonces and
   /// counters, including the last batch before the 32-bit counter wraps.
-  @Test func batchedMatchesScalarReference() {
+  @Test(arguments: [10, SecureGenerator.doubleRounds])
+  func batchedMatchesScalarReference(doubleRounds: Int) {
     var generator = SeededGenerator(seed: 0xC4AC_4A20)
     let lastCounter = UInt32.max - UInt32(ChaCha20.lanes - 1)
     for trial in 0..<40 {
       let key = (0..<8).map { _ in UInt32.random(in: .min ... .max, using: &generator) }
       let nonce = (0..<3).map { _ in UInt32.random(in: .min ... .max, using: &generator) }
       let counter = trial < 2 ? [0, lastCounter][trial] : UInt32.random(in: 0...lastCounter, using: &generator)
-      let lanes = Self.batch(key: key, nonce: (nonce[0], nonce[1], nonce[2]), counter: counter)
+      let lanes = Self.batch(
+        key: key, nonce: (nonce[0], nonce[1], nonce[2]), counter: counter, doubleRounds: doubleRounds)
       for (lane, block) in lanes.enumerated() {
-        let expected = ChaCha20.block(key: key, counter: counter + UInt32(lane), nonce: nonce)
+        let expected = ChaCha20.block(
+          key: key, counter: counter + UInt32(lane), nonce: nonce, doubleRounds: doubleRounds)
         #expect(block == expected, "trial \(trial), counter \(counter), lane \(lane)")
       }
     }

@@ -1,8 +1,7 @@
-import Testing
-
 import TacitNN
 import TacitTensor
 import TacitTraining
+import Testing
 
 @Suite struct WeightAverageTests {
   /// θ̄_t = β_t θ̄_{t−1} + (1 − β_t) θ_t with β_t = min(β, (1 + t)/(10 + t)), computed by hand.
