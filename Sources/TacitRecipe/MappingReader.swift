@@ -171,3 +171,35 @@ final class MappingReader {
     reader.mapping(value(key), at: path(key))
   }
 }
+
+extension MappingReader {
+  /// A list of an enumeration's spellings (`[loss, lira_online]`), `defaultValue` when absent or
+  /// null; unknown spellings are reported at their item (`audit.attacks[2]`) with the closest
+  /// spelling, and repeated ones are reported too.
+  func choiceList<Choice: RawRepresentable & CaseIterable & Equatable>(_ key: String, default defaultValue: [Choice])
+    -> [Choice]
+  where Choice.RawValue == String {
+    guard let node = nonNullValue(key) else { return defaultValue }
+    guard let items = node.sequence else {
+      report("must be a list, e.g. [\(Choice.allCases.prefix(2).map(\.rawValue).joined(separator: ", "))]", key: key)
+      return defaultValue
+    }
+    var choices: [Choice] = []
+    for (index, item) in items.enumerated() {
+      let itemPath = path(key).appending(index: index)
+      guard let text = reader.string(item, at: itemPath) else { continue }
+      guard let choice = Choice(rawValue: text) else {
+        let spellings = Choice.allCases.map(\.rawValue)
+        reader.report(
+          "unknown value '\(text)'" + EditDistance.suggestion(for: text, among: spellings), at: itemPath, node: item)
+        continue
+      }
+      if choices.contains(choice) {
+        reader.report("'\(text)' is listed twice", at: itemPath, node: item)
+        continue
+      }
+      choices.append(choice)
+    }
+    return choices
+  }
+}

@@ -35,4 +35,14 @@ struct NumberRule<Value: Comparable> {
   static func open(_ lower: Value, _ upper: Value) -> NumberRule {
     NumberRule(accepts: { $0 > lower && $0 < upper }, requirement: "be in (\(text(lower)), \(text(upper)))")
   }
+
+  /// `lower < value <= upper`, written `(lower, upper]`.
+  static func leftOpen(_ lower: Value, _ upper: Value) -> NumberRule {
+    NumberRule(accepts: { $0 > lower && $0 <= upper }, requirement: "be in (\(text(lower)), \(text(upper))]")
+  }
+
+  /// `lower <= value <= upper`, written `[lower, upper]`.
+  static func closed(_ lower: Value, _ upper: Value) -> NumberRule {
+    NumberRule(accepts: { $0 >= lower && $0 <= upper }, requirement: "be in [\(text(lower)), \(text(upper))]")
+  }
 }

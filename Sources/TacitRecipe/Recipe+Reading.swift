@@ -9,9 +9,7 @@ import Yams
 /// would read differently.
 extension Recipe {
   /// Top-level keys the schema reserves for later versions, with the error they produce now.
-  static let reservedSections: [(key: String, plannedFor: String)] = [
-    ("audit", "membership-inference auditing")
-  ]
+  static let reservedSections: [(key: String, plannedFor: String)] = []
 
   /// Characters allowed in `name`.
   static func isValidName(_ name: String) -> Bool {
@@ -63,6 +61,7 @@ extension Recipe {
       privacyIsValid = privacy != nil
     }
 
+    let audit = AuditSection.read(top.child("audit"), isPrivate: top.hasNonNullValue("privacy"))
     for (key, plannedFor) in reservedSections where top.value(key) != nil {
       top.report("not supported yet in recipe version \(version) (coming with \(plannedFor))", key: key)
     }
@@ -75,6 +74,8 @@ extension Recipe {
     }
 
     guard let name, let data, let model, privacyIsValid else { return nil }
-    return Recipe(version: version, name: name, seed: seed, data: data, model: model, training: training, privacy: privacy)
+    return Recipe(
+      version: version, name: name, seed: seed, data: data, model: model, training: training, privacy: privacy,
+      audit: audit)
   }
 }

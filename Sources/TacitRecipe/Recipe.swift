@@ -43,13 +43,16 @@ public struct Recipe: Sendable, Equatable {
   public var training: TrainingSection
   /// `privacy`: DP-SGD settings, see `PrivacySection`; `nil` trains without privacy.
   public var privacy: PrivacySection?
+  /// `audit`: the attacks after training, see `AuditSection`; absent reads as every default.
+  public var audit: AuditSection
 
   /// A recipe with every value given (no validation: use `parse` or `load` for user input).
   public init(
     version: Int, name: String, seed: UInt64, data: DataSection, model: [LayerSpec], training: TrainingSection,
-    privacy: PrivacySection? = nil
+    privacy: PrivacySection? = nil, audit: AuditSection = AuditSection()
   ) {
     self.privacy = privacy
+    self.audit = audit
     self.version = version
     self.name = name
     self.seed = seed

@@ -115,9 +115,33 @@ import Testing
         == "test.yaml:8:12: model[1].type: unknown layer type 'dens'; did you mean dense?")
   }
 
-  @Test func reservedSectionsAreNotSupportedYet() {
-    let errors = recipeErrors(minimalRecipe + "\naudit: {}").map(\.description)
-    #expect(errors == ["test.yaml:8:8: audit: not supported yet in recipe version 1 (coming with membership-inference auditing)"])
+  @Test func auditSectionErrorsNameTheirKeys() {
+    #expect(
+      singleError(minimalRecipe + "\naudit: {attacks: [loss, lira_onlin]}")
+        == "test.yaml:8:25: audit.attacks[1]: unknown value 'lira_onlin'; did you mean lira_online?")
+    #expect(
+      singleError(minimalRecipe + "\naudit: {attacks: [lira_online]}")
+        == "test.yaml:8:18: audit.attacks: attack lira_online needs reference models; set audit.reference_models (at least 2 for lira_online) or remove it"
+    )
+    #expect(
+      singleError(minimalRecipe + "\naudit: {member_fraction: 0}")
+        == "test.yaml:8:26: audit.member_fraction: must be in (0, 1], got 0")
+    #expect(
+      singleError(minimalRecipe + "\naudit: {canaries: {count: 10, kind: gradient}}")
+        == "test.yaml:8:37: audit.canaries.kind: gradient canaries measure DP-SGD's privatised updates; they need a privacy section (use kind: mislabeled)"
+    )
+  }
+
+  @Test func auditDefaultsDependOnReferenceModels() throws {
+    let plain = try Recipe.parse(yaml: minimalRecipe, fileName: "test.yaml", baseDirectory: "/recipes")
+    #expect(plain.audit.enabled && plain.audit.memberFraction == 0.5)
+    #expect(plain.audit.attacks == [.loss, .confidence, .entropy, .modifiedEntropy])
+    let withReferences = try Recipe.parse(
+      yaml: minimalRecipe + "\naudit: {reference_models: 4}", fileName: "test.yaml", baseDirectory: "/recipes")
+    #expect(withReferences.audit.attacks == AuditSection.Attack.allCases)
+    #expect(
+      try Recipe.parse(yaml: withReferences.resolvedYAML(), fileName: "resolved.yaml", baseDirectory: "/recipes")
+        == withReferences)
   }
 
   @Test func keysOfAnotherTypeAreRejected() {

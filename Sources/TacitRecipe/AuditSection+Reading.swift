@@ -1,0 +1,67 @@
+extension AuditSection {
+  /// Reads `audit`; an absent section reads as every default (an audit runs after every run
+  /// unless `enabled: false`).
+  static func read(_ section: MappingReader, isPrivate: Bool) -> AuditSection {
+    let enabled = section.boolean("enabled", default: true)
+    let memberFraction = section.number("member_fraction", default: 0.5, .leftOpen(0, 1))
+    let referenceModels = section.integer("reference_models", default: 0, .atLeast(0))
+    let defaultAttacks = Attack.allCases.filter { referenceModels > 0 || !$0.needsReferenceModels }
+    let attacks = section.choiceList("attacks", default: defaultAttacks)
+    if referenceModels == 0, let needy = attacks.first(where: \.needsReferenceModels) {
+      section.report(
+        "attack \(needy.rawValue) needs reference models; set audit.reference_models (at least 2 for lira_online) or remove it",
+        key: "attacks")
+    }
+    if referenceModels == 1, attacks.contains(.liraOnline) {
+      section.report("lira_online needs at least 2 reference models (IN and OUT for each record)", key: "attacks")
+    }
+    let queries = section.choiceList("queries", default: [Query.identity, .mirror])
+    if queries.isEmpty { section.report("needs at least one query, e.g. [identity]", key: "queries") }
+    let populationSize = section.integer("population_size", default: 2000, .atLeast(1))
+    let rmiaA = section.number("rmia_a", default: 0.3, .closed(0, 1))
+    let confidence = section.number("confidence", default: 0.95, .open(0.5, 1))
+    let bootstrap = section.integer("bootstrap", default: 200, .atLeast(0))
+    var canaries: Canaries?
+    if section.nonNullValue("canaries") != nil {
+      let child = section.child("canaries")
+      let count = child.integer("count", default: 0, .atLeast(0))
+      let kind = child.choice("kind", default: isPrivate ? Canaries.Kind.gradient : .mislabeled)
+      let guessFraction = child.number("guess_fraction", default: 0.2, .leftOpen(0, 1))
+      child.finish()
+      if count == 1 { child.report("needs at least 2 canaries (or 0 for none)", key: "count") }
+      if kind == .gradient && !isPrivate {
+        child.report(
+          "gradient canaries measure DP-SGD's privatised updates; they need a privacy section (use kind: mislabeled)",
+          key: "kind")
+      }
+      if count >= 2 { canaries = Canaries(count: count, kind: kind, guessFraction: guessFraction) }
+    }
+    section.finish()
+    return AuditSection(
+      enabled: enabled, memberFraction: memberFraction, referenceModels: referenceModels, attacks: attacks,
+      queries: queries.isEmpty ? [.identity] : queries, populationSize: populationSize, rmiaA: rmiaA,
+      confidence: confidence, bootstrap: bootstrap, canaries: canaries)
+  }
+
+  func emit(into emitter: inout RecipeEmitter) {
+    let number = RecipeEmitter.number
+    emitter.entry("enabled", RecipeEmitter.boolean(enabled))
+    emitter.entry("member_fraction", number(memberFraction))
+    emitter.entry("reference_models", String(referenceModels))
+    emitter.entry("attacks", "[" + attacks.map(\.rawValue).joined(separator: ", ") + "]")
+    emitter.entry("queries", "[" + queries.map(\.rawValue).joined(separator: ", ") + "]")
+    emitter.entry("population_size", String(populationSize))
+    emitter.entry("rmia_a", number(rmiaA))
+    emitter.entry("confidence", number(confidence))
+    emitter.entry("bootstrap", String(bootstrap))
+    if let canaries {
+      emitter.section("canaries") { writer in
+        writer.entry("count", String(canaries.count))
+        writer.entry("kind", canaries.kind.rawValue)
+        writer.entry("guess_fraction", number(canaries.guessFraction))
+      }
+    } else {
+      emitter.entry("canaries", "null", comment: "none")
+    }
+  }
+}

@@ -1,0 +1,133 @@
+/// The `audit` section: how the trained model is attacked after training (DESIGN.md §5).
+///
+/// ```yaml
+/// audit:
+///   enabled: true              # default true; false trains on the whole pool and audits nothing
+///   member_fraction: 0.5       # (0, 1], default 0.5: the target trains on this random fraction of
+///                              # the training pool; the rest are its non-members
+///   reference_models: 0        # >= 0, default 0: models trained like the target on random halves
+///                              # of the pool (LiRA, RMIA and the learned attack need them)
+///   attacks: [loss, ...]       # default: every attack the settings allow
+///   queries: [identity, mirror]  # LiRA's query augmentations (images), default identity + mirror
+///   population_size: 2000      # RMIA's population z: test records no model trains on
+///   rmia_a: 0.3                # RMIA offline's a in [0, 1]
+///   confidence: 0.95           # of every ε lower bound, in (0.5, 1)
+///   bootstrap: 200             # resamples for the AUC / TPR intervals, >= 0
+///   canaries: {count: 0, kind: gradient, guess_fraction: 0.2}
+/// ```
+///
+/// Population protocol (Carlini et al. 2022): the pool is the training records of `data`; the
+/// target trains on `member_fraction` of them chosen at random; the rest are non-members. With
+/// `member_fraction: 1` the target trains on the whole pool and only canary audits run.
+public struct AuditSection: Sendable, Equatable {
+  /// `audit.enabled`, default true.
+  public var enabled: Bool
+  /// `audit.member_fraction`, in (0, 1], default 0.5.
+  public var memberFraction: Double
+  /// `audit.reference_models`, >= 0, default 0.
+  public var referenceModels: Int
+  /// `audit.attacks`: the attacks to run, in this order.
+  public var attacks: [Attack]
+  /// `audit.queries`: LiRA's query augmentations.
+  public var queries: [Query]
+  /// `audit.population_size`: test records used as RMIA's population, >= 1, default 2000.
+  public var populationSize: Int
+  /// `audit.rmia_a`: offline RMIA's a, in [0, 1], default 0.3 (Zarifzadeh et al. 2024's choice
+  /// for CIFAR-10-like data).
+  public var rmiaA: Double
+  /// `audit.confidence`: confidence of the ε lower bounds, in (0.5, 1), default 0.95.
+  public var confidence: Double
+  /// `audit.bootstrap`: bootstrap resamples for metric intervals, >= 0, default 200.
+  public var bootstrap: Int
+  /// `audit.canaries`: the one-run canary audit, `nil` when `count` is 0.
+  public var canaries: Canaries?
+
+  public init(
+    enabled: Bool = true, memberFraction: Double = 0.5, referenceModels: Int = 0, attacks: [Attack] = Attack.allCases,
+    queries: [Query] = [.identity, .mirror], populationSize: Int = 2000, rmiaA: Double = 0.3, confidence: Double = 0.95,
+    bootstrap: Int = 200, canaries: Canaries? = nil
+  ) {
+    self.enabled = enabled
+    self.memberFraction = memberFraction
+    self.referenceModels = referenceModels
+    self.attacks = attacks
+    self.queries = queries
+    self.populationSize = populationSize
+    self.rmiaA = rmiaA
+    self.confidence = confidence
+    self.bootstrap = bootstrap
+    self.canaries = canaries
+  }
+
+  /// `audit.attacks` items.
+  public enum Attack: String, Sendable, Equatable, CaseIterable {
+    /// −loss (Yeom et al. 2018).
+    case loss
+    /// The true label's softmax probability.
+    case confidence
+    /// −entropy of the prediction.
+    case entropy
+    /// −modified entropy (Song & Mittal 2021).
+    case modifiedEntropy = "modified_entropy"
+    /// Shokri et al. 2017's attack classifier trained on the reference models' outputs.
+    case learned
+    /// LiRA online (Carlini et al. 2022): IN and OUT Gaussians per record.
+    case liraOnline = "lira_online"
+    /// LiRA offline: a one-sided test against the OUT Gaussian.
+    case liraOffline = "lira_offline"
+    /// RMIA offline (Zarifzadeh et al. 2024), with `rmia_a`.
+    case rmiaOffline = "rmia_offline"
+    /// RMIA online: Pr(x) from all reference models.
+    case rmiaOnline = "rmia_online"
+
+    /// Whether the attack needs reference models.
+    public var needsReferenceModels: Bool {
+      switch self {
+      case .loss, .confidence, .entropy, .modifiedEntropy: false
+      default: true
+      }
+    }
+  }
+
+  /// `audit.queries` items: the views of a record LiRA queries the models with.
+  public enum Query: String, Sendable, Equatable, CaseIterable {
+    /// The record as it is.
+    case identity
+    /// Mirrored left–right (images only).
+    case mirror
+    /// Shifted by one pixel right / left / down / up, zero-filled (images only).
+    case shiftRight = "shift_right"
+    case shiftLeft = "shift_left"
+    case shiftDown = "shift_down"
+    case shiftUp = "shift_up"
+  }
+
+  /// `audit.canaries`: m canaries, each included in training with probability ½, scored after
+  /// training, for the one-run ε lower bound of Steinke, Nasr & Jagielski 2023.
+  public struct Canaries: Sendable, Equatable {
+    /// `count`: m, >= 2.
+    public var count: Int
+    /// `kind`.
+    public var kind: Kind
+    /// `guess_fraction`: the auditor guesses IN for the top and OUT for the bottom
+    /// `guess_fraction/2 · m` scores each and abstains on the rest; fixed before training, in (0, 1].
+    public var guessFraction: Double
+
+    public init(count: Int, kind: Kind, guessFraction: Double = 0.2) {
+      self.count = count
+      self.kind = kind
+      self.guessFraction = guessFraction
+    }
+
+    /// `audit.canaries.kind`.
+    public enum Kind: String, Sendable, Equatable, CaseIterable {
+      /// White-box Dirac gradient canaries (DP-SGD only): a gradient of norm C on one parameter
+      /// coordinate each, Poisson-sampled like any record; scored by the sum over steps of the
+      /// privatised update at that coordinate.
+      case gradient
+      /// Black-box input canaries: pool records given a wrong random label, scored by −loss on
+      /// that label.
+      case mislabeled
+    }
+  }
+}
