@@ -77,15 +77,21 @@ public struct TrainingStep {
   public let gradientMode: GradientMode
   /// Draws DP-SGD's noise; required by `.privateSum`, unused otherwise.
   public let noise: NoiseSource?
+  /// White-box audit canaries joined to every DP-SGD step (`GradientCanaries`), or `nil`.
+  public let canaries: GradientCanaries?
 
   public init(
     model: Sequential, optimizer: Optimizer, loss: SoftmaxCrossEntropy,
-    regularization: Regularization, gradientMode: GradientMode, noise: NoiseSource? = nil
+    regularization: Regularization, gradientMode: GradientMode, noise: NoiseSource? = nil,
+    canaries: GradientCanaries? = nil
   ) {
     if case .privateSum = gradientMode {
       precondition(noise != nil, "a DP-SGD step needs a noise source")
+    } else {
+      precondition(canaries == nil, "gradient canaries audit DP-SGD steps only")
     }
     self.noise = noise
+    self.canaries = canaries
     self.model = model
     self.optimizer = optimizer
     self.loss = loss
@@ -120,6 +126,8 @@ public struct TrainingStep {
       }
     }
     if case .privateSum(let settings) = gradientMode, let noise {
+      canaries?.inject(into: model.parameters, expectedBatchSize: settings.expectedBatchSize)
+      defer { canaries?.observe(model.parameters) }
       let standardDeviation = settings.noiseMultiplier * settings.maxGradNorm / Float(settings.expectedBatchSize)
       if standardDeviation > 0 {
         // One standard-normal vector for all parameters per step, so the source can draw the
