@@ -1,0 +1,36 @@
+import Foundation
+
+/// SplitMix64 (Steele, Lea & Flood 2014): a small seeded generator so every randomised test in
+/// this target is deterministic. Not for the library (which takes the caller's generator).
+struct SplitMix64: RandomNumberGenerator {
+  var state: UInt64
+
+  init(seed: UInt64) {
+    state = seed
+  }
+
+  mutating func next() -> UInt64 {
+    state &+= 0x9E37_79B9_7F4A_7C15
+    var z = state
+    z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
+    z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
+    return z ^ (z >> 31)
+  }
+
+  /// A standard normal draw (Box–Muller, one of the pair).
+  mutating func normal() -> Double {
+    let u = Double.random(in: Double.ulpOfOne..<1, using: &self)
+    let v = Double.random(in: 0..<1, using: &self)
+    return (-2 * log(u)).squareRoot() * cos(2 * Double.pi * v)
+  }
+
+  /// A draw from N(mean, standardDeviation²).
+  mutating func normal(mean: Double, standardDeviation: Double) -> Double {
+    mean + standardDeviation * normal()
+  }
+}
+
+/// Φ(x) = ½ erfc(−x/√2), the standard normal CDF, for test oracles.
+func standardNormalCDF(_ x: Double) -> Double {
+  0.5 * erfc(-x / 2.0.squareRoot())
+}
