@@ -91,3 +91,11 @@ public struct ROCCurve: Sendable {
     return truePositiveRates[low]
   }
 }
+
+extension ROCCurve {
+  /// The curve of member scores against non-member scores (both non-empty, finite).
+  init(labelled members: [Double], _ nonMembers: [Double]) {
+    let labels = Array(repeating: true, count: members.count) + Array(repeating: false, count: nonMembers.count)
+    self.init(try! MembershipScores(scores: members + nonMembers, isMember: labels))
+  }
+}
