@@ -1,0 +1,89 @@
+/// The summary numbers of a membership attack, read off its exact ROC curve, optionally with
+/// bootstrap confidence intervals.
+///
+/// - `auc`: area under the ROC (Mann–Whitney, ties ½).
+/// - `advantage`: max over thresholds of TPR − FPR (Yeom et al. 2018).
+/// - `balancedAccuracy`: (1 + advantage)/2, the accuracy of the best threshold on a balanced
+///   member/non-member mix.
+/// - `tprAtFPR`: TPR at FPR ≤ 10%, 1%, 0.1% (conservative step; see
+///   `ROCCurve.truePositiveRate(atFalsePositiveRate:)`), keyed "0.1", "0.01", "0.001"
+///   (Carlini et al. 2022 argue these low-FPR figures, not AUC, measure an attack).
+///
+/// Intervals are percentile bootstrap intervals (Efron & Tibshirani 1993): each replicate draws
+/// P members from the P members and N non-members from the N non-members with replacement
+/// (stratified, so both classes stay present), and recomputes the metrics. Cost per replicate
+/// O(n log n).
+public struct AttackMetrics: Sendable, Codable {
+  public var auc: Double
+  public var advantage: Double
+  public var balancedAccuracy: Double
+  public var tprAtFPR: [String: Double]
+  /// The bootstrap interval of the AUC; `nil` when no replicates were drawn.
+  public var aucInterval: ConfidenceInterval?
+  /// The bootstrap intervals of `tprAtFPR`, same keys; `nil` when no replicates were drawn.
+  public var tprAtFPRIntervals: [String: ConfidenceInterval]?
+
+  /// The false-positive rates at which the TPR is reported: 10%, 1%, 0.1%.
+  public static let fprLevels: [Double] = [0.1, 0.01, 0.001]
+
+  /// The key of a level in `tprAtFPR`: its shortest decimal ("0.1", "0.01", "0.001").
+  public static func key(forLevel level: Double) -> String { "\(level)" }
+
+  enum CodingKeys: String, CodingKey {
+    case auc, advantage
+    case balancedAccuracy = "balanced_accuracy"
+    case tprAtFPR = "tpr_at_fpr"
+    case aucInterval = "auc_interval"
+    case tprAtFPRIntervals = "tpr_at_fpr_intervals"
+  }
+
+  /// The point metrics, without intervals.
+  public init(_ scores: MembershipScores) {
+    self.init(curve: ROCCurve(scores))
+  }
+
+  /// The metrics of a computed curve, without intervals.
+  public init(curve: ROCCurve) {
+    auc = curve.auc
+    advantage = curve.maximumAdvantage
+    balancedAccuracy = (1 + advantage) / 2
+    tprAtFPR = Dictionary(
+      uniqueKeysWithValues: Self.fprLevels.map { (Self.key(forLevel: $0), curve.truePositiveRate(atFalsePositiveRate: $0)) })
+    aucInterval = nil
+    tprAtFPRIntervals = nil
+  }
+
+  /// The metrics with percentile bootstrap intervals at `confidence` from `bootstrapResamples`
+  /// stratified replicates drawn with `generator`; with 0 replicates the intervals are `nil`.
+  public init<G: RandomNumberGenerator>(
+    _ scores: MembershipScores, bootstrapResamples: Int, confidence: Double, generator: inout G
+  ) {
+    precondition(bootstrapResamples >= 0, "bootstrapResamples must be non-negative, got \(bootstrapResamples)")
+    precondition(confidence > 0 && confidence < 1, "confidence must be in (0, 1), got \(confidence)")
+    self.init(scores)
+    guard bootstrapResamples > 0 else { return }
+    let members = scores.scores.indices.filter { scores.isMember[$0] }.map { scores.scores[$0] }
+    let nonMembers = scores.scores.indices.filter { !scores.isMember[$0] }.map { scores.scores[$0] }
+    let labels = Array(repeating: true, count: members.count) + Array(repeating: false, count: nonMembers.count)
+    var aucs: [Double] = []
+    var tprs = Array(repeating: [Double](), count: Self.fprLevels.count)
+    aucs.reserveCapacity(bootstrapResamples)
+    for _ in 0..<bootstrapResamples {
+      var resampled: [Double] = []
+      resampled.reserveCapacity(labels.count)
+      for _ in members.indices { resampled.append(members[Int.random(in: 0..<members.count, using: &generator)]) }
+      for _ in nonMembers.indices { resampled.append(nonMembers[Int.random(in: 0..<nonMembers.count, using: &generator)]) }
+      // Both classes are non-empty and every score was finite, so this cannot throw.
+      let curve = ROCCurve(try! MembershipScores(scores: resampled, isMember: labels))
+      aucs.append(curve.auc)
+      for (index, level) in Self.fprLevels.enumerated() {
+        tprs[index].append(curve.truePositiveRate(atFalsePositiveRate: level))
+      }
+    }
+    aucInterval = .percentile(of: aucs, confidence: confidence)
+    tprAtFPRIntervals = Dictionary(
+      uniqueKeysWithValues: Self.fprLevels.enumerated().map {
+        (Self.key(forLevel: $0.element), ConfidenceInterval.percentile(of: tprs[$0.offset], confidence: confidence))
+      })
+  }
+}

@@ -1,0 +1,57 @@
+import Testing
+
+@testable import TacitAudit
+
+/// Bootstrap intervals of the attack metrics: coverage of the known Gaussian AUC and shrinkage
+/// with the sample size.
+@Suite struct AttackMetricsTests {
+  static let shift = 1.0
+  static let trueAUC = StandardNormal.cdf(shift / 2.0.squareRoot())  // 0.7602…
+
+  @Test func intervalsHaveTheReportedKeys() {
+    var generator = SplitMix64(seed: 1)
+    let scores = gaussianScores(members: 200, nonMembers: 200, shift: Self.shift, using: &generator)
+    let metrics = AttackMetrics(scores, bootstrapResamples: 50, confidence: 0.9, generator: &generator)
+    #expect(Set(metrics.tprAtFPR.keys) == ["0.1", "0.01", "0.001"])
+    #expect(Set(metrics.tprAtFPRIntervals?.keys ?? [:].keys) == ["0.1", "0.01", "0.001"])
+    let interval = try! #require(metrics.aucInterval)
+    #expect(interval.confidence == 0.9)
+    #expect(interval.lower <= metrics.auc && metrics.auc <= interval.upper)
+    #expect(AttackMetrics(scores, bootstrapResamples: 0, confidence: 0.9, generator: &generator).aucInterval == nil)
+  }
+
+  /// 40 independent Gaussian data sets (100 + 100 records), 200 replicates each, 95% intervals.
+  /// A correct interval misses about 5% of the time (a percentile bootstrap at this size somewhat
+  /// more); at least 34 covers out of 40 fail with probability < 3% at a true coverage of 93%.
+  @Test func bootstrapIntervalCoversTheTrueAUC() {
+    var generator = SplitMix64(seed: 2024)
+    var covered = 0
+    for _ in 0..<40 {
+      let scores = gaussianScores(members: 100, nonMembers: 100, shift: Self.shift, using: &generator)
+      let interval = AttackMetrics(scores, bootstrapResamples: 200, confidence: 0.95, generator: &generator).aucInterval!
+      if interval.lower <= Self.trueAUC && Self.trueAUC <= interval.upper { covered += 1 }
+    }
+    #expect(covered >= 34, "\(covered) of 40 intervals cover the true AUC \(Self.trueAUC)")
+  }
+
+  /// The interval's width falls like 1/√n: four times the records, about half the width (the
+  /// test allows up to 0.65 of it; the ratio's own bootstrap noise at 300 replicates is ≈ 5%).
+  @Test func bootstrapIntervalShrinksWithTheSampleSize() {
+    var generator = SplitMix64(seed: 99)
+    func width(_ count: Int) -> Double {
+      let scores = gaussianScores(members: count, nonMembers: count, shift: Self.shift, using: &generator)
+      let interval = AttackMetrics(scores, bootstrapResamples: 300, confidence: 0.95, generator: &generator).aucInterval!
+      #expect(interval.lower <= Self.trueAUC && Self.trueAUC <= interval.upper, "n = \(count): \(interval)")
+      return interval.upper - interval.lower
+    }
+    let small = width(250)
+    let large = width(1000)
+    #expect(large < 0.65 * small && large > 0.35 * small, "widths \(small) at n = 250, \(large) at n = 1000")
+  }
+
+  @Test func percentileIntervalInterpolatesLikeNumPy() {
+    // numpy.quantile([1, 2, 3, 4, 5], [0.05, 0.95]) = [1.2, 4.8].
+    let interval = ConfidenceInterval.percentile(of: [5, 1, 4, 2, 3], confidence: 0.9)
+    #expect(abs(interval.lower - 1.2) < 1e-15 && abs(interval.upper - 4.8) < 1e-15)
+  }
+}
