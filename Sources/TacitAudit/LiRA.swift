@@ -1,5 +1,5 @@
 /// The Likelihood Ratio Attack (Carlini, Chien, Nasr, Song, Terzis & Tramèr 2022, "Membership
-/// Inference Attacks From First Principles", IEEE S&P; Algorithm 1).
+/// Inference Attacks From First Principles", IEEE S&P 2022; Algorithm 1 is the online attack).
 ///
 /// For each record x, reference (shadow) models trained with x (IN) and without it (OUT) give
 /// two samples of its logit-scaled confidence φ (`LogitScaledConfidence`); LiRA fits a Gaussian to
@@ -9,7 +9,7 @@
 ///   offline: Λ = −log P[Z > φ],  Z ~ N(μ_out, σ_out²)   (one-sided test against OUT only)
 ///
 /// With several queries per record (augmentations: the record, its mirror, shifts), each query
-/// has its own Gaussians and Λ is the mean over queries (the paper's §4.3 and the authors' code).
+/// has its own Gaussians and Λ is the mean over queries (as in the paper and the authors' code).
 /// Higher Λ means "more likely a member"; every score is finite.
 ///
 /// Shapes: `target` `[records][queries]`; `reference` `[models][records][queries]`;
@@ -41,7 +41,7 @@ public enum LiRA {
     case global
     /// σ per record, side and query (falls back to `global` for a side with fewer than two models).
     case perRecord = "per_record"
-    /// `global` with fewer than 64 reference models, `perRecord` otherwise (the paper, §5.2).
+    /// `global` with fewer than 64 reference models, `perRecord` otherwise (the paper's recommendation).
     case automatic
 
     /// Whether σ is estimated per record for `models` reference models.

@@ -1,5 +1,5 @@
 /// LiRA's per-record statistic, the logit-scaled confidence (Carlini et al. 2022, "Membership
-/// Inference Attacks From First Principles", §4.3):
+/// Inference Attacks From First Principles", IEEE S&P 2022):
 ///
 ///   φ = log p_y − log Σ_{y'≠y} p_{y'} = log(p_y / (1 − p_y)),
 ///

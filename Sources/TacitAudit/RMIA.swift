@@ -1,5 +1,5 @@
 /// The Robust Membership Inference Attack (Zarifzadeh, Liu, Mahloujifar & Shokri 2024, "Low-Cost
-/// High-Power Membership Inference Attacks", ICML; eq. 3–5 and §3.2).
+/// High-Power Membership Inference Attacks", ICML 2024).
 ///
 /// With Pr(x|θ) the target model's softmax probability of x's true label and Pr(x) the same
 /// probability averaged over reference models (x's probability under a model from the training
@@ -25,7 +25,7 @@
 /// Cost: O(models × (records + population)) for the means, then the population ratios are sorted
 /// once and each record counts its dominated z by binary search: O((n + m) log m) for n records
 /// and m population records, not O(n·m). The search evaluates the same comparison
-/// Pr-ratio(x) / ratio(z) > γ as the definition (division is monotone in IEEE arithmetic), so the
+/// r_x / r_z > γ (r = Pr(·|θ)/Pr(·)) as the definition (division is monotone in IEEE arithmetic), so the
 /// counts equal the brute-force ones exactly, ties included.
 public enum RMIA {
   /// Offline RMIA scores, `[records]`, each in [0, 1]: Pr(x) from the OUT reference models with

@@ -12,7 +12,7 @@ import RealModule
 /// - `entropy`: −H(p) = Σ_k p_k log p_k, in [−log classes, 0] (label-agnostic: a member's
 ///   prediction is more certain).
 /// - `modifiedEntropy` (Song & Mittal 2021, "Systematic Evaluation of Privacy Risks of Machine
-///   Learning Models", eq. 4): −Mentr with
+///   Learning Models", USENIX Security 2021): −Mentr with
 ///   Mentr = −(1 − p_y) log p_y − Σ_{y'≠y} p_{y'} log(1 − p_{y'}), which, unlike the entropy, is
 ///   large for a confident wrong prediction. Mentr ≥ 0; it is 0 only when p_y = 1.
 ///
