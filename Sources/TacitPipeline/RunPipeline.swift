@@ -13,10 +13,19 @@ public struct RunResult: Sendable {
   public var summaryJSON: String
   /// A few lines for the terminal.
   public var terminalSummary: String
+  /// The audit's verdict (`PASS`, `VIOLATION`, `MEASURED`, `NONE`), `nil` when the audit is off.
+  public var auditVerdict: String?
+
+  /// Whether the audit found the claimed ε violated (`tacit run` then exits with code 3).
+  public var isViolation: Bool { auditVerdict == "VIOLATION" }
 }
 
 /// recipe → data → model → training → evaluation → run folder. No argument parsing.
 public enum RunPipeline {
+  /// Test-only: set to `1`, a private run trains WITHOUT noise while still claiming its ε, so that
+  /// tests can check that the audit catches it (the run says so loudly in its log and report).
+  public static let disableNoiseVariable = "TACIT_TEST_ONLY_DISABLE_NOISE"
+
   /// Loads and checks a recipe, turning its errors into one `PipelineError`.
   public static func loadRecipe(path: String, overrides: [String]) throws -> Recipe {
     do {
@@ -104,8 +113,20 @@ public enum RunPipeline {
       "data: \(data.train.count) train, \(data.validation.count) validation, \(data.test.count) test records of shape \(data.train.exampleShape), \(data.train.classCount) classes"
     )
 
+    try RunAudit.validate(recipe.audit, data: recipe.data)
+    let auditGenerator = root.split("audit")
+    let population = try AuditPopulation.make(recipe.audit, pool: data.train, generator: auditGenerator)
+    let trainingSet = population.targetTrainingSet
+    if recipe.audit.enabled {
+      note(
+        "audit protocol: the target trains on \(population.memberCount) of \(population.auditIndices.count) pool records "
+          + "(member_fraction \(recipe.audit.memberFraction)), \(population.nonMemberCount) non-members"
+          + (population.canaryIndices.isEmpty
+            ? "" : ", plus \(population.canaryIncluded.filter { $0 }.count) of \(population.canaryIndices.count) mislabeled canaries"))
+    }
+
     let plan = try recipe.privacy.map {
-      try PrivacyPlan.make($0, training: recipe.training, recordCount: data.train.count)
+      try PrivacyPlan.make($0, training: recipe.training, recordCount: trainingSet.count)
     }
     var resolvedRecipe = recipe
     resolvedRecipe.privacy = plan?.resolvedSection
@@ -117,28 +138,30 @@ public enum RunPipeline {
           + "\(plan.section.noise.rawValue) noise, \(plan.section.clipping.rawValue) clipping")
     }
 
-    var initGenerator = root.split("init")
-    let model = try ModelBuilder.build(recipe.model, inputShape: data.train.exampleShape, generator: &initGenerator)
-    try checkOutput(of: model, classCount: data.train.classCount, specs: recipe.model)
+    var training = ModelTraining(
+      recipe: recipe, plan: plan, noise: ModelTraining.noiseSource(recipe: recipe, plan: plan, root: root))
+    let model = try training.buildModel(inputShape: trainingSet.exampleShape, classCount: trainingSet.classCount, root: root)
     note(ModelSummary.describe(model))
-
-    let training = recipe.training
-    let configuration = TrainerConfiguration(
-      epochs: training.epochs, batchSize: training.batchSize, sampling: training.sampling == .poisson ? .poisson : .shuffled,
-      schedule: TrainingFactory.schedule(training),
-      earlyStopping: TrainingFactory.earlyStopping(training), evaluateTrain: training.evaluateTrain,
-      weightAverageDecay: training.emaDecay)
-    let step = TrainingStep(
-      model: model, optimizer: TrainingFactory.optimizer(training.optimizer),
-      loss: SoftmaxCrossEntropy(labelSmoothing: Float(training.regularization.labelSmoothing)),
-      regularization: TacitNN.Regularization(l1: Float(training.regularization.l1), l2: Float(training.regularization.l2)),
-      gradientMode: plan.map { .privateSum($0.stepSettings) } ?? .mean,
-      noise: plan.map { $0.section.noise == .secure ? NoiseSource.secure() : NoiseSource.seeded(root.split("noise")) }
-        ?? (training.sampling == .poisson ? NoiseSource.seeded(root.split("sampling")) : nil))
+    var runCaveats: [String] = []
+    if plan != nil, ProcessInfo.processInfo.environment[disableNoiseVariable] == "1" {
+      training.disablesNoise = true
+      let warning =
+        "TEST-ONLY HOOK \(disableNoiseVariable)=1: DP-SGD ran WITHOUT NOISE; the claimed ε is false and the model must not be released"
+      note(warning)
+      runCaveats.append(warning)
+    }
+    if let plan, recipe.audit.enabled, let canaries = recipe.audit.canaries, canaries.kind == .gradient {
+      // Per-layer clipping bounds each layer's share by C/√L: a one-coordinate canary can be no larger.
+      let layers = Double(model.layers.filter { !$0.parameters.isEmpty }.count)
+      let norm = plan.section.clipping == .flat ? plan.section.maxGradNorm : plan.section.maxGradNorm / layers.squareRoot()
+      training.canaries = GradientCanaries(
+        count: canaries.count, parameterCounts: model.parameters.map(\.value.count), sampleRate: plan.sampleRate,
+        gradientNorm: Float(norm), generator: auditGenerator.split("gradient-canaries"))
+      note("audit: \(canaries.count) white-box gradient canaries (norm \(norm)) join the DP-SGD steps")
+    }
     let progressLine = ProgressLine(enabled: showProgress && isatty(STDERR_FILENO) == 1)
-    let history = Trainer(step: step, configuration: configuration).train(
-      on: data.train, validation: data.validation.count > 0 ? data.validation : nil, generator: root,
-      progress: progressLine.update,
+    let history = training.train(
+      model, on: trainingSet, validation: data.validation, root: root, progress: progressLine.update,
       epochCompleted: { metrics in
         progressLine.finish()
         note(EpochLine.format(metrics))
@@ -149,19 +172,33 @@ public enum RunPipeline {
     }
 
     let test = Evaluation.evaluate(model, on: data.test, loss: SoftmaxCrossEntropy())
-    let train = Evaluation.evaluate(model, on: data.train, loss: SoftmaxCrossEntropy())
+    let train = Evaluation.evaluate(model, on: trainingSet, loss: SoftmaxCrossEntropy())
     let validation = data.validation.count > 0 ? Evaluation.evaluate(model, on: data.validation) : nil
     note(String(format: "test accuracy %.2f%%, train accuracy %.2f%%", 100 * test.accuracy, 100 * train.accuracy))
 
-    let privacyReport = try plan.map { try PrivacyReport.make(plan: $0, training: training, history: history) }
+    let privacyReport = try plan.map { try PrivacyReport.make(plan: $0, training: recipe.training, history: history) }
     for line in privacyReport?.lines ?? [] { note(line) }
+
+    var audit: AuditOutcome?
+    if recipe.audit.enabled {
+      let auditStart = Clock.seconds()
+      audit = try RunAudit.perform(
+        RunAudit.Inputs(
+          recipe: recipe, data: data, population: population, target: model, plan: plan,
+          claimedEpsilon: privacyReport?.claimedEpsilon, gradientCanaries: training.canaries, threads: threads,
+          generator: auditGenerator, caveats: runCaveats),
+        note: { note($0) })
+      for line in audit?.lines ?? [] { note(line) }
+      note(String(format: "audit finished in %.1f s", Clock.seconds() - auditStart))
+    }
 
     let summary = RunSummary(
       name: recipe.name, seed: recipe.seed, threads: threads, test: test, train: train, validation: validation,
-      history: history, parameterCount: model.parameterCount, trainingRecords: data.train.count,
-      seconds: Clock.seconds() - start, privacy: privacyReport)
+      history: history, parameterCount: model.parameterCount, trainingRecords: trainingSet.count,
+      seconds: Clock.seconds() - start, privacy: privacyReport, audit: audit)
     try folder.write("recipe.yaml", resolvedRecipe.resolvedYAML())
     if let privacyReport { try folder.write("privacy.json", privacyReport.json()) }
+    if let audit { try folder.write("audit.json", JSONText.encode(audit.jsonObject) + "\n") }
     do {
       try model.save(to: folder.file("model.safetensors"), metadata: ["recipe": recipe.name, "format": "tacit-1"])
     } catch {
@@ -176,6 +213,6 @@ public enum RunPipeline {
     try folder.commit()
     return RunResult(
       directory: folder.path, summaryJSON: summaryJSON,
-      terminalSummary: summary.terminalTable(directory: folder.path))
+      terminalSummary: summary.terminalTable(directory: folder.path), auditVerdict: audit?.verdict.rawValue)
   }
 }

@@ -7,7 +7,8 @@ import TacitTraining
 ///
 /// Sections: headline numbers, learning curves (loss and accuracy per epoch for the training and
 /// validation records), the privacy account of a DP run (ε by accountant, the mechanism, the
-/// caveats), the model, the resolved recipe. The audit stage adds attacks.
+/// caveats), the audit (verdict, ε bound against the claim, attacks, ROC curves, histograms,
+/// canaries), the model, the resolved recipe.
 enum RunReport {
   static func html(recipe: Recipe, summary: RunSummary, history: TrainingHistory, model: Sequential) -> String {
     let epochs = history.epochs.map { Double($0.epoch) }
@@ -72,6 +73,7 @@ enum RunReport {
       \(Chart.lines(title: "accuracy", series: accuracySeries, xLabel: "epoch", yLabel: "accuracy"))
       </div>
       \(privacySection(summary.privacy))
+      \(auditSection(summary.audit))
       <h2>Model</h2>
       <pre>\(escape(ModelSummary.describe(model)))</pre>
       <h2>Resolved recipe</h2>

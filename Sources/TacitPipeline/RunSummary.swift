@@ -8,7 +8,10 @@ import TacitTraining
 /// `stopped_early`, `parameter_count`, `training_records`, `training_seconds`,
 /// `training_examples_per_second`, `seconds` (the whole run), and `privacy`: null for a
 /// non-private run, else `{epsilon, delta, accountant, noise_multiplier, sample_rate, steps,
-/// max_grad_norm, noise}` (the full account is in `privacy.json`).
+/// max_grad_norm, noise}` (the full account is in `privacy.json`); `audit`: null when the recipe
+/// turns the audit off, else `{verdict, epsilon_claimed, epsilon_lower_bound, confidence,
+/// attacks: {NAME: {auc, tpr_at_fpr: {"0.1", "0.01", "0.001"}, advantage}}}` (details in
+/// `audit.json`).
 struct RunSummary {
   var name: String
   var seed: UInt64
@@ -22,6 +25,8 @@ struct RunSummary {
   var seconds: Double
   /// What a private run claims; `nil` for a non-private run.
   var privacy: PrivacyReport?
+  /// The audit after training; `nil` when the recipe turns it off.
+  var audit: AuditOutcome?
 
   var trainingSeconds: Double { history.epochs.reduce(0) { $0 + $1.seconds } }
 
@@ -45,6 +50,7 @@ struct RunSummary {
       "training_examples_per_second": rounded(examples / max(trainingSeconds, 1e-9)),
       "seconds": rounded(seconds),
       "privacy": privacy.map { $0.summaryObject as Any } ?? NSNull(),
+      "audit": audit.map { $0.summaryObject as Any } ?? NSNull(),
     ]
     return JSONText.encode(object)
   }
@@ -89,6 +95,20 @@ struct RunSummary {
           + (privacy.plan.section.noise == .seeded ? ", seeded noise: NOT FOR RELEASE" : ""))
     } else {
       lines.append("  privacy             none (not trained with DP-SGD)")
+    }
+    if let audit {
+      let claim = audit.epsilonClaimed.map { String(format: " vs claimed %.3f", $0) } ?? ""
+      lines.append(
+        String(format: "  audit               ε ≥ %.3f at %.0f%%", audit.epsilonLowerBound, 100 * audit.confidence) + claim
+          + ": " + audit.verdict.rawValue)
+      if let strongest = audit.strongestAttack {
+        lines.append(
+          String(
+            format: "  strongest attack    %@: AUC %.4f, TPR %.4f at 0.1%% FPR", strongest.name as NSString,
+            strongest.metrics.auc, strongest.metrics.tprAtFPR["0.001"] ?? .nan))
+      }
+    } else {
+      lines.append("  audit               off (audit.enabled: false)")
     }
     lines.append("")
     lines.append("  run folder: \(directory)")

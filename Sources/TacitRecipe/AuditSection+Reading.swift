@@ -1,7 +1,9 @@
 extension AuditSection {
   /// Reads `audit`; an absent section reads as every default (an audit runs after every run
   /// unless `enabled: false`).
-  static func read(_ section: MappingReader, isPrivate: Bool) -> AuditSection {
+  /// - Parameter imageData: the data are images (`fashion_mnist`): image queries are allowed, and
+  ///   the default queries are `[identity, mirror]` (`[identity]` otherwise).
+  static func read(_ section: MappingReader, isPrivate: Bool, imageData: Bool) -> AuditSection {
     let enabled = section.boolean("enabled", default: true)
     let memberFraction = section.number("member_fraction", default: 0.5, .leftOpen(0, 1))
     let referenceModels = section.integer("reference_models", default: 0, .atLeast(0))
@@ -15,8 +17,11 @@ extension AuditSection {
     if referenceModels == 1, attacks.contains(.liraOnline) {
       section.report("lira_online needs at least 2 reference models (IN and OUT for each record)", key: "attacks")
     }
-    let queries = section.choiceList("queries", default: [Query.identity, .mirror])
+    let queries = section.choiceList("queries", default: imageData ? [Query.identity, .mirror] : [.identity])
     if queries.isEmpty { section.report("needs at least one query, e.g. [identity]", key: "queries") }
+    if !imageData, let query = queries.first(where: { $0 != .identity }) {
+      section.report("'\(query.rawValue)' needs image data (data.source fashion_mnist); use [identity]", key: "queries")
+    }
     let populationSize = section.integer("population_size", default: 2000, .atLeast(1))
     let rmiaA = section.number("rmia_a", default: 0.3, .closed(0, 1))
     let confidence = section.number("confidence", default: 0.95, .open(0.5, 1))

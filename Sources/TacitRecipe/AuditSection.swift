@@ -8,7 +8,7 @@
 ///   reference_models: 0        # >= 0, default 0: models trained like the target on random halves
 ///                              # of the pool (LiRA, RMIA and the learned attack need them)
 ///   attacks: [loss, ...]       # default: every attack the settings allow
-///   queries: [identity, mirror]  # LiRA's query augmentations (images), default identity + mirror
+///   queries: [identity, mirror]  # LiRA's query views; default [identity, mirror] for images, [identity] otherwise
 ///   population_size: 2000      # RMIA's population z: test records no model trains on
 ///   rmia_a: 0.3                # RMIA offline's a in [0, 1]
 ///   confidence: 0.95           # of every ε lower bound, in (0.5, 1)
@@ -44,7 +44,7 @@ public struct AuditSection: Sendable, Equatable {
 
   public init(
     enabled: Bool = true, memberFraction: Double = 0.5, referenceModels: Int = 0, attacks: [Attack] = Attack.allCases,
-    queries: [Query] = [.identity, .mirror], populationSize: Int = 2000, rmiaA: Double = 0.3, confidence: Double = 0.95,
+    queries: [Query] = [.identity], populationSize: Int = 2000, rmiaA: Double = 0.3, confidence: Double = 0.95,
     bootstrap: Int = 200, canaries: Canaries? = nil
   ) {
     self.enabled = enabled

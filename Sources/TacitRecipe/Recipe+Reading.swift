@@ -61,7 +61,9 @@ extension Recipe {
       privacyIsValid = privacy != nil
     }
 
-    let audit = AuditSection.read(top.child("audit"), isPrivate: top.hasNonNullValue("privacy"))
+    var imageData = false
+    if case .fashionMNIST = data?.source { imageData = true }
+    let audit = AuditSection.read(top.child("audit"), isPrivate: top.hasNonNullValue("privacy"), imageData: imageData)
     for (key, plannedFor) in reservedSections where top.value(key) != nil {
       top.report("not supported yet in recipe version \(version) (coming with \(plannedFor))", key: key)
     }

@@ -37,6 +37,10 @@ struct RunCommand: ParsableCommand {
     } else {
       print(result.terminalSummary)
     }
+    if result.isViolation {
+      printError("audit VIOLATION: the empirical ε lower bound exceeds the claimed ε (exit code 3)")
+      throw ExitCode(3)
+    }
   }
 }
 

@@ -8,8 +8,9 @@ struct Tacit: ParsableCommand {
     commandName: "tacit",
     abstract: "Train models with differential privacy and audit them.",
     discussion: """
-      Exit codes: 0 success; 1 the run failed (I/O, internal error); 64 bad command-line usage; \
-      65 invalid input (recipe, data file, checkpoint).
+      Exit codes: 0 success; 1 the run failed (I/O, internal error); 3 the audit found the claimed ε \
+      violated (VIOLATION; the run folder is written); 64 bad command-line usage; 65 invalid input \
+      (recipe, data file, checkpoint, score file).
       """,
     subcommands: [RunCommand.self, ValidateCommand.self, EpsilonCommand.self, CalibrateCommand.self, BenchCommand.self])
 }

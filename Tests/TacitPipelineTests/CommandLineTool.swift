@@ -24,10 +24,15 @@ struct CommandLineTool {
   }
 
   @discardableResult
-  static func run(_ arguments: [String], in directory: URL = packageRoot) throws -> Outcome {
+  static func run(_ arguments: [String], in directory: URL = packageRoot, environment: [String: String] = [:]) throws
+    -> Outcome
+  {
     let process = Process()
     process.executableURL = executableURL
     process.arguments = arguments
+    if !environment.isEmpty {
+      process.environment = ProcessInfo.processInfo.environment.merging(environment) { $1 }
+    }
     process.currentDirectoryURL = directory
     // Output goes to files, not pipes: a chatty child can never block on a full pipe.
     let scratch = try temporaryDirectory("output")

@@ -57,6 +57,11 @@ import Testing
       #expect(accuracy > 0.3 && accuracy <= 1, "\(recipe): test accuracy \(accuracy)")
       #expect(summary?["privacy"] is NSNull)
     }
+    // Every recipe audits its run: canaries at least, membership attacks when it has non-members.
+    let audit = try #require(summary?["audit"] as? [String: Any], "\(recipe): no audit in summary.json")
+    let verdict = try #require(audit["verdict"] as? String)
+    #expect(verdict == (isPrivate ? "PASS" : "MEASURED"), "\(recipe): audit verdict \(verdict)")
+    #expect(FileManager.default.fileExists(atPath: runFolder.appendingPathComponent("audit.json").path))
     // The resolved recipe is itself a valid recipe.
     let again = try CommandLineTool.run(["validate", runFolder.appendingPathComponent("recipe.yaml").path])
     #expect(again.status == 0, "resolved recipe of \(recipe) does not validate: \(again.standardError)")

@@ -1,0 +1,165 @@
+import Foundation
+import TacitAudit
+
+/// Everything a run's audit found, and the verdict: what `audit.json`, `summary.json`, the
+/// terminal and the HTML report show.
+struct AuditOutcome {
+  /// `PASS`: the ε lower bound at the stated confidence does not exceed the claimed ε.
+  /// `VIOLATION`: it does (the run exits with code 3). `MEASURED`: a non-private run, leakage
+  /// only. `NONE`: nothing could be audited (no non-members and no canaries).
+  enum Verdict: String {
+    case pass = "PASS"
+    case violation = "VIOLATION"
+    case measured = "MEASURED"
+    case none = "NONE"
+  }
+
+  var verdict: Verdict
+  var epsilonClaimed: Double?
+  /// The largest bound over attacks and canaries (each at Bonferroni-corrected confidence).
+  var epsilonLowerBound: Double
+  /// Which bound gave `epsilonLowerBound`.
+  var boundSource: String?
+  var confidence: Double
+  var delta: Double
+  /// `true` when δ was not given by a privacy section (non-private runs): the default δ below 1/N.
+  var deltaIsDefault: Bool
+  var attacks: [AttackResult]
+  var canaries: CanaryResult?
+  var memberCount: Int
+  var nonMemberCount: Int
+  var referenceModels: Int
+  var populationSize: Int
+  /// Lines the report repeats verbatim: what the audit does not cover, test-only hooks, ….
+  var caveats: [String]
+  /// GDP estimate (Nasr et al. 2023) from the strongest attack: μ and ε, an estimate, not a bound.
+  var gdpEstimate: (attack: String, mu: Double, epsilon: Double)?
+
+  /// The attack with the highest AUC.
+  var strongestAttack: AttackResult? { attacks.max { $0.metrics.auc < $1.metrics.auc } }
+
+  static func verdict(claimed: Double?, bound: Double, audited: Bool) -> Verdict {
+    guard audited else { return .none }
+    guard let claimed else { return .measured }
+    return bound > claimed ? .violation : .pass
+  }
+
+  /// `summary.json`'s `audit` object.
+  var summaryObject: [String: Any] {
+    var attackObjects: [String: Any] = [:]
+    for attack in attacks {
+      attackObjects[attack.name] = [
+        "auc": rounded(attack.metrics.auc), "advantage": rounded(attack.metrics.advantage),
+        "tpr_at_fpr": attack.metrics.tprAtFPR.mapValues(rounded),
+      ]
+    }
+    return [
+      "verdict": verdict.rawValue, "epsilon_claimed": epsilonClaimed as Any? ?? NSNull(),
+      "epsilon_lower_bound": rounded(epsilonLowerBound), "confidence": confidence, "attacks": attackObjects,
+    ]
+  }
+
+  /// `audit.json`: the summary object plus intervals, per-attack bounds, the protocol, canaries,
+  /// GDP estimate and ROC curves (thinned to at most 300 points each for plotting).
+  var jsonObject: [String: Any] {
+    var object = summaryObject
+    object["delta"] = delta
+    object["delta_is_default"] = deltaIsDefault
+    object["bound_source"] = boundSource ?? NSNull()
+    object["method"] =
+      "largest of the attacks' Clopper-Pearson hypothesis-test bounds (threshold chosen on a random half, "
+      + "measured on the other) and the one-run canary bound; each at confidence 1 - alpha/B for the B bounds"
+    object["population"] = [
+      "members": memberCount, "non_members": nonMemberCount, "reference_models": referenceModels,
+      "rmia_population": populationSize,
+    ]
+    var details: [String: Any] = [:]
+    for attack in attacks {
+      var entry: [String: Any] = [
+        "auc": rounded(attack.metrics.auc), "advantage": rounded(attack.metrics.advantage),
+        "balanced_accuracy": rounded(attack.metrics.balancedAccuracy),
+        "tpr_at_fpr": attack.metrics.tprAtFPR.mapValues(rounded),
+        "epsilon_lower_bound": rounded(attack.epsilon.epsilon), "bound_confidence": attack.epsilon.confidence,
+        "roc": Self.thinnedROC(attack.roc),
+      ]
+      if let interval = attack.metrics.aucInterval {
+        entry["auc_interval"] = [rounded(interval.lower), rounded(interval.upper)]
+      }
+      if let intervals = attack.metrics.tprAtFPRIntervals {
+        entry["tpr_at_fpr_intervals"] = intervals.mapValues { [rounded($0.lower), rounded($0.upper)] }
+      }
+      details[attack.name] = entry
+    }
+    object["attack_details"] = details
+    if let canaries {
+      object["canaries"] = [
+        "kind": canaries.kind, "count": canaries.count, "guesses": canaries.guesses, "correct": canaries.correct,
+        "epsilon_lower_bound": rounded(canaries.epsilonLowerBound), "ceiling": rounded(canaries.ceiling),
+        "bound_confidence": canaries.confidence,
+      ]
+    }
+    if let gdpEstimate {
+      object["gdp_estimate"] = [
+        "attack": gdpEstimate.attack, "mu": rounded(gdpEstimate.mu), "epsilon": rounded(gdpEstimate.epsilon),
+        "note": "an estimate under a Gaussian-DP assumption, not a bound",
+      ]
+    }
+    object["caveats"] = caveats
+    return object
+  }
+
+  /// At most `limit` ROC points, evenly spaced in log FPR (plus the ends): `{"fpr": […], "tpr": […]}`.
+  static func thinnedROC(_ roc: ROCCurve, limit: Int = 300) -> [String: [Double]] {
+    let points = Array(zip(roc.falsePositiveRates, roc.truePositiveRates))
+    guard points.count > limit else {
+      return ["fpr": points.map(\.0).map(rounded), "tpr": points.map(\.1).map(rounded)]
+    }
+    var kept: [(Double, Double)] = [points[0]]
+    var nextLog = -6.0
+    let step = 6.0 / Double(limit - 2)
+    for point in points.dropFirst() where point.0 > 0 && log10(point.0) >= nextLog {
+      kept.append(point)
+      nextLog = log10(point.0) + step
+    }
+    if kept.last! != points.last! { kept.append(points.last!) }
+    return ["fpr": kept.map(\.0).map(rounded), "tpr": kept.map(\.1).map(rounded)]
+  }
+
+  /// Terminal lines: one per attack, then the bound and verdict.
+  var lines: [String] {
+    var lines = [
+      "audit: \(memberCount) members, \(nonMemberCount) non-members, \(referenceModels) reference models",
+      "attack              AUC     adv    TPR@10%  TPR@1%   TPR@0.1%  ε_LB",
+    ]
+    for attack in attacks {
+      let tpr = attack.metrics.tprAtFPR
+      lines.append(
+        String(
+          format: "%-18@ %6.4f  %6.4f  %7.4f  %7.4f  %8.4f  %.3f", attack.name as NSString, attack.metrics.auc,
+          attack.metrics.advantage, tpr["0.1"] ?? .nan, tpr["0.01"] ?? .nan, tpr["0.001"] ?? .nan, attack.epsilon.epsilon))
+    }
+    if let canaries {
+      lines.append(
+        String(
+          format: "canaries (%@): %d of %d guesses right among %d canaries: ε_LB %.3f (ceiling %.3f)",
+          canaries.kind as NSString, canaries.correct, canaries.guesses, canaries.count, canaries.epsilonLowerBound,
+          canaries.ceiling))
+    }
+    if let gdpEstimate {
+      lines.append(
+        String(format: "GDP estimate (%@, not a bound): μ = %.3f, ε ≈ %.3f", gdpEstimate.attack as NSString, gdpEstimate.mu, gdpEstimate.epsilon))
+    }
+    let claim = epsilonClaimed.map { String(format: "claimed ε = %.3g", $0) } ?? "no ε claimed (non-private run)"
+    lines.append(
+      String(format: "empirical ε lower bound %.3f at %.0f%% confidence (δ = %.1e); ", epsilonLowerBound, 100 * confidence, delta)
+        + claim + ": " + verdict.rawValue)
+    lines += caveats.map { "note: " + $0 }
+    return lines
+  }
+}
+
+/// `value` rounded to 6 significant decimals (JSON readability; NaN/∞ pass through).
+func rounded(_ value: Double) -> Double {
+  guard value.isFinite, value != 0 else { return value }
+  return (value * 1e6).rounded() / 1e6
+}

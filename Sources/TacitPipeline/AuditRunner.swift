@@ -1,0 +1,144 @@
+import Foundation
+import TacitAudit
+import TacitRecipe
+import TacitTensor
+
+/// One attack's result on the run's audit records.
+struct AttackResult {
+  var name: String
+  var scores: MembershipScores
+  var metrics: AttackMetrics
+  var epsilon: EmpiricalEpsilon
+  var roc: ROCCurve
+}
+
+/// The canary audit's result (one-run bound).
+struct CanaryResult {
+  var kind: String
+  var count: Int
+  var guesses: Int
+  var correct: Int
+  var epsilonLowerBound: Double
+  /// The bound if every one of the `guesses` were right: the most this audit could show.
+  var ceiling: Double
+  var confidence: Double
+  var scores: [Double]
+  var included: [Bool]
+}
+
+/// The attacks of `audit.attacks` scored, measured and turned into ε lower bounds.
+///
+/// **Multiple comparisons.** Every attack's hypothesis-test bound and the canary bound are each
+/// computed at confidence `1 − α/B` for the B bounds reported (Bonferroni), so that the largest
+/// of them, the run's `epsilon_lower_bound`, holds at the stated confidence `1 − α`. Within an
+/// attack the threshold is chosen on a random half of the records and measured on the other
+/// half (`HypothesisTestBound`).
+enum AuditRunner {
+  /// Scores of each membership attack, in `attacks` order.
+  static func scores(
+    attacks: [AuditSection.Attack], target: ModelView, targetOutputs: ModelOutputs, references: [ReferenceTraining.Reference],
+    rmiaA: Double, generator: SeededGenerator
+  ) -> [(AuditSection.Attack, [Double])] {
+    let referencePhi = references.map(\.view.logitScaledConfidence)
+    let referenceMembership = references.map(\.isMember)
+    let referenceProbabilities = references.map(\.view.trueLabelProbabilities)
+    let populationReference = references.map(\.view.populationProbabilities)
+    return attacks.map { attack in
+      switch attack {
+      case .loss: return (attack, ThresholdAttack.loss.scores(targetOutputs))
+      case .confidence: return (attack, ThresholdAttack.confidence.scores(targetOutputs))
+      case .entropy: return (attack, ThresholdAttack.entropy.scores(targetOutputs))
+      case .modifiedEntropy: return (attack, ThresholdAttack.modifiedEntropy.scores(targetOutputs))
+      case .liraOnline:
+        return (
+          attack,
+          LiRA.onlineScores(
+            target: target.logitScaledConfidence, reference: referencePhi, referenceIsMember: referenceMembership,
+            variance: .automatic)
+        )
+      case .liraOffline:
+        return (
+          attack,
+          LiRA.offlineScores(
+            target: target.logitScaledConfidence, reference: referencePhi, referenceIsMember: referenceMembership,
+            variance: .automatic)
+        )
+      case .rmiaOffline:
+        return (
+          attack,
+          RMIA.offlineScores(
+            targetProbabilities: target.trueLabelProbabilities, referenceProbabilities: referenceProbabilities,
+            referenceIsMember: referenceMembership, populationTargetProbabilities: target.populationProbabilities,
+            populationReferenceProbabilities: populationReference, a: rmiaA, gamma: 1)
+        )
+      case .rmiaOnline:
+        return (
+          attack,
+          RMIA.onlineScores(
+            targetProbabilities: target.trueLabelProbabilities, referenceProbabilities: referenceProbabilities,
+            populationTargetProbabilities: target.populationProbabilities,
+            populationReferenceProbabilities: populationReference, gamma: 1)
+        )
+      case .learned:
+        var features: [[Double]] = []
+        var labels: [Bool] = []
+        var sampler = generator.split("learned-attack-sample")
+        // At most `learnedTrainingRecords` (record, reference) pairs, uniformly chosen.
+        let total = references.count * target.attackFeatures.count
+        let keep = Double(min(learnedTrainingRecords, total)) / Double(max(total, 1))
+        for reference in references {
+          for (record, feature) in reference.view.attackFeatures.enumerated()
+          where Double(sampler.next() >> 11) * 0x1p-53 < keep {
+            features.append(feature)
+            labels.append(reference.isMember[record])
+          }
+        }
+        var trainer = generator.split("learned-attack")
+        let classifier = AttackClassifier.train(features: features, isMember: labels, generator: &trainer)
+        return (attack, classifier.scores(target.attackFeatures))
+      }
+    }
+  }
+
+  /// The learned attack trains on at most this many (record, reference model) pairs.
+  static let learnedTrainingRecords = 20_000
+
+  /// Metrics and bounds of each attack's scores.
+  static func measure(
+    _ scored: [(AuditSection.Attack, [Double])], isMember: [Bool], delta: Double, confidence: Double,
+    boundCount: Int, bootstrap: Int, generator: SeededGenerator
+  ) throws -> [AttackResult] {
+    let perBoundConfidence = 1 - (1 - confidence) / Double(max(boundCount, 1))
+    return try scored.enumerated().map { position, item in
+      let (attack, values) = item
+      let scores = try MembershipScores(scores: values, isMember: isMember)
+      var metricGenerator = generator.split("bootstrap", index: position)
+      let metrics =
+        bootstrap > 0
+        ? AttackMetrics(scores, bootstrapResamples: bootstrap, confidence: confidence, generator: &metricGenerator)
+        : AttackMetrics(scores)
+      var boundGenerator = generator.split("threshold-half", index: position)
+      let epsilon = HypothesisTestBound.epsilonLowerBound(
+        scores, delta: delta, confidence: perBoundConfidence, selection: .heldOutHalf, generator: &boundGenerator)
+      return AttackResult(name: attack.rawValue, scores: scores, metrics: metrics, epsilon: epsilon, roc: ROCCurve(scores))
+    }
+  }
+
+  /// The one-run bound from canary scores (higher = more likely included).
+  static func canaryAudit(
+    kind: String, scores: [Double], included: [Bool], guessFraction: Double, delta: Double, confidence: Double
+  ) -> CanaryResult {
+    let count = scores.count
+    let perSide = max(1, Int((guessFraction * Double(count) / 2).rounded(.down)))
+    let (guesses, correct) = OneRunAudit.guess(
+      scores: scores, included: included, positiveGuesses: perSide, negativeGuesses: perSide)
+    let bound = OneRunAudit.epsilonLowerBound(
+      guesses: guesses, correct: correct, canaries: count, delta: delta, confidence: confidence)
+    return CanaryResult(
+      kind: kind, count: count, guesses: guesses, correct: correct, epsilonLowerBound: bound,
+      ceiling: OneRunAudit.epsilonLowerBound(
+        guesses: guesses, correct: guesses, canaries: count, delta: delta, confidence: confidence),
+      confidence: confidence,
+      scores: scores, included: included)
+  }
+}

@@ -1,0 +1,62 @@
+import TacitData
+import TacitNN
+import TacitRecipe
+import TacitTensor
+import TacitTraining
+
+/// One model trained from a recipe's `model` and `training` sections: the run's target model or
+/// one of its reference models (which are trained exactly like the target, on other records).
+struct ModelTraining {
+  let recipe: Recipe
+  /// The DP-SGD mechanism, or `nil` for a non-private run.
+  let plan: PrivacyPlan?
+  /// The step's noise and Poisson-sampling source (required with `plan` or Poisson sampling).
+  let noise: NoiseSource?
+  /// White-box audit canaries for the DP-SGD step, or `nil`.
+  var canaries: GradientCanaries?
+  /// Test-only: DP-SGD with the noise switched off while the plan (and its claimed ε) stays.
+  var disablesNoise = false
+
+  /// The noise source a recipe asks for: secure or seeded (split "noise" of `root`) under
+  /// privacy, seeded (split "sampling") for non-private Poisson sampling, none otherwise.
+  static func noiseSource(recipe: Recipe, plan: PrivacyPlan?, root: SeededGenerator) -> NoiseSource? {
+    if let plan {
+      return plan.section.noise == .secure ? NoiseSource.secure() : NoiseSource.seeded(root.split("noise"))
+    }
+    return recipe.training.sampling == .poisson ? NoiseSource.seeded(root.split("sampling")) : nil
+  }
+
+  /// A freshly initialised model (split "init" of `root`), checked against the class count.
+  func buildModel(inputShape: [Int], classCount: Int, root: SeededGenerator) throws -> Sequential {
+    var initGenerator = root.split("init")
+    let model = try ModelBuilder.build(recipe.model, inputShape: inputShape, generator: &initGenerator)
+    try RunPipeline.checkOutput(of: model, classCount: classCount, specs: recipe.model)
+    return model
+  }
+
+  /// Trains `model` on `train` (validating on `validation` when non-empty).
+  func train(
+    _ model: Sequential, on train: LabeledDataset, validation: LabeledDataset?, root: SeededGenerator,
+    progress: (TrainingProgress) -> Void = { _ in }, epochCompleted: (EpochMetrics) -> Void = { _ in }
+  ) -> TrainingHistory {
+    let training = recipe.training
+    let configuration = TrainerConfiguration(
+      epochs: training.epochs, batchSize: training.batchSize, sampling: training.sampling == .poisson ? .poisson : .shuffled,
+      schedule: TrainingFactory.schedule(training),
+      earlyStopping: TrainingFactory.earlyStopping(training), evaluateTrain: training.evaluateTrain,
+      weightAverageDecay: training.emaDecay)
+    var gradientMode = GradientMode.mean
+    if var settings = plan?.stepSettings {
+      if disablesNoise { settings.noiseMultiplier = 0 }
+      gradientMode = .privateSum(settings)
+    }
+    let step = TrainingStep(
+      model: model, optimizer: TrainingFactory.optimizer(training.optimizer),
+      loss: SoftmaxCrossEntropy(labelSmoothing: Float(training.regularization.labelSmoothing)),
+      regularization: TacitNN.Regularization(l1: Float(training.regularization.l1), l2: Float(training.regularization.l2)),
+      gradientMode: gradientMode, noise: noise, canaries: canaries)
+    return Trainer(step: step, configuration: configuration).train(
+      on: train, validation: validation.flatMap { $0.count > 0 ? $0 : nil }, generator: root, progress: progress,
+      epochCompleted: epochCompleted)
+  }
+}

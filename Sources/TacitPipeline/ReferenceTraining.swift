@@ -1,0 +1,151 @@
+import Foundation
+import TacitAudit
+import TacitData
+import TacitNN
+import TacitRecipe
+import TacitTensor
+import TacitTraining
+
+/// What an attack needs from one model (target or reference) on the audit records.
+struct ModelView: Sendable {
+  /// LiRA's φ per record and query, `[records][queries]`.
+  var logitScaledConfidence: [[Double]]
+  /// The true label's softmax probability per record (identity query), `[records]`.
+  var trueLabelProbabilities: [Double]
+  /// The learned attack's features per record (identity query).
+  var attackFeatures: [[Double]]
+  /// True-label probabilities on RMIA's population records, `[population]`.
+  var populationProbabilities: [Double]
+
+  /// Scores `model` on the audit records (every query) and the population.
+  static func make(
+    _ model: Sequential, records: LabeledDataset, population: LabeledDataset, queries: [AuditSection.Query],
+    imageShape: [Int]?
+  ) throws -> ModelView {
+    let outputs = try ModelScoring.outputs(of: model, on: records, queries: queries, imageShape: imageShape)
+    let phis = outputs.map(LogitScaledConfidence.values)
+    let perRecord = (0..<records.count).map { record in phis.map { $0[record] } }
+    let populationOutputs = try ModelScoring.outputs(of: model, on: population, queries: [.identity], imageShape: nil)
+    return ModelView(
+      logitScaledConfidence: perRecord, trueLabelProbabilities: outputs[0].trueLabelProbabilities(),
+      attackFeatures: AttackClassifier.features(outputs[0]),
+      populationProbabilities: populationOutputs[0].trueLabelProbabilities())
+  }
+}
+
+/// Reference ("shadow") models: trained exactly like the target (same recipe, same noise
+/// multiplier and clipping under DP) on uniformly random halves of the audit records, so that
+/// each record is IN for about half of them (Carlini et al. 2022; DESIGN.md §5).
+///
+/// Reference model k uses split ("reference", k) of the audit generator for its half, its
+/// initialisation, data order and seeded noise: the same seed gives the same references,
+/// whichever machine or process trains them. They run `parallelism` at a time, one BLAS thread
+/// each.
+enum ReferenceTraining {
+  /// One trained reference model's view and membership.
+  struct Reference: Sendable {
+    var index: Int
+    var isMember: [Bool]
+    var view: ModelView
+  }
+
+  /// Trains references `indices` and returns them in index order.
+  static func train(
+    indices: [Int], recipe: Recipe, targetPlan: PrivacyPlan?, population: AuditPopulation,
+    populationRecords: LabeledDataset, queries: [AuditSection.Query], imageShape: [Int]?, generator: SeededGenerator,
+    parallelism: Int
+  ) throws -> [Reference] {
+    let records = population.auditRecords
+    let results = ResultBox(count: indices.count)
+    let work: @Sendable (Int) -> Void = { slot in
+      do {
+        let reference = try trainOne(
+          index: indices[slot], recipe: recipe, targetPlan: targetPlan, records: records,
+          populationRecords: populationRecords, queries: queries, imageShape: imageShape, generator: generator)
+        results.set(slot, .success(reference))
+      } catch {
+        results.set(slot, .failure(error))
+      }
+    }
+    let workers = max(1, min(parallelism, indices.count))
+    if workers == 1 {
+      for slot in indices.indices { work(slot) }
+    } else {
+      let next = Counter()
+      let group = DispatchGroup()
+      for _ in 0..<workers {
+        DispatchQueue.global().async(group: group) {
+          while let slot = next.take(below: indices.count) { work(slot) }
+        }
+      }
+      group.wait()
+    }
+    return try results.values()
+  }
+
+  /// Reference `index`: a random half of `records`, the target's recipe and noise multiplier.
+  static func trainOne(
+    index: Int, recipe: Recipe, targetPlan: PrivacyPlan?, records: LabeledDataset, populationRecords: LabeledDataset,
+    queries: [AuditSection.Query], imageShape: [Int]?, generator: SeededGenerator
+  ) throws -> Reference {
+    let root = generator.split("reference", index: index)
+    var membershipGenerator = root.split("membership")
+    let split = try MembershipSplit.make(
+      pool: Array(0..<records.count), memberCount: records.count / 2, generator: &membershipGenerator)
+    let members = Set(split.members)
+    let isMember = (0..<records.count).map { members.contains($0) }
+    let trainingSet = records.subset(indices: split.members, name: "reference-train")
+    var plan: PrivacyPlan?
+    if let targetPlan {
+      var section = targetPlan.section
+      section.budget = .noiseMultiplier(targetPlan.noiseMultiplier)
+      section.delta = nil
+      section.noise = .seeded
+      section.resolved = nil
+      plan = try PrivacyPlan.make(section, training: recipe.training, recordCount: trainingSet.count)
+    }
+    var referenceRecipe = recipe
+    referenceRecipe.training.evaluateTrain = false
+    let training = ModelTraining(
+      recipe: referenceRecipe, plan: plan,
+      noise: ModelTraining.noiseSource(recipe: referenceRecipe, plan: plan, root: root))
+    let model = try training.buildModel(
+      inputShape: records.exampleShape, classCount: records.classCount, root: root)
+    _ = training.train(model, on: trainingSet, validation: nil, root: root)
+    let view = try ModelView.make(
+      model, records: records, population: populationRecords, queries: queries, imageShape: imageShape)
+    return Reference(index: index, isMember: isMember, view: view)
+  }
+}
+
+/// Results filled in by concurrent workers, one slot each.
+private final class ResultBox: @unchecked Sendable {
+  private let lock = NSLock()
+  private var slots: [Result<ReferenceTraining.Reference, any Error>?]
+
+  init(count: Int) { slots = Array(repeating: nil, count: count) }
+
+  func set(_ slot: Int, _ result: Result<ReferenceTraining.Reference, any Error>) {
+    lock.lock()
+    slots[slot] = result
+    lock.unlock()
+  }
+
+  func values() throws -> [ReferenceTraining.Reference] {
+    try slots.map { try $0!.get() }
+  }
+}
+
+/// Hands out 0, 1, 2, … to concurrent workers.
+private final class Counter: @unchecked Sendable {
+  private let lock = NSLock()
+  private var value = 0
+
+  func take(below limit: Int) -> Int? {
+    lock.lock()
+    defer { lock.unlock() }
+    guard value < limit else { return nil }
+    value += 1
+    return value - 1
+  }
+}

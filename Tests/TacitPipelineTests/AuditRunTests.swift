@@ -1,0 +1,149 @@
+import Foundation
+import Testing
+
+/// The audit after a run, end to end through the executable: a broken DP-SGD (noise switched
+/// off by the test-only hook) is caught, a correct one at ε = 1 is not, and a non-private run
+/// that overfits leaks measurably.
+@Suite(.serialized) struct AuditRunTests {
+  /// 2,000 synthetic records (1,600 in the pool), a small MLP, DP-SGD at ε = 1, 1,000 gradient
+  /// canaries, half the pool as members.
+  static func privateRecipe(seed: Int) -> String {
+    """
+    version: 1
+    name: audited
+    seed: \(seed)
+    data:
+      source: synthetic
+      synthetic:
+        classes: 3
+        features: 6
+        samples: 2000
+    model:
+      - type: dense
+        units: 16
+      - type: tanh
+      - type: dense
+        units: 3
+    training:
+      epochs: 4
+      batch_size: 64
+      optimizer:
+        type: sgd
+        learning_rate: 0.5
+    privacy:
+      target_epsilon: 1
+      max_grad_norm: 1.0
+      noise: seeded
+    audit:
+      member_fraction: 0.5
+      bootstrap: 20
+      canaries:
+        count: 1000
+        kind: gradient
+
+    """
+  }
+
+  func audit(_ folder: URL) throws -> [String: Any] {
+    try #require(
+      try JSONSerialization.jsonObject(with: Data(contentsOf: folder.appendingPathComponent("audit.json"))) as? [String: Any])
+  }
+
+  @Test func noiseSwitchedOffIsAViolation() throws {
+    let space = try Workspace()
+    defer { space.remove() }
+    let recipe = try space.write("dp.yaml", Self.privateRecipe(seed: 1))
+    let outcome = try CommandLineTool.run(
+      ["run", recipe, "--output", space.runFolder.path], environment: ["TACIT_TEST_ONLY_DISABLE_NOISE": "1"])
+    #expect(outcome.status == 3, "exit \(outcome.status): \(outcome.standardError)")
+    #expect(outcome.standardError.contains("TEST-ONLY HOOK"))
+    let audit = try audit(space.runFolder)
+    #expect(audit["verdict"] as? String == "VIOLATION")
+    let bound = try #require(audit["epsilon_lower_bound"] as? Double)
+    let claimed = try #require(audit["epsilon_claimed"] as? Double)
+    #expect(bound > claimed, "bound \(bound), claimed \(claimed)")
+    // Without noise every canary guess is right: the bound is the audit's ceiling.
+    let canaries = try #require(audit["canaries"] as? [String: Any])
+    #expect(canaries["correct"] as? Int == canaries["guesses"] as? Int)
+    // The run folder is still written, so the violation can be inspected.
+    #expect(FileManager.default.fileExists(atPath: space.runFolder.appendingPathComponent("report.html").path))
+  }
+
+  @Test(arguments: [11, 12, 13])
+  func correctDPSGDAtEpsilonOnePasses(seed: Int) throws {
+    let space = try Workspace()
+    defer { space.remove() }
+    let recipe = try space.write("dp.yaml", Self.privateRecipe(seed: seed))
+    let outcome = try space.run(recipe, "--json")
+    #expect(outcome.status == 0, "exit \(outcome.status): \(outcome.standardError)")
+    let audit = try audit(space.runFolder)
+    #expect(audit["verdict"] as? String == "PASS")
+    let bound = try #require(audit["epsilon_lower_bound"] as? Double)
+    #expect(bound <= 1, "seed \(seed): bound \(bound) above the claimed ε = 1")
+    let attacks = try #require(audit["attacks"] as? [String: Any])
+    #expect(Set(attacks.keys) == ["loss", "confidence", "entropy", "modified_entropy"])
+    for case let (name, value as [String: Any]) in attacks {
+      let auc = try #require(value["auc"] as? Double)
+      // ε = 1 allows an AUC of at most about 0.73; a small model on 800 members leaks far less.
+      #expect(auc > 0.4 && auc < 0.65, "\(name): AUC \(auc)")
+      let tpr = try #require(value["tpr_at_fpr"] as? [String: Double])
+      #expect(Set(tpr.keys) == ["0.1", "0.01", "0.001"])
+    }
+    let summary = try #require(try JSONSerialization.jsonObject(with: Data(outcome.standardOutput.utf8)) as? [String: Any])
+    let summaryAudit = try #require(summary["audit"] as? [String: Any])
+    #expect(summaryAudit["verdict"] as? String == "PASS")
+  }
+
+  /// A non-private model trained long on few records: membership leaks, the verdict is MEASURED,
+  /// and reference-model attacks run.
+  @Test func overfittedModelLeaksAndReferenceAttacksRun() throws {
+    let space = try Workspace()
+    defer { space.remove() }
+    let recipe = """
+      version: 1
+      name: overfit
+      seed: 5
+      data:
+        source: synthetic
+        synthetic:
+          classes: 4
+          features: 10
+          samples: 500
+          separation: 1.0
+      model:
+        - type: dense
+          units: 64
+        - type: relu
+        - type: dense
+          units: 4
+      training:
+        epochs: 60
+        batch_size: 16
+        optimizer:
+          type: adam
+          learning_rate: 0.01
+      audit:
+        reference_models: 4
+        bootstrap: 20
+        population_size: 100
+
+      """
+    let outcome = try space.run(try space.write("overfit.yaml", recipe))
+    #expect(outcome.status == 0, "exit \(outcome.status): \(outcome.standardError)")
+    let audit = try audit(space.runFolder)
+    #expect(audit["verdict"] as? String == "MEASURED")
+    let attacks = try #require(audit["attacks"] as? [String: Any])
+    #expect(
+      Set(attacks.keys)
+        == [
+          "loss", "confidence", "entropy", "modified_entropy", "learned", "lira_online", "lira_offline", "rmia_offline",
+          "rmia_online",
+        ])
+    let loss = try #require((attacks["loss"] as? [String: Any])?["auc"] as? Double)
+    #expect(loss > 0.7, "loss attack AUC \(loss) on an overfitted model")
+    let bound = try #require(audit["epsilon_lower_bound"] as? Double)
+    #expect(bound > 0, "an overfitted model gives a positive ε lower bound, got \(bound)")
+    let html = try String(contentsOf: space.runFolder.appendingPathComponent("report.html"), encoding: .utf8)
+    #expect(html.contains("ROC curves (log–log)") && html.contains("MEASURED"))
+  }
+}
