@@ -13,6 +13,8 @@
 ///   approximation of the missing IN models from the OUT ones (a ∈ [0, 1]; a = 1 is the OUT mean,
 ///   the paper tunes a on a reference model, e.g. 0.3 for CIFAR-10).
 /// - population z: Pr(z) = mean over all reference models (all of them are OUT for z), in both modes.
+/// - offline, a record with no OUT reference model (every model trained on it; likely only with
+///   a handful of models): Pr(x) uses the mean over all models in place of the OUT mean.
 ///
 /// The score is a fraction, so many records may tie; that is expected. Scaling every target-model
 /// probability (records and population) by one constant leaves every score unchanged.
@@ -49,9 +51,12 @@ public enum RMIA {
         counts[record] += 1
       }
     }
+    // A record that every reference model trained on (probability 2^-models per record) has no
+    // OUT model: its Pr(x) falls back to the mean over all reference models, the online estimate.
+    let allModels = means(referenceProbabilities)
     let marginals = (0..<records).map { record in
-      precondition(counts[record] > 0, "RMIA: record \(record) has no OUT reference model (offline needs one)")
-      return (1 + a) / 2 * (sums[record] / Double(counts[record])) + (1 - a) / 2
+      let outMean = counts[record] > 0 ? sums[record] / Double(counts[record]) : allModels[record]
+      return (1 + a) / 2 * outMean + (1 - a) / 2
     }
     return scores(
       targetRatios: ratios(targetProbabilities, marginals, name: "record"),

@@ -151,6 +151,11 @@ public enum RunPipeline {
       runCaveats.append(warning)
     }
     if let plan, recipe.audit.enabled, let canaries = recipe.audit.canaries, canaries.kind == .gradient {
+      guard canaries.count <= model.parameterCount else {
+        throw PipelineError(
+          "audit.canaries.count: \(canaries.count) gradient canaries need as many parameter coordinates; the model has \(model.parameterCount)"
+        )
+      }
       // Per-layer clipping bounds each layer's share by C/√L: a one-coordinate canary can be no larger.
       let layers = Double(model.layers.filter { !$0.parameters.isEmpty }.count)
       let norm = plan.section.clipping == .flat ? plan.section.maxGradNorm : plan.section.maxGradNorm / layers.squareRoot()

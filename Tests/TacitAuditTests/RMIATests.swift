@@ -200,4 +200,25 @@ private func sigmoid(_ x: Double) -> Double { 1 / (1 + exp(-x)) }
           populationTargetProbabilities: data.populationTarget, populationReferenceProbabilities: data.populationReference,
           gamma: 1.5))
   }
+
+  /// A record every reference model trained on has no OUT model: offline RMIA uses the mean over
+  /// all models for its Pr(x), which with a = 1 makes its score the online one.
+  @Test func recordWithoutOutModelFallsBackToAllModels() {
+    let target = [0.9, 0.4]
+    let reference = [[0.8, 0.5], [0.6, 0.3]]
+    let isMember = [[true, false], [true, true]]  // record 0 is IN for both models
+    let populationTarget = [0.5, 0.7, 0.2]
+    let populationReference = [[0.5, 0.6, 0.3], [0.4, 0.8, 0.2]]
+    let offline = RMIA.offlineScores(
+      targetProbabilities: target, referenceProbabilities: reference, referenceIsMember: isMember,
+      populationTargetProbabilities: populationTarget, populationReferenceProbabilities: populationReference, a: 1,
+      gamma: 1)
+    let online = RMIA.onlineScores(
+      targetProbabilities: target, referenceProbabilities: reference, populationTargetProbabilities: populationTarget,
+      populationReferenceProbabilities: populationReference, gamma: 1)
+    #expect(offline[0] == online[0])
+    // Record 1 has one OUT model (the first): Pr(x) = 0.5, ratio 0.8; population ratios are
+    // 0.5/0.45, 0.7/0.7, 0.2/0.25 = 1.11, 1, 0.8: none is below 0.8, so its score is 0.
+    #expect(offline[1] == 0)
+  }
 }
