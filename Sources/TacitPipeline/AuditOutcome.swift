@@ -134,8 +134,9 @@ struct AuditOutcome {
     for attack in attacks {
       let tpr = attack.metrics.tprAtFPR
       lines.append(
-        String(
-          format: "%-18@ %6.4f  %6.4f  %7.4f  %7.4f  %8.4f  %.3f", attack.name as NSString, attack.metrics.auc,
+        attack.name.padding(toLength: 18, withPad: " ", startingAt: 0)
+          + String(
+          format: " %6.4f  %6.4f  %7.4f  %7.4f  %8.4f  %.3f", attack.metrics.auc,
           attack.metrics.advantage, tpr["0.1"] ?? .nan, tpr["0.01"] ?? .nan, tpr["0.001"] ?? .nan, attack.epsilon.epsilon))
     }
     if let canaries {

@@ -109,9 +109,12 @@ enum AuditRunner {
     boundCount: Int, bootstrap: Int, generator: SeededGenerator
   ) throws -> [AttackResult] {
     let perBoundConfidence = 1 - (1 - confidence) / Double(max(boundCount, 1))
-    return try scored.enumerated().map { position, item in
-      let (attack, values) = item
-      let scores = try MembershipScores(scores: values, isMember: isMember)
+    let memberships = try scored.map { try MembershipScores(scores: $0.1, isMember: isMember) }
+    // Attacks are measured concurrently; each has its own generators, so the results do not
+    // depend on the schedule.
+    let results = MeasuredBox(count: scored.count)
+    DispatchQueue.concurrentPerform(iterations: scored.count) { position in
+      let scores = memberships[position]
       var metricGenerator = generator.split("bootstrap", index: position)
       let metrics =
         bootstrap > 0
@@ -120,8 +123,12 @@ enum AuditRunner {
       var boundGenerator = generator.split("threshold-half", index: position)
       let epsilon = HypothesisTestBound.epsilonLowerBound(
         scores, delta: delta, confidence: perBoundConfidence, selection: .heldOutHalf, generator: &boundGenerator)
-      return AttackResult(name: attack.rawValue, scores: scores, metrics: metrics, epsilon: epsilon, roc: ROCCurve(scores))
+      results.set(
+        position,
+        AttackResult(
+          name: scored[position].0.rawValue, scores: scores, metrics: metrics, epsilon: epsilon, roc: ROCCurve(scores)))
     }
+    return results.values()
   }
 
   /// The one-run bound from canary scores (higher = more likely included).
@@ -141,4 +148,20 @@ enum AuditRunner {
       confidence: confidence,
       scores: scores, included: included)
   }
+}
+
+/// Measured attacks filled in by concurrent workers, one slot each.
+private final class MeasuredBox: @unchecked Sendable {
+  private let lock = NSLock()
+  private var slots: [AttackResult?]
+
+  init(count: Int) { slots = Array(repeating: nil, count: count) }
+
+  func set(_ slot: Int, _ result: AttackResult) {
+    lock.lock()
+    slots[slot] = result
+    lock.unlock()
+  }
+
+  func values() -> [AttackResult] { slots.map { $0! } }
 }

@@ -16,11 +16,13 @@ struct ModelView: Sendable {
   var attackFeatures: [[Double]]
   /// True-label probabilities on RMIA's population records, `[population]`.
   var populationProbabilities: [Double]
+  /// The logits of the identity query, kept for the target only (`keepOutputs`).
+  var outputs: ModelOutputs?
 
   /// Scores `model` on the audit records (every query) and the population.
   static func make(
     _ model: Sequential, records: LabeledDataset, population: LabeledDataset, queries: [AuditSection.Query],
-    imageShape: [Int]?
+    imageShape: [Int]?, keepOutputs: Bool = false
   ) throws -> ModelView {
     let outputs = try ModelScoring.outputs(of: model, on: records, queries: queries, imageShape: imageShape)
     let phis = outputs.map(LogitScaledConfidence.values)
@@ -29,7 +31,7 @@ struct ModelView: Sendable {
     return ModelView(
       logitScaledConfidence: perRecord, trueLabelProbabilities: outputs[0].trueLabelProbabilities(),
       attackFeatures: AttackClassifier.features(outputs[0]),
-      populationProbabilities: populationOutputs[0].trueLabelProbabilities())
+      populationProbabilities: populationOutputs[0].trueLabelProbabilities(), outputs: keepOutputs ? outputs[0] : nil)
   }
 }
 

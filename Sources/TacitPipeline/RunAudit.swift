@@ -63,11 +63,9 @@ enum RunAudit {
     var referenceCount = 0
     if hasMembership {
       let records = population.auditRecords
-      let targetOutputs = try ModelScoring.outputs(
-        of: inputs.target, on: records, queries: section.queries, imageShape: imageShape)
       let targetView = try ModelView.make(
         inputs.target, records: records, population: populationRecords, queries: section.queries,
-        imageShape: imageShape)
+        imageShape: imageShape, keepOutputs: true)
       var references: [ReferenceTraining.Reference] = []
       if section.referenceModels > 0 {
         note("training \(section.referenceModels) reference models (\(inputs.threads) at a time)")
@@ -83,7 +81,7 @@ enum RunAudit {
         note(String(format: "%d reference models trained in %.1f s", referenceCount, Clock.seconds() - referenceStart))
       }
       scored = AuditRunner.scores(
-        attacks: section.attacks, target: targetView, targetOutputs: targetOutputs[0], references: references,
+        attacks: section.attacks, target: targetView, targetOutputs: targetView.outputs!, references: references,
         rmiaA: section.rmiaA, generator: generator)
     } else {
       caveats.append(

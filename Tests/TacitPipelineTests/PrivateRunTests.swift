@@ -4,7 +4,8 @@ import Testing
 /// DP-SGD runs end to end through the executable: the claim, privacy.json, determinism with
 /// seeded noise, and the refusals.
 @Suite(.serialized) struct PrivateRunTests {
-  /// 600 synthetic records (480 train after the test hold-out), expected batch 32.
+  /// 600 synthetic records (480 in the pool after the test hold-out; the audit's default
+  /// member_fraction 0.5 trains on 240 of them), expected batch 32.
   static let privateRecipe =
     BadInputTests.tinyRecipe.replacingOccurrences(of: "samples: 120", with: "samples: 600")
       + """
@@ -34,17 +35,17 @@ import Testing
     let epsilon = try #require(claim["epsilon"] as? Double)
     #expect(epsilon <= 2 && epsilon > 1.99, "claimed ε \(epsilon) for target 2")
     #expect(claim["accountant"] as? String == "pld")
-    // δ defaults to the largest power of ten below 1/N for N = 480 training records.
+    // δ defaults to the largest power of ten below 1/N for N = 240 training records (members).
     #expect(claim["delta"] as? Double == 1e-3)
-    #expect(abs((claim["sample_rate"] as? Double ?? 0) - 32.0 / 480.0) < 1e-12)
-    #expect(claim["steps"] as? Int == 2 * 15)
+    #expect(abs((claim["sample_rate"] as? Double ?? 0) - 32.0 / 240.0) < 1e-12)
+    #expect(claim["steps"] as? Int == 2 * 8)
     let figures = try #require(privacy["epsilons"] as? [[String: Any]])
     #expect(Set(figures.compactMap { $0["accountant"] as? String }) == ["pld", "rdp", "gdp"])
     #expect(privacy["claimed_by"] as? String == "pld")
     let caveats = try #require(privacy["caveats"] as? [String])
     #expect(caveats.contains { $0.contains("NOT FOR RELEASE") })
     let ledger = try #require(privacy["ledger"] as? [[String: Any]])
-    #expect(ledger.first?["event"] as? String == "self_composed" && ledger.first?["count"] as? Int == 30)
+    #expect(ledger.first?["event"] as? String == "self_composed" && ledger.first?["count"] as? Int == 16)
     // The resolved recipe records the σ used, and running it again repeats the run exactly.
     let resolved = try String(contentsOf: space.runFolder.appendingPathComponent("recipe.yaml"), encoding: .utf8)
     #expect(resolved.contains("noise_multiplier:") && resolved.contains("# calibrated (pld) for target_epsilon 2.0"))
