@@ -11,7 +11,9 @@ struct Tacit: ParsableCommand {
       Exit codes: 0 success; 1 the run failed (I/O, internal error); 64 bad command-line usage; \
       65 invalid input (recipe, data file, checkpoint).
       """,
-    subcommands: [RunCommand.self, ValidateCommand.self, EpsilonCommand.self, CalibrateCommand.self, BenchCommand.self])
+    subcommands: [
+      RunCommand.self, ValidateCommand.self, EpsilonCommand.self, CalibrateCommand.self, BenchCommand.self, AuditCommand.self,
+    ])
 }
 
 /// Maps every error of a command's work to the documented exit codes, printing its message once
