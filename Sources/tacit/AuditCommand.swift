@@ -72,7 +72,7 @@ struct AuditCanariesCommand: ParsableCommand {
       Guesses IN for the k+ highest scores and OUT for the k- lowest (Steinke, Nasr & Jagielski \
       2023). By default every canary is guessed: k+ = floor(m/2), k- = m - k+; setting one of \
       the two flags sets the other to 0 unless it is given too. With --claimed-epsilon the verdict \
-      is VIOLATION when the lower bound exceeds the claim (the command then exits 1 after \
+      is VIOLATION when the lower bound exceeds the claim (the command then exits 3 after \
       printing its report), PASS otherwise.
       """)
 
@@ -105,7 +105,7 @@ struct AuditCanariesCommand: ParsableCommand {
     print(result.output)
     if result.isViolation {
       printError("VIOLATION: the ε lower bound exceeds the claimed ε")
-      throw ExitCode(1)
+      throw ExitCode(3)
     }
   }
 }

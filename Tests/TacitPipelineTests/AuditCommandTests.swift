@@ -145,7 +145,7 @@ import Testing
     let violation = try CommandLineTool.run([
       "audit", "canaries", file.path, "--delta", "1e-5", "--claimed-epsilon", "0.1", "--json",
     ])
-    #expect(violation.status == 1)
+    #expect(violation.status == 3)  // VIOLATION, as `tacit run` (Tacit.swift on main)
     #expect(try Self.json(violation.standardOutput)["verdict"] as? String == "VIOLATION")
     // Chosen guesses: 50 IN, 0 OUT.
     let chosen = try CommandLineTool.run(["audit", "canaries", file.path, "--delta", "0", "--positive-guesses", "50"])
