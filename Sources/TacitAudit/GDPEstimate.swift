@@ -56,22 +56,16 @@ public enum GDPEstimate {
   /// replaced by one-sided Clopper–Pearson upper bounds at α = (1 − confidence)/2 each (so a
   /// lucky threshold is discounted), then ε at δ. Only the stated direction counts (high score =
   /// member): a threshold whose bounded rates are worse than chance gives μ = 0, not |μ|.
-  /// Cost: as `HypothesisTestBound` (at most P + N + 2 Clopper–Pearson inversions).
+  /// Cost: as `HypothesisTestBound` (Clopper–Pearson inversions only where they can matter).
   public static func estimate(_ scores: MembershipScores, delta: Double, confidence: Double) -> (
     mu: Double, epsilon: Double
   ) {
     precondition(confidence > 0 && confidence < 1, "confidence must be in (0, 1), got \(confidence)")
     let curve = ROCCurve(scores)
-    let alphaEach = (1 - confidence) / 2
-    var falsePositiveUpper = UpperBoundCache(trials: curve.nonMemberCount, alpha: alphaEach)
-    var falseNegativeUpper = UpperBoundCache(trials: curve.memberCount, alpha: alphaEach)
-    var best = 0.0
-    for index in curve.thresholds.indices {
-      let value = signedMu(
-        falsePositiveRate: falsePositiveUpper[curve.falsePositiveCounts[index]],
-        falseNegativeRate: falseNegativeUpper[curve.memberCount - curve.truePositiveCounts[index]])
-      best = max(best, value)
+    let search = ThresholdSearch.maximise(curve, alphaEach: (1 - confidence) / 2) {
+      signedMu(falsePositiveRate: $0, falseNegativeRate: $1)
     }
+    let best = max(0, search.value)
     return (best, epsilon(mu: best, delta: delta))
   }
 }

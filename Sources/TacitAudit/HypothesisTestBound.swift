@@ -18,7 +18,8 @@ import RealModule
 ///   half measures it, at α_each = (1 − confidence)/2.
 /// - `correctedForAllThresholds`: every one of the n ROC thresholds is tried on all records at
 ///   α_each = (1 − confidence)/(2n) (a union bound over the n thresholds).
-/// Cost: one sort plus at most P + N + 2 Clopper–Pearson inversions (cached per count).
+/// Cost: one sort, plus Clopper–Pearson inversions only at thresholds whose point-estimate ε
+/// could still beat the best bound found (see `ThresholdSearch`).
 public enum HypothesisTestBound {
   public enum ThresholdSelection: Sendable {
     case heldOutHalf
@@ -34,12 +35,8 @@ public enum HypothesisTestBound {
         && falseNegativeRateUpper <= 1,
       "upper bounds of error rates must be in (0, 1], got FPR_hi = \(falsePositiveRateUpper), FNR_hi = \(falseNegativeRateUpper)")
     precondition(delta >= 0 && delta < 1, "δ must be in [0, 1), got \(delta)")
-    var best = 0.0
-    let first = 1 - delta - falseNegativeRateUpper
-    if first > 0 { best = max(best, Double.log(first / falsePositiveRateUpper)) }
-    let second = 1 - delta - falsePositiveRateUpper
-    if second > 0 { best = max(best, Double.log(second / falseNegativeRateUpper)) }
-    return best
+    return unboundedEpsilon(
+      falsePositiveRate: falsePositiveRateUpper, falseNegativeRate: falseNegativeRateUpper, delta: delta)
   }
 
   /// The lower bound from membership scores at `confidence`, the threshold chosen per
@@ -101,38 +98,21 @@ public enum HypothesisTestBound {
   static func bestTest(_ curve: ROCCurve, alphaEach: Double, delta: Double) -> (
     epsilon: Double, threshold: Double?, falsePositiveRateUpper: Double?, falseNegativeRateUpper: Double?
   ) {
-    var falsePositiveUpper = UpperBoundCache(trials: curve.nonMemberCount, alpha: alphaEach)
-    var falseNegativeUpper = UpperBoundCache(trials: curve.memberCount, alpha: alphaEach)
-    var best: (epsilon: Double, threshold: Double?, falsePositiveRateUpper: Double?, falseNegativeRateUpper: Double?) =
-      (0, nil, nil, nil)
-    for index in curve.thresholds.indices {
-      let fprUpper = falsePositiveUpper[curve.falsePositiveCounts[index]]
-      let fnrUpper = falseNegativeUpper[curve.memberCount - curve.truePositiveCounts[index]]
-      let value = epsilon(falsePositiveRateUpper: fprUpper, falseNegativeRateUpper: fnrUpper, delta: delta)
-      if value > best.epsilon { best = (value, curve.thresholds[index], fprUpper, fnrUpper) }
+    let best = ThresholdSearch.maximise(curve, alphaEach: alphaEach) {
+      unboundedEpsilon(falsePositiveRate: $0, falseNegativeRate: $1, delta: delta)
     }
+    guard let index = best.index, best.value > 0 else { return (0, nil, nil, nil) }
+    return (best.value, curve.thresholds[index], best.falsePositiveRateUpper, best.falseNegativeRateUpper)
+  }
+
+  /// The ε formula without the range checks: a zero rate gives +∞ (used on point estimates,
+  /// as an optimistic bound, by `ThresholdSearch`).
+  static func unboundedEpsilon(falsePositiveRate: Double, falseNegativeRate: Double, delta: Double) -> Double {
+    var best = 0.0
+    let first = 1 - delta - falseNegativeRate
+    if first > 0 { best = max(best, Double.log(first / falsePositiveRate)) }
+    let second = 1 - delta - falsePositiveRate
+    if second > 0 { best = max(best, Double.log(second / falseNegativeRate)) }
     return best
-  }
-}
-
-/// Clopper–Pearson upper bounds for k = 0…n successes at a fixed n and α, computed on demand.
-struct UpperBoundCache {
-  let trials: Int
-  let alpha: Double
-  private var values: [Double?]
-
-  init(trials: Int, alpha: Double) {
-    self.trials = trials
-    self.alpha = alpha
-    values = Array(repeating: nil, count: trials + 1)
-  }
-
-  subscript(successes: Int) -> Double {
-    mutating get {
-      if let value = values[successes] { return value }
-      let value = ClopperPearson.upperBound(successes: successes, trials: trials, alpha: alpha)
-      values[successes] = value
-      return value
-    }
   }
 }

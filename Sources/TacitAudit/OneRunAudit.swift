@@ -51,7 +51,9 @@ public enum OneRunAudit {
   }
 
   /// The largest ε with p(ε) < 1 − confidence, found by bisection to 1e-10 (0 when even ε = 0
-  /// is not rejected).
+  /// is not rejected). Bisection presumes p(ε) crosses 1 − confidence once, as in the paper's
+  /// reference code: the tail term rises with ε; the δ term falls, and is small wherever a bound
+  /// is worth reporting.
   public static func epsilonLowerBound(guesses: Int, correct: Int, canaries: Int, delta: Double, confidence: Double)
     -> Double
   {

@@ -1,3 +1,4 @@
+import TacitAudit
 import TacitData
 import TacitNN
 import TacitRecipe
@@ -24,6 +25,7 @@ public struct PipelineError: Error, CustomStringConvertible, Sendable {
     case let error as RecipeError: self.init(error.description)
     case let error as DataError: self.init(error.description)
     case let error as CheckpointError: self.init(error.description)
+    case let error as AuditError: self.init(error.description)
     case let error as CustomStringConvertible: self.init(error.description, isInputError: false)
     default: self.init(error.localizedDescription, isInputError: false)
     }

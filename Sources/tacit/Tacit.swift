@@ -12,7 +12,9 @@ struct Tacit: ParsableCommand {
       violated (VIOLATION; the run folder is written); 64 bad command-line usage; 65 invalid input \
       (recipe, data file, checkpoint, score file).
       """,
-    subcommands: [RunCommand.self, ValidateCommand.self, EpsilonCommand.self, CalibrateCommand.self, BenchCommand.self])
+    subcommands: [
+      RunCommand.self, ValidateCommand.self, EpsilonCommand.self, CalibrateCommand.self, BenchCommand.self, AuditCommand.self,
+    ])
 }
 
 /// Maps every error of a command's work to the documented exit codes, printing its message once

@@ -1,0 +1,229 @@
+import Foundation
+import TacitAudit
+import TacitTensor
+
+/// `tacit audit scores` and `tacit audit canaries`: audits of score files written by any attack,
+/// on any model, in any framework.
+///
+/// File formats (CSV, comma-separated, a header row, one record per line, blank lines ignored):
+/// - membership scores: `score,member`, a finite number (higher = more likely a member) and 1
+///   for a member of the training set, 0 for a non-member; at least one of each;
+/// - canary scores: `score,included`, a finite number (higher = more likely included) and 1 if
+///   the canary was in the training set, 0 if not.
+/// A malformed file is reported as `FILE:LINE: message` (an input error, exit 65).
+public enum ScoreFileAudit {
+  /// How the hypothesis-test bound picks its threshold (`--selection`).
+  public enum Selection: String, CaseIterable, Sendable {
+    case heldOut = "held-out"
+    case corrected
+
+    var thresholdSelection: HypothesisTestBound.ThresholdSelection {
+      self == .heldOut ? .heldOutHalf : .correctedForAllThresholds
+    }
+  }
+
+  // MARK: - Reading
+
+  /// The membership scores of a `score,member` file.
+  public static func readMembershipScores(path: String) throws -> MembershipScores {
+    let rows = try readRows(path: path, flagColumn: "member")
+    let members = rows.filter { $0.flag }.count
+    guard members > 0 else { throw PipelineError("\(path):1: column 'member': no member (no row has member = 1)") }
+    guard members < rows.count else {
+      throw PipelineError("\(path):1: column 'member': no non-member (no row has member = 0)")
+    }
+    return try MembershipScores(scores: rows.map(\.score), isMember: rows.map(\.flag))
+  }
+
+  /// The canary scores and inclusion flags of a `score,included` file.
+  public static func readCanaryScores(path: String) throws -> (scores: [Double], included: [Bool]) {
+    let rows = try readRows(path: path, flagColumn: "included")
+    return (rows.map(\.score), rows.map(\.flag))
+  }
+
+  struct Row {
+    var score: Double
+    var flag: Bool
+  }
+
+  /// Rows of a two-column `score,FLAG` file, checked line by line.
+  static func readRows(path: String, flagColumn: String) throws -> [Row] {
+    guard let data = FileManager.default.contents(atPath: path) else {
+      throw PipelineError("\(path): cannot read the score file")
+    }
+    guard let text = String(data: data, encoding: .utf8) else { throw PipelineError("\(path): not UTF-8 text") }
+    let header = ["score", flagColumn]
+    var rows: [Row] = []
+    var sawHeader = false
+    for (offset, rawLine) in text.split(separator: "\n", omittingEmptySubsequences: false).enumerated() {
+      let line = rawLine.hasSuffix("\r") ? rawLine.dropLast() : rawLine
+      if line.allSatisfy(\.isWhitespace) { continue }
+      let number = offset + 1
+      let fields = line.split(separator: ",", omittingEmptySubsequences: false).map {
+        $0.trimmingCharacters(in: .whitespaces)
+      }
+      if !sawHeader {
+        guard fields == header else {
+          throw PipelineError("\(path):\(number): expected the header '\(header.joined(separator: ","))', got '\(line)'")
+        }
+        sawHeader = true
+        continue
+      }
+      guard fields.count == 2 else {
+        let problem = fields.count < 2 ? "missing column '\(flagColumn)'" : "extra column"
+        throw PipelineError("\(path):\(number): \(problem): expected 2 fields (score,\(flagColumn)), got \(fields.count)")
+      }
+      guard let score = Double(fields[0]) else {
+        throw PipelineError("\(path):\(number): column 'score': '\(fields[0])' is not a number")
+      }
+      guard score.isFinite else {
+        throw PipelineError("\(path):\(number): column 'score': \(fields[0]) is not a finite number")
+      }
+      guard fields[1] == "0" || fields[1] == "1" else {
+        throw PipelineError("\(path):\(number): column '\(flagColumn)': must be 0 or 1, got '\(fields[1])'")
+      }
+      rows.append(Row(score: score, flag: fields[1] == "1"))
+    }
+    guard sawHeader else { throw PipelineError("\(path):1: empty file; expected the header 'score,\(flagColumn)'") }
+    guard !rows.isEmpty else { throw PipelineError("\(path):1: no records after the header") }
+    return rows
+  }
+
+  // MARK: - Membership scores
+
+  /// Metrics, the ε lower bound and the GDP estimate of a `score,member` file, as text or JSON.
+  ///
+  /// `delta == nil` means the caller gave none: the audit uses δ = 0 and says so in both
+  /// outputs. The held-out split and the bootstrap draw from generators split from `seed`
+  /// ("audit-split", "audit-bootstrap"), so the same file and seed give the same numbers.
+  public static func auditScores(
+    path: String, delta: Double?, confidence: Double, bootstrapResamples: Int, seed: UInt64, selection: Selection,
+    json: Bool
+  ) throws -> String {
+    let scores = try readMembershipScores(path: path)
+    let root = SeededGenerator(seed: seed)
+    var bootstrapGenerator = root.split("audit-bootstrap")
+    var splitGenerator = root.split("audit-split")
+    let usedDelta = delta ?? 0
+    let metrics = AttackMetrics(
+      scores, bootstrapResamples: bootstrapResamples, confidence: confidence, generator: &bootstrapGenerator)
+    let bound = HypothesisTestBound.epsilonLowerBound(
+      scores, delta: usedDelta, confidence: confidence, selection: selection.thresholdSelection,
+      generator: &splitGenerator)
+    let gdp = GDPEstimate.estimate(scores, delta: usedDelta, confidence: confidence)
+    let deltaNote = delta == nil ? "no --delta given: δ = 0" : nil
+    if json {
+      var object: [String: Any] = [
+        "file": path, "records": scores.count, "members": scores.memberCount, "non_members": scores.nonMemberCount,
+        "auc": metrics.auc, "advantage": metrics.advantage, "balanced_accuracy": metrics.balancedAccuracy,
+        "tpr_at_fpr": metrics.tprAtFPR, "epsilon_lower_bound": bound.epsilon, "confidence": confidence,
+        "delta": usedDelta, "method": bound.method, "bootstrap_resamples": bootstrapResamples, "seed": seed,
+        "gdp_estimate": [
+          "mu": gdp.mu, "epsilon": gdp.epsilon, "delta": usedDelta,
+          "note": "an estimate assuming a Gaussian trade-off curve, not a bound",
+        ] as [String: Any],
+      ]
+      if let deltaNote { object["delta_note"] = deltaNote }
+      if let threshold = bound.threshold { object["threshold"] = threshold }
+      if let upper = bound.falsePositiveRateUpper { object["false_positive_rate_upper"] = upper }
+      if let upper = bound.falseNegativeRateUpper { object["false_negative_rate_upper"] = upper }
+      if let interval = metrics.aucInterval { object["auc_interval"] = intervalObject(interval) }
+      if let intervals = metrics.tprAtFPRIntervals {
+        object["tpr_at_fpr_intervals"] = intervals.mapValues(intervalObject)
+      }
+      return JSONText.encode(object)
+    }
+    var lines = ["\(path): \(scores.count) records (\(scores.memberCount) members, \(scores.nonMemberCount) non-members)"]
+    let percent = format(confidence * 100) + "%"
+    var aucLine = "AUC                  " + format(metrics.auc)
+    if let interval = metrics.aucInterval {
+      aucLine += "  [\(format(interval.lower)), \(format(interval.upper))] \(percent) bootstrap, \(bootstrapResamples) resamples"
+    }
+    lines.append(aucLine)
+    lines.append("advantage            \(format(metrics.advantage))  (balanced accuracy \(format(metrics.balancedAccuracy)))")
+    for level in AttackMetrics.fprLevels {
+      let key = AttackMetrics.key(forLevel: level)
+      var line = "TPR at \(format(level * 100))% FPR".padding(toLength: 21, withPad: " ", startingAt: 0)
+      line += format(metrics.tprAtFPR[key] ?? 0)
+      if let interval = metrics.tprAtFPRIntervals?[key] {
+        line += "  [\(format(interval.lower)), \(format(interval.upper))]"
+      }
+      lines.append(line)
+    }
+    lines.append(
+      "ε lower bound        \(format(bound.epsilon)) at \(percent) confidence, δ = \(format(usedDelta))  (\(bound.method))")
+    if let deltaNote { lines.append("                     \(deltaNote)") }
+    let gdpEpsilon =
+      gdp.epsilon.isFinite
+      ? "ε ≈ \(format(gdp.epsilon)) at δ = \(format(usedDelta))"
+      : "ε unbounded at δ = \(format(usedDelta)) (a Gaussian trade-off needs δ > 0)"
+    lines.append("GDP estimate         μ ≈ \(format(gdp.mu)), \(gdpEpsilon)  (an estimate, not a bound)")
+    return lines.joined(separator: "\n")
+  }
+
+  // MARK: - Canaries
+
+  /// The default guesses for m canaries when the user sets neither: every canary is guessed,
+  /// k₊ = ⌊m/2⌋ IN (the highest scores) and k₋ = m − k₊ OUT; they depend on m only, never on the
+  /// scores. When the user sets one of them, the other is 0.
+  public static func defaultGuesses(canaries: Int, positive: Int?, negative: Int?) -> (positive: Int, negative: Int) {
+    if positive == nil && negative == nil { return (canaries / 2, canaries - canaries / 2) }
+    return (positive ?? 0, negative ?? 0)
+  }
+
+  /// The one-run audit of a `score,included` file, as text or JSON, and whether the bound
+  /// exceeds `claimedEpsilon` (a violation of the claim).
+  public static func auditCanaries(
+    path: String, delta: Double, claimedEpsilon: Double?, positiveGuesses: Int?, negativeGuesses: Int?,
+    confidence: Double, json: Bool
+  ) throws -> (output: String, isViolation: Bool) {
+    let canaries = try readCanaryScores(path: path)
+    let guesses = defaultGuesses(canaries: canaries.scores.count, positive: positiveGuesses, negative: negativeGuesses)
+    let result: OneRunResult
+    do {
+      result = try OneRunResult(
+        scores: canaries.scores, included: canaries.included, positiveGuesses: guesses.positive,
+        negativeGuesses: guesses.negative, delta: delta, confidence: confidence)
+    } catch let error as AuditError {
+      throw PipelineError("\(path): \(error.description)")
+    }
+    let isViolation = claimedEpsilon.map { result.epsilonLowerBound > $0 } ?? false
+    let verdict = claimedEpsilon.map { _ in isViolation ? "VIOLATION" : "PASS" }
+    if json {
+      var object: [String: Any] = [
+        "file": path, "canaries": result.canaries, "included": canaries.included.filter { $0 }.count,
+        "positive_guesses": result.positiveGuesses, "negative_guesses": result.negativeGuesses,
+        "guesses": result.guesses, "correct": result.correct, "delta": delta, "confidence": confidence,
+        "epsilon_lower_bound": result.epsilonLowerBound, "ceiling": result.ceiling,
+        "method": "one-run audit (Steinke, Nasr & Jagielski 2023)",
+      ]
+      if let claimedEpsilon, let verdict {
+        object["claimed_epsilon"] = claimedEpsilon
+        object["verdict"] = verdict
+      }
+      return (JSONText.encode(object), isViolation)
+    }
+    let percent = format(confidence * 100) + "%"
+    var lines = [
+      "\(path): \(result.canaries) canaries (\(canaries.included.filter { $0 }.count) included)",
+      "guesses              \(result.guesses) (\(result.positiveGuesses) IN, \(result.negativeGuesses) OUT), \(result.correct) correct",
+      "ε lower bound        \(format(result.epsilonLowerBound)) at \(percent) confidence, δ = \(format(delta))  (one-run audit)",
+      "ceiling              \(format(result.ceiling))  (the bound if every guess were right)",
+    ]
+    if let claimedEpsilon, let verdict {
+      let comparison = isViolation ? "exceeds" : "does not exceed"
+      lines.append("verdict              \(verdict): the lower bound \(comparison) the claimed ε = \(format(claimedEpsilon))")
+    }
+    return (lines.joined(separator: "\n"), isViolation)
+  }
+
+  // MARK: - Formatting
+
+  static func intervalObject(_ interval: ConfidenceInterval) -> [String: Any] {
+    ["lower": interval.lower, "upper": interval.upper, "confidence": interval.confidence]
+  }
+
+  static func format(_ value: Double) -> String {
+    value.isFinite ? String(format: "%.4g", value) : (value > 0 ? "∞" : "-∞")
+  }
+}

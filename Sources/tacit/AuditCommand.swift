@@ -1,0 +1,111 @@
+import ArgumentParser
+import TacitPipeline
+
+/// `tacit audit`: audits of score files (the parent of `scores`, `canaries`, …).
+struct AuditCommand: ParsableCommand {
+  static let configuration = CommandConfiguration(
+    commandName: "audit", abstract: "Audit membership or canary scores: attack metrics and empirical ε lower bounds.",
+    subcommands: [AuditScoresCommand.self, AuditCanariesCommand.self])
+}
+
+/// The flags every audit shares.
+struct AuditConfidenceOptions: ParsableArguments {
+  @Option(help: "The confidence of the bounds and intervals, in (0, 1).") var confidence: Double = 0.95
+  @Flag(help: "Print JSON.") var json = false
+
+  func validate() throws {
+    guard confidence > 0 && confidence < 1 else {
+      throw ValidationError("--confidence must be in (0, 1), got \(confidence)")
+    }
+  }
+}
+
+/// Checks a δ flag: [0, 1).
+func validateDelta(_ delta: Double) throws {
+  guard delta >= 0 && delta < 1 else { throw ValidationError("--delta must be in [0, 1), got \(delta)") }
+}
+
+/// `tacit audit scores FILE`: metrics, the hypothesis-test ε lower bound and the GDP estimate.
+struct AuditScoresCommand: ParsableCommand {
+  static let configuration = CommandConfiguration(
+    commandName: "scores", abstract: "Audit a membership-score CSV (header score,member; member 1 or 0).",
+    discussion: """
+      Prints AUC, advantage, TPR at 10%, 1% and 0.1% FPR (optionally with bootstrap intervals), \
+      the Clopper–Pearson lower bound on ε, and a GDP estimate of ε (an estimate, not a bound). \
+      Without --delta the bound is stated at δ = 0, and the output says so.
+      """)
+
+  @Argument(help: "The score file (CSV: score,member).") var file: String
+  @Option(help: "δ of the ε bounds, in [0, 1) (default: 0, reported as such).") var delta: Double?
+  @Option(help: "Bootstrap resamples for the intervals (0: none).") var bootstrap: Int = 0
+  @Option(help: "Seed of the held-out split and the bootstrap.") var seed: UInt64 = 0
+  @Option(
+    help:
+      "Threshold selection: held-out (pick on a random half, measure on the other) or corrected (α/(2n) over all n thresholds).")
+  var selection: String = ScoreFileAudit.Selection.heldOut.rawValue
+  @OptionGroup var options: AuditConfidenceOptions
+
+  func validate() throws {
+    if let delta { try validateDelta(delta) }
+    guard bootstrap >= 0 else { throw ValidationError("--bootstrap must be at least 0, got \(bootstrap)") }
+    guard ScoreFileAudit.Selection(rawValue: selection) != nil else {
+      let names = ScoreFileAudit.Selection.allCases.map(\.rawValue).joined(separator: ", ")
+      throw ValidationError("--selection must be one of \(names), got '\(selection)'")
+    }
+  }
+
+  func run() throws {
+    print(
+      try reportingErrors {
+        try ScoreFileAudit.auditScores(
+          path: file, delta: delta, confidence: options.confidence, bootstrapResamples: bootstrap, seed: seed,
+          selection: ScoreFileAudit.Selection(rawValue: selection)!, json: options.json)
+      })
+  }
+}
+
+/// `tacit audit canaries FILE --delta D`: the one-run audit of canary scores.
+struct AuditCanariesCommand: ParsableCommand {
+  static let configuration = CommandConfiguration(
+    commandName: "canaries", abstract: "One-run audit of a canary-score CSV (header score,included; included 1 or 0).",
+    discussion: """
+      Guesses IN for the k+ highest scores and OUT for the k- lowest (Steinke, Nasr & Jagielski \
+      2023). By default every canary is guessed: k+ = floor(m/2), k- = m - k+; setting one of \
+      the two flags sets the other to 0 unless it is given too. With --claimed-epsilon the verdict \
+      is VIOLATION when the lower bound exceeds the claim (the command then exits 3 after \
+      printing its report), PASS otherwise.
+      """)
+
+  @Argument(help: "The canary score file (CSV: score,included).") var file: String
+  @Option(help: "δ of the bound, in [0, 1).") var delta: Double
+  @Option(help: "The ε the training run claims; adds a PASS/VIOLATION verdict.") var claimedEpsilon: Double?
+  @Option(help: "k+, the number of IN guesses (highest scores).") var positiveGuesses: Int?
+  @Option(help: "k-, the number of OUT guesses (lowest scores).") var negativeGuesses: Int?
+  @OptionGroup var options: AuditConfidenceOptions
+
+  func validate() throws {
+    try validateDelta(delta)
+    if let claimedEpsilon, !(claimedEpsilon >= 0 && claimedEpsilon.isFinite) {
+      throw ValidationError("--claimed-epsilon must be a non-negative number, got \(claimedEpsilon)")
+    }
+    if let positiveGuesses, positiveGuesses < 0 {
+      throw ValidationError("--positive-guesses must be at least 0, got \(positiveGuesses)")
+    }
+    if let negativeGuesses, negativeGuesses < 0 {
+      throw ValidationError("--negative-guesses must be at least 0, got \(negativeGuesses)")
+    }
+  }
+
+  func run() throws {
+    let result = try reportingErrors {
+      try ScoreFileAudit.auditCanaries(
+        path: file, delta: delta, claimedEpsilon: claimedEpsilon, positiveGuesses: positiveGuesses,
+        negativeGuesses: negativeGuesses, confidence: options.confidence, json: options.json)
+    }
+    print(result.output)
+    if result.isViolation {
+      printError("VIOLATION: the ε lower bound exceeds the claimed ε")
+      throw ExitCode(3)
+    }
+  }
+}
