@@ -136,8 +136,8 @@ struct AuditOutcome {
       lines.append(
         attack.name.padding(toLength: 18, withPad: " ", startingAt: 0)
           + String(
-          format: " %6.4f  %6.4f  %7.4f  %7.4f  %8.4f  %.3f", attack.metrics.auc,
-          attack.metrics.advantage, tpr["0.1"] ?? .nan, tpr["0.01"] ?? .nan, tpr["0.001"] ?? .nan, attack.epsilon.epsilon))
+            format: " %6.4f  %6.4f  %7.4f  %7.4f  %8.4f  %.3f", attack.metrics.auc,
+            attack.metrics.advantage, tpr["0.1"] ?? .nan, tpr["0.01"] ?? .nan, tpr["0.001"] ?? .nan, attack.epsilon.epsilon))
     }
     if let canaries {
       lines.append(
@@ -148,7 +148,9 @@ struct AuditOutcome {
     }
     if let gdpEstimate {
       lines.append(
-        String(format: "GDP estimate (%@, not a bound): μ = %.3f, ε ≈ %.3f", gdpEstimate.attack as NSString, gdpEstimate.mu, gdpEstimate.epsilon))
+        String(
+          format: "GDP estimate (%@, not a bound): μ = %.3f, ε ≈ %.3f", gdpEstimate.attack as NSString, gdpEstimate.mu,
+          gdpEstimate.epsilon))
     }
     let claim = epsilonClaimed.map { String(format: "claimed ε = %.3g", $0) } ?? "no ε claimed (non-private run)"
     lines.append(

@@ -45,7 +45,8 @@ struct AuditPopulation {
     if let canaries = section.canaries, canaries.kind == .mislabeled {
       guard canaries.count < pool.count / 2 else {
         throw PipelineError(
-          "audit.canaries.count: \(canaries.count) mislabeled canaries need fewer than half of the \(pool.count) training records")
+          "audit.canaries.count: \(canaries.count) mislabeled canaries need fewer than half of the \(pool.count) training records"
+        )
       }
       guard pool.classCount >= 2 else { throw PipelineError("audit.canaries: mislabeling needs at least 2 classes") }
       var canaryGenerator = generator.split("mislabeled-canaries")

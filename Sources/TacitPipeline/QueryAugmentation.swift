@@ -14,7 +14,8 @@ enum QueryAugmentation {
     precondition(imageShape.count == 3, "image queries need an [H, W, C] shape, got \(imageShape)")
     let height = imageShape[0], width = imageShape[1], channels = imageShape[2]
     let perRecord = height * width * channels
-    precondition(features.elementsPerExample == perRecord, "records of \(features.elementsPerExample) values, image \(imageShape)")
+    precondition(
+      features.elementsPerExample == perRecord, "records of \(features.elementsPerExample) values, image \(imageShape)")
     let records = features.batchSize
     // Source pixel (row, column) for output pixel (row, column), or nil for zero fill.
     let (rowShift, columnShift, mirrored): (Int, Int, Bool) =
@@ -26,25 +27,27 @@ enum QueryAugmentation {
       case .shiftDown: (-1, 0, false)
       case .shiftUp: (1, 0, false)
       }
-    return Tensor(shape: features.shape, initializingWith: { output in
-      features.scalars.withUnsafeBufferPointer { input in
-        for record in 0..<records {
-          let base = record * perRecord
-          for row in 0..<height {
-            let sourceRow = row + rowShift
-            for column in 0..<width {
-              let sourceColumn = mirrored ? width - 1 - column : column + columnShift
-              let target = base + (row * width + column) * channels
-              if sourceRow < 0 || sourceRow >= height || sourceColumn < 0 || sourceColumn >= width {
-                for channel in 0..<channels { output[target + channel] = 0 }
-              } else {
-                let source = base + (sourceRow * width + sourceColumn) * channels
-                for channel in 0..<channels { output[target + channel] = input[source + channel] }
+    return Tensor(
+      shape: features.shape,
+      initializingWith: { output in
+        features.scalars.withUnsafeBufferPointer { input in
+          for record in 0..<records {
+            let base = record * perRecord
+            for row in 0..<height {
+              let sourceRow = row + rowShift
+              for column in 0..<width {
+                let sourceColumn = mirrored ? width - 1 - column : column + columnShift
+                let target = base + (row * width + column) * channels
+                if sourceRow < 0 || sourceRow >= height || sourceColumn < 0 || sourceColumn >= width {
+                  for channel in 0..<channels { output[target + channel] = 0 }
+                } else {
+                  let source = base + (sourceRow * width + sourceColumn) * channels
+                  for channel in 0..<channels { output[target + channel] = input[source + channel] }
+                }
               }
             }
           }
         }
-      }
-    })
+      })
   }
 }

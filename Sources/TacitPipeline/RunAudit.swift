@@ -35,7 +35,8 @@ enum RunAudit {
   /// Checks that the queries fit the data before anything is trained.
   static func validate(_ section: AuditSection, data: DataSection) throws {
     if imageShape(data) == nil, let query = section.queries.first(where: { $0 != .identity }) {
-      throw PipelineError("audit.queries: '\(query.rawValue)' needs image data; data.source \(data.source.name) is tabular, use [identity]")
+      throw PipelineError(
+        "audit.queries: '\(query.rawValue)' needs image data; data.source \(data.source.name) is tabular, use [identity]")
     }
   }
 
@@ -125,7 +126,8 @@ enum RunAudit {
     var outcome = AuditOutcome(
       verdict: AuditOutcome.verdict(
         claimed: inputs.claimedEpsilon, bound: bound, audited: !attacks.isEmpty || canaries != nil),
-      epsilonClaimed: inputs.claimedEpsilon, epsilonLowerBound: bound, boundSource: source, confidence: section.confidence, delta: delta,
+      epsilonClaimed: inputs.claimedEpsilon, epsilonLowerBound: bound, boundSource: source, confidence: section.confidence,
+      delta: delta,
       deltaIsDefault: inputs.plan == nil, attacks: attacks, canaries: canaries, memberCount: population.memberCount,
       nonMemberCount: population.nonMemberCount, referenceModels: referenceCount, populationSize: populationCount,
       caveats: caveats, gdpEstimate: nil)

@@ -122,7 +122,8 @@ public enum RunPipeline {
         "audit protocol: the target trains on \(population.memberCount) of \(population.auditIndices.count) pool records "
           + "(member_fraction \(recipe.audit.memberFraction)), \(population.nonMemberCount) non-members"
           + (population.canaryIndices.isEmpty
-            ? "" : ", plus \(population.canaryIncluded.filter { $0 }.count) of \(population.canaryIndices.count) mislabeled canaries"))
+            ? ""
+            : ", plus \(population.canaryIncluded.filter { $0 }.count) of \(population.canaryIndices.count) mislabeled canaries"))
     }
 
     let plan = try recipe.privacy.map {
