@@ -24,6 +24,8 @@ enum RunAudit {
     var generator: SeededGenerator
     /// Caveats of the run that the audit's verdict inherits (e.g. a test-only hook).
     var caveats: [String]
+    /// Shard folders of `tacit shadow` holding the reference models; empty: train them here.
+    var referenceDirectories: [String] = []
   }
 
   /// The image layout the data source has, for image queries (`nil` for tabular data).
@@ -40,6 +42,17 @@ enum RunAudit {
     }
   }
 
+  /// RMIA's population: `population_size` test records (no model trains on them), chosen with
+  /// split "rmia-population" of the audit generator.
+  static func populationRecords(_ section: AuditSection, test: LabeledDataset, generator: SeededGenerator)
+    -> LabeledDataset
+  {
+    var populationGenerator = generator.split("rmia-population")
+    let count = min(section.populationSize, test.count)
+    let indices = Array(Random.permutation(test.count, using: &populationGenerator).prefix(count)).sorted()
+    return test.subset(indices: indices, name: "population")
+  }
+
   static func perform(_ inputs: Inputs, note: (String) -> Void) throws -> AuditOutcome {
     let section = inputs.recipe.audit
     let population = inputs.population
@@ -53,12 +66,8 @@ enum RunAudit {
         String(format: "non-private run: δ = %.0e (the largest power of ten below 1/N) is used for the bounds only", delta))
     }
 
-    // RMIA's population: test records no model trains on.
-    var populationGenerator = generator.split("rmia-population")
-    let populationCount = min(section.populationSize, inputs.data.test.count)
-    let populationIndices = Array(Random.permutation(inputs.data.test.count, using: &populationGenerator).prefix(populationCount))
-      .sorted()
-    let populationRecords = inputs.data.test.subset(indices: populationIndices, name: "population")
+    let populationRecords = Self.populationRecords(section, test: inputs.data.test, generator: generator)
+    let populationCount = populationRecords.count
 
     var scored: [(AuditSection.Attack, [Double])] = []
     var referenceCount = 0
@@ -68,7 +77,14 @@ enum RunAudit {
         inputs.target, records: records, population: populationRecords, queries: section.queries,
         imageShape: imageShape, keepOutputs: true)
       var references: [ReferenceTraining.Reference] = []
-      if section.referenceModels > 0 {
+      if section.referenceModels > 0, !inputs.referenceDirectories.isEmpty {
+        references = try ReferenceStore.load(
+          directories: inputs.referenceDirectories,
+          fingerprint: ReferenceStore.fingerprint(of: inputs.recipe.resolvedYAML()),
+          referenceModels: section.referenceModels)
+        referenceCount = references.count
+        note("\(referenceCount) reference models read from \(inputs.referenceDirectories.count) shard folder(s)")
+      } else if section.referenceModels > 0 {
         note("training \(section.referenceModels) reference models (\(inputs.threads) at a time)")
         let referenceStart = Clock.seconds()
         let previousThreads = BLAS.threadCount

@@ -26,7 +26,8 @@ public final class RunFolder {
     stagingPath = staging.path
   }
 
-  /// Only an earlier run (a folder holding `summary.json`) or an empty folder may be replaced:
+  /// Only an earlier run (a folder holding `summary.json`), an earlier reference-model shard
+  /// (`shard.json`) or an empty folder may be replaced:
   /// `--output .` or a typo must never delete someone's files.
   static func checkReplaceable(_ path: String) throws {
     var isDirectory: ObjCBool = false
@@ -35,9 +36,10 @@ public final class RunFolder {
       throw PipelineError("\(path): exists and is not a folder; choose another run folder (--output)")
     }
     let entries = (try? FileManager.default.contentsOfDirectory(atPath: path)) ?? []
-    guard entries.isEmpty || entries.contains("summary.json") else {
+    guard entries.isEmpty || entries.contains("summary.json") || entries.contains("shard.json") else {
       throw PipelineError(
-        "\(path): exists and does not hold a tacit run (no summary.json); choose another run folder (--output) or remove it")
+        "\(path): exists and does not hold a tacit run or shard (no summary.json or shard.json); choose another folder (--output) or remove it"
+      )
     }
   }
 

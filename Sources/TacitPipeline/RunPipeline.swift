@@ -85,9 +85,11 @@ public enum RunPipeline {
   ///   - outputDirectory: the run folder; default `runs/NAME`.
   ///   - threads: BLAS threads.
   ///   - log: receives progress messages (one line each).
+  ///   - referenceDirectories: shard folders written by `tacit shadow` for this recipe: the audit
+  ///     reads its reference models from them instead of training them (`tacit audit merge`).
   public static func run(
     recipePath: String, overrides: [String], outputDirectory: String?, threads: Int,
-    showProgress: Bool, log: (String) -> Void
+    showProgress: Bool, referenceDirectories: [String] = [], log: (String) -> Void
   ) throws -> RunResult {
     let start = Clock.seconds()
     var logLines: [String] = []
@@ -192,7 +194,7 @@ public enum RunPipeline {
         RunAudit.Inputs(
           recipe: recipe, data: data, population: population, target: model, plan: plan,
           claimedEpsilon: privacyReport?.claimedEpsilon, gradientCanaries: training.canaries, threads: threads,
-          generator: auditGenerator, caveats: runCaveats),
+          generator: auditGenerator, caveats: runCaveats, referenceDirectories: referenceDirectories),
         note: { note($0) })
       for line in audit?.lines ?? [] { note(line) }
       note(String(format: "audit finished in %.1f s", Clock.seconds() - auditStart))

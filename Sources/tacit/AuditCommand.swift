@@ -1,11 +1,11 @@
 import ArgumentParser
 import TacitPipeline
 
-/// `tacit audit`: audits of score files (the parent of `scores`, `canaries`, …).
+/// `tacit audit`: audits of score files (`scores`, `canaries`) and of sharded runs (`merge`).
 struct AuditCommand: ParsableCommand {
   static let configuration = CommandConfiguration(
     commandName: "audit", abstract: "Audit membership or canary scores: attack metrics and empirical ε lower bounds.",
-    subcommands: [AuditScoresCommand.self, AuditCanariesCommand.self])
+    subcommands: [AuditScoresCommand.self, AuditCanariesCommand.self, AuditMergeCommand.self])
 }
 
 /// The flags every audit shares.

@@ -14,6 +14,7 @@ struct Tacit: ParsableCommand {
       """,
     subcommands: [
       RunCommand.self, ValidateCommand.self, EpsilonCommand.self, CalibrateCommand.self, BenchCommand.self, AuditCommand.self,
+      ShadowCommand.self,
     ])
 }
 

@@ -1,0 +1,126 @@
+import Foundation
+import TacitData
+import TacitRecipe
+import TacitTensor
+import TacitTraining
+
+/// `tacit shadow`: trains one shard of a recipe's reference models, for `tacit audit merge`.
+///
+/// Reference model K depends only on the recipe and K (DESIGN.md §5): its half of the audit
+/// records, initialisation, data order and seeded noise all come from split ("reference", K) of
+/// the audit generator. So the K of a recipe can be trained anywhere, in any grouping: shard I of
+/// N trains the K with K mod N = I, and `tacit audit merge` (which trains the target and audits
+/// it) gives exactly the audit an unsharded `tacit run` gives for the same seed.
+public enum ShadowPipeline {
+  /// Shard `index` of `count` (0 ≤ index < count).
+  public struct Shard: Equatable, Sendable {
+    public var index: Int
+    public var count: Int
+
+    public init(index: Int, count: Int) {
+      self.index = index
+      self.count = count
+    }
+  }
+
+  /// The shard to train: `--shard I/N` when given; else Slurm's job-array variables
+  /// (`SLURM_ARRAY_TASK_ID` − `SLURM_ARRAY_TASK_MIN`, of `SLURM_ARRAY_TASK_COUNT`); else a
+  /// Kubernetes Indexed Job's `JOB_COMPLETION_INDEX` of `shardCount`. Errors say what is missing.
+  public static func shard(flag: String?, shardCount: Int?, environment: [String: String]) throws -> Shard {
+    if let flag {
+      let parts = flag.split(separator: "/", omittingEmptySubsequences: false)
+      guard parts.count == 2, let index = Int(parts[0]), let count = Int(parts[1]), count >= 1, index >= 0, index < count
+      else {
+        throw PipelineError("--shard must be I/N with 0 ≤ I < N, e.g. 0/4; got '\(flag)'")
+      }
+      return Shard(index: index, count: count)
+    }
+    if let task = environment["SLURM_ARRAY_TASK_ID"].flatMap(Int.init) {
+      let minimum = environment["SLURM_ARRAY_TASK_MIN"].flatMap(Int.init) ?? 0
+      guard let count = shardCount ?? environment["SLURM_ARRAY_TASK_COUNT"].flatMap(Int.init), count >= 1 else {
+        throw PipelineError("SLURM_ARRAY_TASK_ID is set but SLURM_ARRAY_TASK_COUNT is not; pass --shard-count N")
+      }
+      let index = task - minimum
+      guard index >= 0, index < count else {
+        throw PipelineError(
+          "SLURM_ARRAY_TASK_ID \(task) (minimum \(minimum)) is outside the \(count) shards; submit the array as --array=0-\(count - 1)"
+        )
+      }
+      return Shard(index: index, count: count)
+    }
+    if let index = environment["JOB_COMPLETION_INDEX"].flatMap(Int.init) {
+      guard let count = shardCount, count >= 1 else {
+        throw PipelineError("JOB_COMPLETION_INDEX is set: pass --shard-count N (the Indexed Job's completions)")
+      }
+      guard index >= 0, index < count else {
+        throw PipelineError("JOB_COMPLETION_INDEX \(index) is outside the \(count) shards (--shard-count)")
+      }
+      return Shard(index: index, count: count)
+    }
+    throw PipelineError(
+      "which shard? pass --shard I/N, or run under a Slurm job array (SLURM_ARRAY_TASK_ID) or a Kubernetes Indexed Job (JOB_COMPLETION_INDEX with --shard-count)"
+    )
+  }
+
+  /// Trains the shard's reference models and writes the shard folder (atomically); returns a
+  /// one-line summary.
+  public static func run(
+    recipePath: String, overrides: [String], shard: Shard, outputDirectory: String, threads: Int,
+    log: (String) -> Void
+  ) throws -> String {
+    let start = TacitTraining.Clock.seconds()
+    let recipe = try RunPipeline.loadRecipe(path: recipePath, overrides: overrides)
+    let section = recipe.audit
+    guard section.enabled, section.referenceModels > 0 else {
+      throw PipelineError("audit.reference_models: \(recipePath) asks for no reference models, so there is nothing to shard")
+    }
+    guard section.memberFraction < 1 else {
+      throw PipelineError(
+        "audit.member_fraction: 1 leaves no non-members, so the audit uses no reference models; nothing to shard")
+    }
+    BLAS.setThreadCount(1)
+    Allocator.configureForTraining()
+    let folder = try RunFolder(path: outputDirectory)
+    defer { folder.discard() }
+    let root = SeededGenerator(seed: recipe.seed)
+    let data: PreparedData
+    do {
+      data = try DataPreparation.prepare(recipe.data, generator: root)
+    } catch let error as DataError {
+      throw PipelineError(error.description)
+    }
+    try RunAudit.validate(section, data: recipe.data)
+    let auditGenerator = root.split("audit")
+    let population = try AuditPopulation.make(section, pool: data.train, generator: auditGenerator)
+    let plan = try recipe.privacy.map {
+      try PrivacyPlan.make($0, training: recipe.training, recordCount: population.targetTrainingSet.count)
+    }
+    let indices = ReferenceStore.indices(shard: shard.index, of: shard.count, referenceModels: section.referenceModels)
+    log(
+      "tacit shadow \(recipePath): shard \(shard.index)/\(shard.count) trains reference models "
+        + (indices.isEmpty ? "none (more shards than reference models)" : indices.map(String.init).joined(separator: ", "))
+        + " of \(section.referenceModels), \(threads) at a time")
+    let references = try ReferenceTraining.train(
+      indices: indices, recipe: recipe, targetPlan: plan, population: population,
+      populationRecords: RunAudit.populationRecords(section, test: data.test, generator: auditGenerator),
+      queries: section.queries, imageShape: RunAudit.imageShape(recipe.data), generator: auditGenerator,
+      parallelism: threads)
+    for reference in references {
+      try folder.write(ReferenceStore.fileName(reference.index), data: ReferenceStore.encode(reference))
+    }
+    let resolved = recipe.resolvedYAML()
+    let manifest = ReferenceStore.Manifest(
+      recipeFingerprint: ReferenceStore.fingerprint(of: resolved), shardIndex: shard.index, shardCount: shard.count,
+      referenceModels: section.referenceModels, references: indices)
+    let encoder = JSONEncoder()
+    encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
+    try folder.write("shard.json", data: try encoder.encode(manifest))
+    try folder.write("recipe.yaml", resolved)
+    try folder.commit()
+    let line = String(
+      format: "shard %d/%d: %d reference models in %.1f s → %@", shard.index, shard.count, indices.count,
+      TacitTraining.Clock.seconds() - start, folder.path)
+    log(line)
+    return line
+  }
+}

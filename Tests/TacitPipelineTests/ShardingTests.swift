@@ -1,0 +1,110 @@
+import Foundation
+import Testing
+
+/// Reference models trained in shards by separate processes, merged: the same audit as one
+/// unsharded run with the same seed.
+@Suite(.serialized) struct ShardingTests {
+  static let recipe = """
+    version: 1
+    name: sharded
+    seed: 9
+    data:
+      source: synthetic
+      synthetic:
+        classes: 3
+        features: 8
+        samples: 400
+        separation: 1.5
+    model:
+      - type: dense
+        units: 32
+      - type: relu
+      - type: dense
+        units: 3
+    training:
+      epochs: 20
+      batch_size: 16
+      optimizer:
+        type: adam
+        learning_rate: 0.01
+    audit:
+      reference_models: 5
+      bootstrap: 10
+      population_size: 50
+
+    """
+
+  func json(_ url: URL) throws -> [String: Any] {
+    try #require(try JSONSerialization.jsonObject(with: Data(contentsOf: url)) as? [String: Any])
+  }
+
+  @Test func mergedShardsEqualTheUnshardedRun() throws {
+    let space = try Workspace()
+    defer { space.remove() }
+    let recipe = try space.write("sharded.yaml", Self.recipe)
+    let unsharded = space.root.appendingPathComponent("unsharded")
+    let whole = try CommandLineTool.run(["run", recipe, "--output", unsharded.path])
+    #expect(whole.status == 0, "\(whole.standardError)")
+
+    // Shard 0 from the flag, shard 1 from Slurm's job-array variables: separate processes.
+    let shard0 = space.root.appendingPathComponent("shard0"), shard1 = space.root.appendingPathComponent("shard1")
+    let first = try CommandLineTool.run(["shadow", recipe, "--shard", "0/2", "--output", shard0.path])
+    #expect(first.status == 0, "\(first.standardError)")
+    let second = try CommandLineTool.run(
+      ["shadow", recipe, "--output", shard1.path],
+      environment: ["SLURM_ARRAY_TASK_ID": "1", "SLURM_ARRAY_TASK_COUNT": "2"])
+    #expect(second.status == 0, "\(second.standardError)")
+    let manifest0 = try json(shard0.appendingPathComponent("shard.json"))
+    let manifest1 = try json(shard1.appendingPathComponent("shard.json"))
+    #expect(manifest0["references"] as? [Int] == [0, 2, 4])
+    #expect(manifest1["references"] as? [Int] == [1, 3])
+
+    let merged = space.root.appendingPathComponent("merged")
+    let merge = try CommandLineTool.run(["audit", "merge", shard0.path, shard1.path, "--output", merged.path])
+    #expect(merge.status == 0, "\(merge.standardError)")
+    #expect(merge.standardError.contains("5 reference models read from 2 shard folder(s)"))
+    // The same target and the same audit, byte for byte.
+    #expect(
+      try Data(contentsOf: merged.appendingPathComponent("model.safetensors"))
+        == Data(contentsOf: unsharded.appendingPathComponent("model.safetensors")))
+    #expect(
+      try Data(contentsOf: merged.appendingPathComponent("audit.json"))
+        == Data(contentsOf: unsharded.appendingPathComponent("audit.json")))
+    let audit = try json(merged.appendingPathComponent("audit.json"))
+    #expect((audit["population"] as? [String: Any])?["reference_models"] as? Int == 5)
+
+    // A Kubernetes Indexed Job's index gives the same shard as the flag.
+    let indexed = space.root.appendingPathComponent("indexed0")
+    let job = try CommandLineTool.run(
+      ["shadow", recipe, "--shard-count", "2", "--output", indexed.path], environment: ["JOB_COMPLETION_INDEX": "0"])
+    #expect(job.status == 0, "\(job.standardError)")
+    for index in [0, 2, 4] {
+      #expect(
+        try Data(contentsOf: indexed.appendingPathComponent("reference-\(index).bin"))
+          == Data(contentsOf: shard0.appendingPathComponent("reference-\(index).bin")))
+    }
+  }
+
+  @Test func incompleteOrMismatchedShardsAreRefused() throws {
+    let space = try Workspace()
+    defer { space.remove() }
+    let recipe = try space.write("sharded.yaml", Self.recipe)
+    let shard0 = space.root.appendingPathComponent("shard0")
+    #expect(try CommandLineTool.run(["shadow", recipe, "--shard", "0/2", "--output", shard0.path]).status == 0)
+    let missing = try CommandLineTool.run(
+      ["audit", "merge", shard0.path, "--output", space.root.appendingPathComponent("m").path])
+    #expect(missing.status == 65)
+    #expect(missing.standardError.contains("reference models 1, 3 are missing"), "\(missing.standardError)")
+    // A shard of another seed cannot be mixed in.
+    let other = space.root.appendingPathComponent("other")
+    #expect(
+      try CommandLineTool.run(["shadow", recipe, "--shard", "1/2", "--set", "seed=10", "--output", other.path]).status == 0)
+    let mixed = try CommandLineTool.run(
+      ["audit", "merge", shard0.path, other.path, "--output", space.root.appendingPathComponent("m").path])
+    #expect(mixed.status == 65)
+    #expect(mixed.standardError.contains("trained for another recipe"), "\(mixed.standardError)")
+    // No shard given at all.
+    let noShard = try CommandLineTool.run(["shadow", recipe, "--output", other.path])
+    #expect(noShard.status == 65 && noShard.standardError.contains("which shard?"), "\(noShard.standardError)")
+  }
+}
