@@ -64,17 +64,40 @@ public struct AttackMetrics: Sendable, Codable {
     guard bootstrapResamples > 0 else { return }
     let members = scores.scores.indices.filter { scores.isMember[$0] }.map { scores.scores[$0] }
     let nonMembers = scores.scores.indices.filter { !scores.isMember[$0] }.map { scores.scores[$0] }
-    let labels = Array(repeating: true, count: members.count) + Array(repeating: false, count: nonMembers.count)
+    // Sort once: a replicate's ROC is the full curve's thresholds with resampled counts (a
+    // threshold no resampled record reaches repeats the previous point, which changes no
+    // metric), so each replicate costs O(n) instead of a sort.
+    let thresholds = ROCCurve(scores).thresholds
+    func group(_ score: Double) -> Int {
+      // thresholds[1...] are the distinct scores, descending.
+      var low = 1, high = thresholds.count - 1
+      while low < high {
+        let middle = (low + high) / 2
+        if thresholds[middle] > score { low = middle + 1 } else { high = middle }
+      }
+      return low
+    }
+    let memberGroups = members.map(group), nonMemberGroups = nonMembers.map(group)
     var aucs: [Double] = []
     var tprs = Array(repeating: [Double](), count: Self.fprLevels.count)
     aucs.reserveCapacity(bootstrapResamples)
+    var flaggedMembers = [Int](repeating: 0, count: thresholds.count)
+    var flaggedNonMembers = [Int](repeating: 0, count: thresholds.count)
     for _ in 0..<bootstrapResamples {
-      var resampled: [Double] = []
-      resampled.reserveCapacity(labels.count)
-      for _ in members.indices { resampled.append(members[Int.random(in: 0..<members.count, using: &generator)]) }
-      for _ in nonMembers.indices { resampled.append(nonMembers[Int.random(in: 0..<nonMembers.count, using: &generator)]) }
-      // Both classes are non-empty and every score was finite, so this cannot throw.
-      let curve = ROCCurve(try! MembershipScores(scores: resampled, isMember: labels))
+      for index in flaggedMembers.indices {
+        flaggedMembers[index] = 0
+        flaggedNonMembers[index] = 0
+      }
+      for _ in members.indices { flaggedMembers[memberGroups[Int.random(in: 0..<members.count, using: &generator)]] += 1 }
+      for _ in nonMembers.indices {
+        flaggedNonMembers[nonMemberGroups[Int.random(in: 0..<nonMembers.count, using: &generator)]] += 1
+      }
+      for index in 1..<thresholds.count {
+        flaggedMembers[index] += flaggedMembers[index - 1]
+        flaggedNonMembers[index] += flaggedNonMembers[index - 1]
+      }
+      let curve = ROCCurve(
+        thresholds: thresholds, falsePositiveCounts: flaggedNonMembers, truePositiveCounts: flaggedMembers)
       aucs.append(curve.auc)
       for (index, level) in Self.fprLevels.enumerated() {
         tprs[index].append(curve.truePositiveRate(atFalsePositiveRate: level))

@@ -93,6 +93,23 @@ public struct ROCCurve: Sendable {
 }
 
 extension ROCCurve {
+  /// A curve from cumulative counts at descending `thresholds` (the first +∞ with counts 0, the
+  /// last counts the totals). Points may repeat (a threshold that flags no new record); they add
+  /// nothing to the area, the advantage or the TPR at a given FPR.
+  init(thresholds: [Double], falsePositiveCounts: [Int], truePositiveCounts: [Int]) {
+    precondition(
+      thresholds.count == falsePositiveCounts.count && thresholds.count == truePositiveCounts.count,
+      "\(thresholds.count) thresholds, \(falsePositiveCounts.count) and \(truePositiveCounts.count) counts")
+    self.thresholds = thresholds
+    self.falsePositiveCounts = falsePositiveCounts
+    self.truePositiveCounts = truePositiveCounts
+    self.memberCount = truePositiveCounts.last ?? 0
+    self.nonMemberCount = falsePositiveCounts.last ?? 0
+    let members = Double(memberCount), nonMembers = Double(nonMemberCount)
+    self.falsePositiveRates = falsePositiveCounts.map { Double($0) / nonMembers }
+    self.truePositiveRates = truePositiveCounts.map { Double($0) / members }
+  }
+
   /// The curve of member scores against non-member scores (both non-empty, finite).
   init(labelled members: [Double], _ nonMembers: [Double]) {
     let labels = Array(repeating: true, count: members.count) + Array(repeating: false, count: nonMembers.count)
