@@ -88,9 +88,9 @@ public struct AttackMetrics: Sendable, Codable {
         flaggedMembers[index] = 0
         flaggedNonMembers[index] = 0
       }
-      for _ in members.indices { flaggedMembers[memberGroups[Int.random(in: 0..<members.count, using: &generator)]] += 1 }
+      for _ in members.indices { flaggedMembers[memberGroups[uniformIndex(below: members.count, using: &generator)]] += 1 }
       for _ in nonMembers.indices {
-        flaggedNonMembers[nonMemberGroups[Int.random(in: 0..<nonMembers.count, using: &generator)]] += 1
+        flaggedNonMembers[nonMemberGroups[uniformIndex(below: nonMembers.count, using: &generator)]] += 1
       }
       for index in 1..<thresholds.count {
         flaggedMembers[index] += flaggedMembers[index - 1]
@@ -109,4 +109,19 @@ public struct AttackMetrics: Sendable, Codable {
         (Self.key(forLevel: $0.element), ConfidenceInterval.percentile(of: tprs[$0.offset], confidence: confidence))
       })
   }
+}
+
+/// A uniform integer in `0..<bound` (bound ≥ 1) from one 64-bit draw (usually), by Lemire's
+/// multiply-and-reject method ("Fast Random Integer Generation in an Interval", 2019): exact,
+/// and without the generic-metadata lookups `Int.random(in:using:)` costs when it is not
+/// specialised across modules (it was most of the bootstrap's time).
+func uniformIndex<G: RandomNumberGenerator>(below bound: Int, using generator: inout G) -> Int {
+  precondition(bound >= 1, "bound must be at least 1, got \(bound)")
+  let range = UInt64(bound)
+  var product = generator.next().multipliedFullWidth(by: range)
+  if product.low < range {
+    let threshold = (0 &- range) % range
+    while product.low < threshold { product = generator.next().multipliedFullWidth(by: range) }
+  }
+  return Int(product.high)
 }

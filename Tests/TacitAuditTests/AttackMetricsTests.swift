@@ -1,3 +1,4 @@
+import Foundation
 import Testing
 
 @testable import TacitAudit
@@ -34,9 +35,9 @@ import Testing
     var aucs: [Double] = []
     var tprs: [[Double]] = [[], [], []]
     for _ in 0..<60 {
-      let resampledMembers = members.indices.map { _ in members[Int.random(in: 0..<members.count, using: &slowGenerator)] }
+      let resampledMembers = members.indices.map { _ in members[uniformIndex(below: members.count, using: &slowGenerator)] }
       let resampledNonMembers = nonMembers.indices.map { _ in
-        nonMembers[Int.random(in: 0..<nonMembers.count, using: &slowGenerator)]
+        nonMembers[uniformIndex(below: nonMembers.count, using: &slowGenerator)]
       }
       let curve = ROCCurve(labelled: resampledMembers, resampledNonMembers)
       aucs.append(curve.auc)
@@ -48,6 +49,19 @@ import Testing
     for (index, level) in AttackMetrics.fprLevels.enumerated() {
       #expect(fast.tprAtFPRIntervals?[AttackMetrics.key(forLevel: level)] == .percentile(of: tprs[index], confidence: 0.9))
     }
+  }
+
+  /// `uniformIndex` is uniform: counts over a bound that is not a power of two pass a χ² test
+  /// (99.9% quantile of χ² with 6 degrees of freedom is 22.46).
+  @Test func uniformIndexIsUniform() {
+    var generator = SplitMix64(seed: 17)
+    var counts = [Int](repeating: 0, count: 7)
+    let draws = 70_000
+    for _ in 0..<draws { counts[uniformIndex(below: 7, using: &generator)] += 1 }
+    let expected = Double(draws) / 7
+    let chiSquare = counts.reduce(0.0) { $0 + pow(Double($1) - expected, 2) / expected }
+    #expect(chiSquare < 22.46, "χ² = \(chiSquare), counts \(counts)")
+    #expect(uniformIndex(below: 1, using: &generator) == 0)
   }
 
   /// 40 independent Gaussian data sets (100 + 100 records), 200 replicates each, 95% intervals.
