@@ -12,9 +12,12 @@
 public enum LogitScaledConfidence {
   /// φ per record, `[records]`.
   public static func values(_ outputs: ModelOutputs) -> [Double] {
-    (0..<outputs.count).map { record in
-      let label = outputs.labels[record]
-      return outputs.logits[record * outputs.classes + label] - outputs.normaliser(record: record, excluding: label).value
-    }
+    (0..<outputs.count).map { value(outputs, record: $0) }
+  }
+
+  /// φ of one record.
+  static func value(_ outputs: ModelOutputs, record: Int) -> Double {
+    let label = outputs.labels[record]
+    return outputs.logits[record * outputs.classes + label] - outputs.normaliser(record: record, excluding: label).value
   }
 }

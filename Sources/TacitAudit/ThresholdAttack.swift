@@ -7,8 +7,12 @@ import RealModule
 /// With p = softmax(z) the record's predicted distribution and y its true label:
 /// - `loss` (Yeom et al. 2018, "Privacy Risk in Machine Learning: Analyzing the Connection to
 ///   Overfitting"): −CE = log p_y.
-/// - `confidence`: p_y (saturates at 0 and 1 for extreme logits, so ties are possible there;
-///   `loss` is the same attack without saturation).
+/// - `confidence`: thresholds p_y. The score is its log-odds log(p_y / (1 − p_y)) (LiRA's φ,
+///   `LogitScaledConfidence`), a strictly increasing function of p_y and so the same attack, but
+///   computed from the logits: p_y itself rounds to exactly 1 for confident predictions, and a
+///   tie among many such records at the top of the ranking erased the attack's low-FPR end
+///   (measured: TPR 0 at 10% FPR where the loss attack had 0.099 on a DP-SGD MLP). `loss` ranks
+///   records the same way in exact arithmetic.
 /// - `entropy`: −H(p) = Σ_k p_k log p_k, in [−log classes, 0] (label-agnostic: a member's
 ///   prediction is more certain).
 /// - `modifiedEntropy` (Song & Mittal 2021, "Systematic Evaluation of Privacy Risks of Machine
@@ -33,7 +37,7 @@ public enum ThresholdAttack: String, CaseIterable, Sendable, Codable {
     (0..<outputs.count).map { record in
       switch self {
       case .loss: outputs.trueLabelLogProbability(record: record)
-      case .confidence: Double.exp(outputs.trueLabelLogProbability(record: record))
+      case .confidence: LogitScaledConfidence.value(outputs, record: record)
       case .entropy: Self.negativeEntropy(outputs, record: record)
       case .modifiedEntropy: -Self.modifiedEntropy(outputs, record: record)
       }

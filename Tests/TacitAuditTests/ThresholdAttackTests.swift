@@ -34,7 +34,8 @@ import Testing
       let p = Self.naiveProbabilities(outputs, record: record)
       let y = outputs.labels[record]
       #expect(Self.close(loss[record], log(p[y])), "record \(record)")
-      #expect(Self.close(confidence[record], p[y]), "record \(record)")
+      // The confidence attack thresholds p_y through its log-odds (no rounding of p_y to 1).
+      #expect(Self.close(confidence[record], log(p[y] / (1 - p[y]))), "record \(record)")
       #expect(Self.close(trueProbabilities[record], p[y]), "record \(record)")
       #expect(Self.close(entropy[record], p.reduce(0) { $0 + $1 * log($1) }), "record \(record)")
       var mentr = -(1 - p[y]) * log(p[y])
@@ -60,17 +61,17 @@ import Testing
         let expected: Double
         switch attack {
         case .loss: expected = -softplus(-a)
-        case .confidence: expected = sigmoid(a)
+        case .confidence: expected = a  // log(σ(a) / σ(−a))
         case .entropy: expected = -(sigmoid(a) * softplus(-a) + sigmoid(-a) * softplus(a))
         case .modifiedEntropy: expected = -2 * sigmoid(-a) * softplus(-a)
         }
         #expect(
           abs(scores[index] - expected) <= 1e-14 * max(1, abs(expected)), "\(attack) a=\(a): \(scores[index]) vs \(expected)")
       }
-      // Loss and modified entropy rise with the true label's logit; confidence never falls.
+      // Loss, confidence and modified entropy rise with the true label's logit.
       for index in 1..<shifts.count where attack != .entropy {
         #expect(scores[index] >= scores[index - 1], "\(attack) not monotone at a=\(shifts[index])")
-        if attack == .loss || (attack == .modifiedEntropy && shifts[index] <= 30) {
+        if attack == .loss || attack == .confidence || (attack == .modifiedEntropy && shifts[index] <= 30) {
           #expect(scores[index] > scores[index - 1], "\(attack) not strictly increasing at a=\(shifts[index])")
         }
       }
@@ -89,7 +90,7 @@ import Testing
     // log(1 − p_0) = logsumexp(−1000, 0) − 1000 = −1000) + 0 (class 2 underflows).
     let wrong = try ModelOutputs(logits: [1000, -1000, 0], classes: 3, labels: [1])
     #expect(ThresholdAttack.loss.scores(wrong) == [-2000])
-    #expect(ThresholdAttack.confidence.scores(wrong) == [0])
+    #expect(ThresholdAttack.confidence.scores(wrong) == [-2000])
     #expect(ThresholdAttack.modifiedEntropy.scores(wrong) == [-3000])
     #expect(abs(ThresholdAttack.entropy.scores(wrong)[0]) < 1e-300)
     #expect(LogitScaledConfidence.values(wrong) == [-2000])
