@@ -1,5 +1,6 @@
 import Foundation
 import TacitNN
+import TacitPrivacy
 import TacitRecipe
 import TacitTraining
 
@@ -102,6 +103,7 @@ enum RunReport {
       ("steps T", "\(plan.steps) (\(plan.stepsPerEpoch) per epoch)"),
       ("clipping norm C", String(format: "%g", plan.section.maxGradNorm) + " (\(plan.section.clipping.rawValue))"),
       ("noise source", plan.section.noise.rawValue),
+      ("ledger (what the accountants analyse)", ledgerText(plan.event)),
     ].map { "<tr><th>\(escape($0.0))</th><td>\(escape($0.1))</td></tr>" }.joined(separator: "\n")
     let caveats =
       privacy.caveats.isEmpty
@@ -114,6 +116,17 @@ enum RunReport {
       <h3>What ε does not cover</h3>
       \(caveats)
       """
+  }
+
+  /// A DP event in words, e.g. `1200 × Poisson-sampled (q = 0.034133) Gaussian (σ = 1.8257)`.
+  static func ledgerText(_ event: DPEvent) -> String {
+    switch event {
+    case .gaussian(let noiseMultiplier): return String(format: "Gaussian (σ = %.4f)", noiseMultiplier)
+    case .poissonSampled(let sampleRate, let inner):
+      return String(format: "Poisson-sampled (q = %.6f) ", sampleRate) + ledgerText(inner)
+    case .selfComposed(let inner, let count): return "\(count) × " + ledgerText(inner)
+    case .composed(let events): return "composed of [" + events.map(ledgerText).joined(separator: "; ") + "]"
+    }
   }
 
   static func escape(_ text: String) -> String {

@@ -97,6 +97,10 @@ import Testing
     let summary = try #require(try JSONSerialization.jsonObject(with: Data(outcome.standardOutput.utf8)) as? [String: Any])
     let summaryAudit = try #require(summary["audit"] as? [String: Any])
     #expect(summaryAudit["verdict"] as? String == "PASS")
+    // The report shows the ledger, the verdict and the canary audit with its ceiling.
+    let html = try String(contentsOf: space.runFolder.appendingPathComponent("report.html"), encoding: .utf8)
+    #expect(html.contains("× Poisson-sampled (q = ") && html.contains("Gaussian (σ = "))
+    #expect(html.contains(">PASS<") && html.contains("Canary audit (one run)") && html.contains("cannot exceed"))
   }
 
   /// A non-private model trained long on few records: membership leaks, the verdict is MEASURED,
