@@ -44,7 +44,12 @@ struct ModelTraining {
       epochs: training.epochs, batchSize: training.batchSize, sampling: training.sampling == .poisson ? .poisson : .shuffled,
       schedule: TrainingFactory.schedule(training),
       earlyStopping: TrainingFactory.earlyStopping(training), evaluateTrain: training.evaluateTrain,
-      weightAverageDecay: training.emaDecay)
+      weightAverageDecay: training.emaDecay,
+      augmentation: training.augmentation.map { spec in
+        Augmentation(
+          imageShape: RunAudit.imageShape(recipe.data) ?? [1, 1, train.featuresPerExample], cropPadding: spec.cropPadding,
+          flip: spec.flip, cutoutSize: spec.cutout, noiseStandardDeviation: Float(spec.noiseStandardDeviation))
+      })
     var gradientMode = GradientMode.mean
     if var settings = plan?.stepSettings {
       if disablesNoise { settings.noiseMultiplier = 0 }

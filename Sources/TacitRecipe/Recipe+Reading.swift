@@ -64,6 +64,13 @@ extension Recipe {
     var imageData = false
     if case .fashionMNIST = data?.source { imageData = true }
     let audit = AuditSection.read(top.child("audit"), isPrivate: top.hasNonNullValue("privacy"), imageData: imageData)
+    if data != nil, !imageData, let augmentation = training.augmentation,
+      augmentation.cropPadding > 0 || augmentation.flip || augmentation.cutout > 0
+    {
+      reader.report(
+        "crop_padding, flip and cutout need image data (data.source fashion_mnist); tabular data takes only noise_std",
+        at: top.path("training").appending("augmentation"), node: top.value("training")?["augmentation"])
+    }
     for (key, plannedFor) in reservedSections where top.value(key) != nil {
       top.report("not supported yet in recipe version \(version) (coming with \(plannedFor))", key: key)
     }

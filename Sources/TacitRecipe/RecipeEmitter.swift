@@ -206,5 +206,15 @@ extension TrainingSection {
     } else {
       emitter.entry("ema_decay", "null", comment: "off")
     }
+    if let augmentation {
+      emitter.section("augmentation") { writer in
+        writer.entry("crop_padding", String(augmentation.cropPadding))
+        writer.entry("flip", RecipeEmitter.boolean(augmentation.flip))
+        writer.entry("cutout", String(augmentation.cutout))
+        writer.entry("noise_std", number(augmentation.noiseStandardDeviation))
+      }
+    } else {
+      emitter.entry("augmentation", "null", comment: "off")
+    }
   }
 }

@@ -29,10 +29,20 @@ extension TrainingSection {
       sampling = .poisson
     }
     let emaDecay = section.optionalNumber("ema_decay", .open(0, 1))
+    var augmentation: AugmentationSpec?
+    if section.nonNullValue("augmentation") != nil {
+      let child = section.child("augmentation")
+      augmentation = AugmentationSpec(
+        cropPadding: child.integer("crop_padding", default: 0, .atLeast(0)), flip: child.boolean("flip", default: false),
+        cutout: child.integer("cutout", default: 0, .atLeast(0)),
+        noiseStandardDeviation: child.number("noise_std", default: 0, .atLeast(0)))
+      child.finish()
+    }
     section.finish()
     return TrainingSection(
       epochs: epochs, batchSize: batchSize, optimizer: optimizer, schedule: schedule, regularization: regularization,
-      earlyStopping: earlyStopping, evaluateTrain: evaluateTrain, sampling: sampling, emaDecay: emaDecay)
+      earlyStopping: earlyStopping, evaluateTrain: evaluateTrain, sampling: sampling, emaDecay: emaDecay,
+      augmentation: augmentation)
   }
 }
 

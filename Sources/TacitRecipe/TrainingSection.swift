@@ -11,6 +11,7 @@
 ///   evaluate_train: true       # default true
 ///   sampling: shuffle          # shuffle (default) | poisson (the default, and the only choice, with privacy)
 ///   ema_decay: null            # default off; β in (0, 1) averages the parameters (evaluate and release the average)
+///   augmentation: null         # default off; {crop_padding: 2, flip: true, cutout: 0, noise_std: 0} (images)
 /// ```
 public struct TrainingSection: Sendable, Equatable {
   /// `training.epochs`: passes over the training records, >= 1, default 10.
@@ -35,6 +36,8 @@ public struct TrainingSection: Sendable, Equatable {
   /// `nil` (absent or `null`, the default) is off. With it, evaluations, early stopping and the
   /// saved model use the average (post-processing: no privacy cost under DP-SGD).
   public var emaDecay: Double?
+  /// `training.augmentation`, see `AugmentationSpec`; `nil` (absent or `null`) is off.
+  public var augmentation: AugmentationSpec?
 
   /// `training.sampling`.
   public enum Sampling: String, Sendable, Equatable, CaseIterable {
@@ -49,10 +52,12 @@ public struct TrainingSection: Sendable, Equatable {
   /// A training section with every value given.
   public init(
     epochs: Int, batchSize: Int, optimizer: OptimizerSpec, schedule: ScheduleSpec, regularization: RegularizationSpec,
-    earlyStopping: EarlyStoppingSpec?, evaluateTrain: Bool, sampling: Sampling = .shuffle, emaDecay: Double? = nil
+    earlyStopping: EarlyStoppingSpec?, evaluateTrain: Bool, sampling: Sampling = .shuffle, emaDecay: Double? = nil,
+    augmentation: AugmentationSpec? = nil
   ) {
     self.sampling = sampling
     self.emaDecay = emaDecay
+    self.augmentation = augmentation
     self.epochs = epochs
     self.batchSize = batchSize
     self.optimizer = optimizer
@@ -152,5 +157,28 @@ public struct EarlyStoppingSpec: Sendable, Equatable {
     self.patience = patience
     self.minDelta = minDelta
     self.restoreBest = restoreBest
+  }
+}
+
+/// `training.augmentation`: random transforms of every training batch (images only).
+///
+/// ```yaml
+/// augmentation:
+///   crop_padding: 2     # >= 0, default 0: random shifts by up to ±p pixels (pad with zeros, crop)
+///   flip: true          # default false: horizontal flips with probability ½
+///   cutout: 0           # >= 0, default 0: side of a zeroed square at a random place
+///   noise_std: 0.0      # >= 0, default 0: Gaussian pixel noise (in normalised units)
+/// ```
+public struct AugmentationSpec: Sendable, Equatable {
+  public var cropPadding: Int
+  public var flip: Bool
+  public var cutout: Int
+  public var noiseStandardDeviation: Double
+
+  public init(cropPadding: Int = 0, flip: Bool = false, cutout: Int = 0, noiseStandardDeviation: Double = 0) {
+    self.cropPadding = cropPadding
+    self.flip = flip
+    self.cutout = cutout
+    self.noiseStandardDeviation = noiseStandardDeviation
   }
 }

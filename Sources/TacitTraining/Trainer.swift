@@ -62,10 +62,13 @@ public struct TrainerConfiguration {
   /// for none. With an average, every evaluation (and early stopping) sees the averaged
   /// parameters, and the model ends training holding them.
   public var weightAverageDecay: Double?
+  /// Random augmentation of every training batch (`Augmentation`), or `nil` for none.
+  public var augmentation: Augmentation?
 
   public init(
     epochs: Int, batchSize: Int, sampling: BatchSampling = .shuffled, schedule: LearningRateSchedule,
-    earlyStopping: EarlyStopping?, evaluateTrain: Bool, weightAverageDecay: Double? = nil
+    earlyStopping: EarlyStopping?, evaluateTrain: Bool, weightAverageDecay: Double? = nil,
+    augmentation: Augmentation? = nil
   ) {
     precondition(epochs >= 1 && batchSize >= 1, "epochs \(epochs) and batch size \(batchSize) must be ≥ 1")
     self.epochs = epochs
@@ -75,6 +78,7 @@ public struct TrainerConfiguration {
     self.earlyStopping = earlyStopping
     self.evaluateTrain = evaluateTrain
     self.weightAverageDecay = weightAverageDecay
+    self.augmentation = augmentation
   }
 }
 
@@ -114,6 +118,7 @@ public struct Trainer {
   ) -> TrainingHistory {
     var orderGenerator = generator.split("data-order")
     var dropoutGenerator = generator.split("dropout")
+    var augmentationGenerator = generator.split("augmentation")
     let count = train.labels.count
     let batchSize = configuration.batchSize
     let isPrivate: Bool
@@ -151,7 +156,10 @@ public struct Trainer {
           indices = noise.sample(sampler)
         }
         examplesThisEpoch += indices.count
-        let inputs = train.features.gathering(rows: indices)
+        var inputs = train.features.gathering(rows: indices)
+        if let augmentation = configuration.augmentation {
+          inputs = augmentation.apply(inputs, generator: &augmentationGenerator)
+        }
         let labels = indices.map { train.labels[$0] }
         learningRate = configuration.schedule.learningRate(
           step: globalStep, stepsPerEpoch: stepsPerEpoch, totalEpochs: configuration.epochs)

@@ -132,6 +132,22 @@ import Testing
     )
   }
 
+  @Test func augmentationIsReadAndImageOnlyTransformsNeedImages() throws {
+    #expect(
+      singleError(minimalRecipe + "\ntraining: {augmentation: {flip: true}}")
+        == "test.yaml:8:26: training.augmentation: crop_padding, flip and cutout need image data (data.source fashion_mnist); tabular data takes only noise_std"
+    )
+    #expect(
+      singleError(minimalRecipe + "\ntraining: {augmentation: {crop_padding: -1}}")
+        == "test.yaml:8:41: training.augmentation.crop_padding: must be >= 0, got -1")
+    let noisy = try #require(parseRecipe(minimalRecipe + "\ntraining: {augmentation: {noise_std: 0.1}}"))
+    #expect(noisy.training.augmentation == AugmentationSpec(noiseStandardDeviation: 0.1))
+    let images = minimalRecipe.replacingOccurrences(of: "source: synthetic", with: "source: fashion_mnist")
+    let augmented = try #require(parseRecipe(images + "\ntraining: {augmentation: {crop_padding: 2, flip: true, cutout: 8}}"))
+    #expect(augmented.training.augmentation == AugmentationSpec(cropPadding: 2, flip: true, cutout: 8))
+    #expect(parseRecipe(augmented.resolvedYAML()) == augmented)
+  }
+
   @Test func auditDefaultsDependOnReferenceModels() throws {
     let plain = try Recipe.parse(yaml: minimalRecipe, fileName: "test.yaml", baseDirectory: "/recipes")
     #expect(plain.audit.enabled && plain.audit.memberFraction == 0.5)
