@@ -164,13 +164,16 @@ public final class Conv2D: Layer {
     return inputGradient
   }
 
-  public func addPerExampleSquaredNorms(into norms: inout [Double]) {
+  public func addGroupSquaredNorms(into norms: inout [Double], groupSize: Int) {
     guard let columns = cachedColumns, let gradient = cachedOutputGradient, let shape = cachedGeometry else {
       preconditionFailure("Conv2D norms requested before backward")
     }
+    precondition(
+      groupSize >= 1 && columns.shape[0] % groupSize == 0, "a batch of \(columns.shape[0]) in groups of \(groupSize)")
+    // A group's K examples are K·T consecutive column rows: one "example" with K·T positions.
     LinearGradients.addSquaredNorms(
-      activations: columns, outputGradients: gradient, batch: columns.shape[0],
-      positions: shape.positions, inputs: features, outputs: outputChannels,
+      activations: columns, outputGradients: gradient, batch: columns.shape[0] / groupSize,
+      positions: shape.positions * groupSize, inputs: features, outputs: outputChannels,
       hasBias: bias != nil, into: &norms, strategy: normStrategy)
   }
 

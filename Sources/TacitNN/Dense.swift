@@ -85,13 +85,16 @@ public final class Dense: Layer {
     return inputGradient
   }
 
-  public func addPerExampleSquaredNorms(into norms: inout [Double]) {
+  public func addGroupSquaredNorms(into norms: inout [Double], groupSize: Int) {
     guard let input = cachedInput, let gradient = cachedOutputGradient else {
       preconditionFailure("Dense norms requested before backward")
     }
+    precondition(
+      groupSize >= 1 && input.batchSize % groupSize == 0, "a batch of \(input.batchSize) in groups of \(groupSize)")
+    // A group's K examples are K·T consecutive rows: one "example" with K·T positions.
     LinearGradients.addSquaredNorms(
-      activations: input, outputGradients: gradient, batch: input.batchSize,
-      positions: positions(of: input), inputs: inputCount, outputs: outputCount,
+      activations: input, outputGradients: gradient, batch: input.batchSize / groupSize,
+      positions: positions(of: input) * groupSize, inputs: inputCount, outputs: outputCount,
       hasBias: bias != nil, into: &norms)
   }
 

@@ -192,20 +192,25 @@ public final class GroupNorm: Layer {
     return inputGradient
   }
 
-  public func addPerExampleSquaredNorms(into norms: inout [Double]) {
+  public func addGroupSquaredNorms(into norms: inout [Double], groupSize: Int) {
     guard let weightGradients = cachedWeightGradients, let biasGradients = cachedBiasGradients else {
       preconditionFailure("GroupNorm norms requested before backward")
     }
-    precondition(norms.count == cachedBatch, "norms has \(norms.count) entries for a batch of \(cachedBatch)")
+    precondition(
+      groupSize >= 1 && norms.count * groupSize == cachedBatch,
+      "norms has \(norms.count) entries for a batch of \(cachedBatch) in groups of \(groupSize)")
     let C = channels
-    for b in 0..<cachedBatch {
+    for group in 0..<norms.count {
       var total: Double = 0
       for c in 0..<C {
-        let scaleGradient = Double(weightGradients[b * C + c])
-        let offsetGradient = Double(biasGradients[b * C + c])
+        var scaleGradient = 0.0, offsetGradient = 0.0
+        for b in (group * groupSize)..<(group * groupSize + groupSize) {
+          scaleGradient += Double(weightGradients[b * C + c])
+          offsetGradient += Double(biasGradients[b * C + c])
+        }
         total += scaleGradient * scaleGradient + offsetGradient * offsetGradient
       }
-      norms[b] += total
+      norms[group] += total
     }
   }
 

@@ -21,8 +21,9 @@ public struct ShapeError: Error, CustomStringConvertible, Sendable {
 /// 2. `backward` receives the gradient of the *per-example* losses with respect to the output,
 ///    `G` (not averaged over the batch), keeps it, and returns the gradient with respect to the
 ///    input. It does not touch parameter gradients.
-/// 3. `addPerExampleSquaredNorms` adds ‖∇θ ℓ_b‖² of this layer's parameters, per example `b`,
-///    computed from `A` and `G` without materialising per-example gradients where that is cheaper.
+/// 3. `addGroupSquaredNorms` adds ‖∇θ ℓ_b‖² of this layer's parameters, per example `b` (or per
+///    group of consecutive examples), computed from `A` and `G` without materialising per-example
+///    gradients where that is cheaper.
 /// 4. `accumulateGradients(weights:)` adds `Σ_b c_b ∇θ ℓ_b` to each parameter's gradient, in one
 ///    GEMM for linear layers.
 ///
@@ -46,9 +47,12 @@ public protocol Layer: AnyObject {
   /// first layer skips that work).
   func backward(_ outputGradient: Tensor, needsInputGradient: Bool) -> Tensor?
 
-  /// Adds ‖∇θ ℓ_b‖² over this layer's parameters to `norms[b]` for every example of the last
-  /// backward pass. Parameter-free layers add nothing.
-  func addPerExampleSquaredNorms(into norms: inout [Double])
+  /// Adds ‖Σ_{b ∈ group g} ∇θ ℓ_b‖² over this layer's parameters to `norms[g]`, for the groups
+  /// of `groupSize` consecutive examples of the last backward pass (`norms.count` = B /
+  /// `groupSize`). Group size 1 gives the per-example norms; larger groups are the K augmented
+  /// copies of one record under augmentation multiplicity (De et al. 2022), whose gradients are
+  /// summed before clipping. Parameter-free layers add nothing.
+  func addGroupSquaredNorms(into norms: inout [Double], groupSize: Int)
 
   /// Adds `Σ_b weights[b] · ∇θ ℓ_b` to every parameter's `gradient`.
   func accumulateGradients(weights: ExampleWeights)
@@ -59,6 +63,12 @@ public protocol Layer: AnyObject {
 
 extension Layer {
   public var parameters: [Parameter] { [] }
-  public func addPerExampleSquaredNorms(into norms: inout [Double]) {}
+  public func addGroupSquaredNorms(into norms: inout [Double], groupSize: Int) {}
+
+  /// Adds ‖∇θ ℓ_b‖² over this layer's parameters to `norms[b]` for every example of the last
+  /// backward pass (groups of one).
+  public func addPerExampleSquaredNorms(into norms: inout [Double]) {
+    addGroupSquaredNorms(into: &norms, groupSize: 1)
+  }
   public func accumulateGradients(weights: ExampleWeights) {}
 }

@@ -84,8 +84,15 @@ public final class Sequential {
 
   /// ‖∇θ ℓ_b‖² over all parameters, per example of the last backward pass.
   public func perExampleSquaredNorms(batchSize: Int) -> [Double] {
-    var norms = [Double](repeating: 0, count: batchSize)
-    for layer in layers { layer.addPerExampleSquaredNorms(into: &norms) }
+    groupSquaredNorms(batchSize: batchSize, groupSize: 1)
+  }
+
+  /// ‖Σ_{b ∈ g} ∇θ ℓ_b‖² over all parameters, per group of `groupSize` consecutive examples of
+  /// the last backward pass (`batchSize / groupSize` groups).
+  public func groupSquaredNorms(batchSize: Int, groupSize: Int) -> [Double] {
+    precondition(groupSize >= 1 && batchSize % groupSize == 0, "a batch of \(batchSize) in groups of \(groupSize)")
+    var norms = [Double](repeating: 0, count: batchSize / groupSize)
+    for layer in layers { layer.addGroupSquaredNorms(into: &norms, groupSize: groupSize) }
     return norms
   }
 

@@ -80,6 +80,45 @@ import Testing
     Self.checkAgainstBatchOfOne(model, input: randomTensor([3, 28, 28, 1], seed: 93), labels: [3, 7, 0], "Tramèr–Boneh CNN")
   }
 
+  /// Augmentation multiplicity's group norms: ‖Σ_{b ∈ g} ∇θ ℓ_b‖² for groups of consecutive
+  /// examples equals the squared norm of the group's summed batch-of-one gradients (dense, ghost
+  /// and materialised convolutions, GroupNorm), for groups of 1, 2 and 3.
+  @Test(arguments: [1, 2, 3])
+  func groupNormsAreNormsOfSummedGradients(groupSize: Int) throws {
+    var generator = SeededGenerator(seed: 96)
+    let small = try Sequential(
+      [
+        Conv2D(inputChannels: 2, outputChannels: 4, kernelSize: 3, stride: 1, padding: 1, generator: &generator),
+        GroupNorm(groups: 2, channels: 4),
+        Activation(.tanh),
+        Flatten(),
+        Dense(inputCount: 64, outputCount: 3, generator: &generator),
+      ], inputShape: [4, 4, 2])
+    let cnn = try Self.tramerBonehCNN()
+    for (model, input, label) in [
+      (small, randomTensor([6, 4, 4, 2], seed: 97), "conv-groupnorm-dense"),
+      (cnn, randomTensor([6, 28, 28, 1], seed: 98), "Tramèr–Boneh CNN"),
+    ] {
+      let labels: [Int32] = [0, 2, 1, 1, 0, 2]
+      var oracle: [[Double]] = []
+      for b in 0..<6 {
+        Self.backpropagate(model, input.rows(b..<(b + 1)), [labels[b]])
+        model.accumulateGradients(weights: .uniform(1))
+        oracle.append(model.parameters.flatMap { $0.gradient.scalars.map(Double.init) })
+      }
+      let expected = (0..<(6 / groupSize)).map { group -> Double in
+        var sum = [Double](repeating: 0, count: oracle[0].count)
+        for b in (group * groupSize)..<(group * groupSize + groupSize) {
+          for j in sum.indices { sum[j] += oracle[b][j] }
+        }
+        return sum.reduce(0) { $0 + $1 * $1 }
+      }
+      Self.backpropagate(model, input, labels)
+      let norms = model.groupSquaredNorms(batchSize: 6, groupSize: groupSize)
+      expectClose(norms, expected, relative: 1e-3, "\(label), groups of \(groupSize)")
+    }
+  }
+
   @Test func convolutionGroupNormPoolingModelMatchesBatchOfOne() throws {
     var generator = SeededGenerator(seed: 94)
     let model = try Sequential(
