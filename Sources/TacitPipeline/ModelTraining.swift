@@ -53,6 +53,7 @@ struct ModelTraining {
     var gradientMode = GradientMode.mean
     if var settings = plan?.stepSettings {
       if disablesNoise { settings.noiseMultiplier = 0 }
+      settings.augmentationMultiplicity = training.augmentation?.multiplicity ?? 1
       gradientMode = .privateSum(settings)
     }
     let step = TrainingStep(

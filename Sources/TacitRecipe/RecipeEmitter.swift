@@ -212,6 +212,7 @@ extension TrainingSection {
         writer.entry("flip", RecipeEmitter.boolean(augmentation.flip))
         writer.entry("cutout", String(augmentation.cutout))
         writer.entry("noise_std", number(augmentation.noiseStandardDeviation))
+        writer.entry("multiplicity", String(augmentation.multiplicity))
       }
     } else {
       emitter.entry("augmentation", "null", comment: "off")

@@ -35,7 +35,19 @@ extension TrainingSection {
       augmentation = AugmentationSpec(
         cropPadding: child.integer("crop_padding", default: 0, .atLeast(0)), flip: child.boolean("flip", default: false),
         cutout: child.integer("cutout", default: 0, .atLeast(0)),
-        noiseStandardDeviation: child.number("noise_std", default: 0, .atLeast(0)))
+        noiseStandardDeviation: child.number("noise_std", default: 0, .atLeast(0)),
+        multiplicity: child.integer("multiplicity", default: 1, .atLeast(1)))
+      if let spec = augmentation, spec.multiplicity > 1 {
+        if !isPrivate {
+          child.report(
+            "averages a record's augmented copies before DP-SGD's clipping; it needs a privacy section (without privacy, use a larger batch)",
+            key: "multiplicity")
+        } else if spec.cropPadding == 0 && !spec.flip && spec.cutout == 0 && spec.noiseStandardDeviation == 0 {
+          child.report(
+            "needs at least one transform (crop_padding, flip, cutout or noise_std): the copies would be identical",
+            key: "multiplicity")
+        }
+      }
       child.finish()
     }
     section.finish()

@@ -168,17 +168,25 @@ public struct EarlyStoppingSpec: Sendable, Equatable {
 ///   flip: true          # default false: horizontal flips with probability ½
 ///   cutout: 0           # >= 0, default 0: side of a zeroed square at a random place
 ///   noise_std: 0.0      # >= 0, default 0: Gaussian pixel noise (in normalised units)
+///   multiplicity: 1     # >= 1, default 1: K augmented copies per record under DP-SGD
 /// ```
 public struct AugmentationSpec: Sendable, Equatable {
   public var cropPadding: Int
   public var flip: Bool
   public var cutout: Int
   public var noiseStandardDeviation: Double
+  /// Augmentation multiplicity K (De et al. 2022): under DP-SGD each sampled record is augmented
+  /// K times and its gradient is the mean over the copies, clipped as one (the record still counts
+  /// once). Requires `privacy` and at least one transform.
+  public var multiplicity: Int
 
-  public init(cropPadding: Int = 0, flip: Bool = false, cutout: Int = 0, noiseStandardDeviation: Double = 0) {
+  public init(
+    cropPadding: Int = 0, flip: Bool = false, cutout: Int = 0, noiseStandardDeviation: Double = 0, multiplicity: Int = 1
+  ) {
     self.cropPadding = cropPadding
     self.flip = flip
     self.cutout = cutout
     self.noiseStandardDeviation = noiseStandardDeviation
+    self.multiplicity = multiplicity
   }
 }

@@ -119,6 +119,8 @@ public struct Trainer {
     var orderGenerator = generator.split("data-order")
     var dropoutGenerator = generator.split("dropout")
     var augmentationGenerator = generator.split("augmentation")
+    var multiplicity = 1
+    if case .privateSum(let settings) = step.gradientMode { multiplicity = settings.augmentationMultiplicity }
     let count = train.labels.count
     let batchSize = configuration.batchSize
     let isPrivate: Bool
@@ -156,11 +158,13 @@ public struct Trainer {
           indices = noise.sample(sampler)
         }
         examplesThisEpoch += indices.count
-        var inputs = train.features.gathering(rows: indices)
+        // Augmentation multiplicity: K consecutive copies of every sampled record, each augmented.
+        let rows = multiplicity == 1 ? indices : indices.flatMap { Array(repeating: $0, count: multiplicity) }
+        var inputs = train.features.gathering(rows: rows)
         if let augmentation = configuration.augmentation {
           inputs = augmentation.apply(inputs, generator: &augmentationGenerator)
         }
-        let labels = indices.map { train.labels[$0] }
+        let labels = rows.map { train.labels[$0] }
         learningRate = configuration.schedule.learningRate(
           step: globalStep, stepsPerEpoch: stepsPerEpoch, totalEpochs: configuration.epochs)
         let result = step.run(inputs: inputs, labels: labels, learningRate: learningRate, generator: &dropoutGenerator)

@@ -39,8 +39,16 @@ public struct DPSGDSettings: Sendable, Equatable {
   /// The divisor `E = qN`.
   public var expectedBatchSize: Double
   public var clipping: Clipping
+  /// Augmentation multiplicity K (De et al. 2022, "Unlocking High-Accuracy Differentially Private
+  /// Image Classification through Scale"): the batch holds K augmented copies of each sampled
+  /// record, consecutive; a record's gradient is the mean over its copies, clipped as one, so the
+  /// record still contributes at most C and counts once in the accounting. 1: plain DP-SGD.
+  public var augmentationMultiplicity: Int
 
-  public init(maxGradNorm: Float, noiseMultiplier: Float, expectedBatchSize: Double, clipping: Clipping = .flat) {
+  public init(
+    maxGradNorm: Float, noiseMultiplier: Float, expectedBatchSize: Double, clipping: Clipping = .flat,
+    augmentationMultiplicity: Int = 1
+  ) {
     precondition(maxGradNorm > 0, "max_grad_norm must be > 0, got \(maxGradNorm)")
     precondition(
       noiseMultiplier >= 0 && noiseMultiplier.isFinite, "noise multiplier must be finite and ≥ 0, got \(noiseMultiplier)")
@@ -49,6 +57,8 @@ public struct DPSGDSettings: Sendable, Equatable {
     self.noiseMultiplier = noiseMultiplier
     self.expectedBatchSize = expectedBatchSize
     self.clipping = clipping
+    precondition(augmentationMultiplicity >= 1, "augmentation multiplicity must be ≥ 1, got \(augmentationMultiplicity)")
+    self.augmentationMultiplicity = augmentationMultiplicity
   }
 }
 
@@ -99,7 +109,8 @@ public struct TrainingStep {
     self.gradientMode = gradientMode
   }
 
-  /// Runs the step on a batch `inputs` (`[B, …]`) with `labels` at `learningRate`.
+  /// Runs the step on a batch `inputs` (`[B, …]`) with `labels` at `learningRate`. Under DP-SGD
+  /// with augmentation multiplicity K the batch is K consecutive copies of each record.
   @discardableResult
   public func run(
     inputs: Tensor, labels: [Int32], learningRate: Float, generator: inout SeededGenerator
@@ -123,6 +134,13 @@ public struct TrainingStep {
         result.clippedFraction = accumulateClipped(settings: settings, batch: batch)
       case .privateSum(let settings):
         result.clippedFraction = accumulateClipped(settings: settings, batch: batch)
+        // With K copies per record, report per record: the mean loss and correct count over copies.
+        let multiplicity = settings.augmentationMultiplicity
+        if multiplicity > 1 {
+          result.lossSum /= Double(multiplicity)
+          result.correct = Int((Double(result.correct) / Double(multiplicity)).rounded())
+          result.count = batch / multiplicity
+        }
       }
     }
     if case .privateSum(let settings) = gradientMode, let noise {
@@ -151,36 +169,45 @@ public struct TrainingStep {
     return result
   }
 
-  /// Adds `Σ_b c_b ∇θ ℓ_b / E` to the parameter gradients with DP-SGD's clip factors; returns the
-  /// fraction of examples clipped (in at least one layer, for per-layer clipping).
+  /// Adds `Σ_r c_r ḡ_r / E` to the parameter gradients with DP-SGD's clip factors, where record
+  /// r's gradient ḡ_r is the mean over its K copies (consecutive rows; K = 1 without augmentation
+  /// multiplicity) and c_r = min(1, C/‖ḡ_r‖); returns the fraction of records clipped (in at
+  /// least one layer, for per-layer clipping). Each copy's row weight is c_r / (K·E).
   private func accumulateClipped(settings: DPSGDSettings, batch: Int) -> Double {
+    let multiplicity = settings.augmentationMultiplicity
+    precondition(batch % multiplicity == 0, "a batch of \(batch) rows is not whole records of \(multiplicity) copies")
+    let records = batch / multiplicity
     let scale = 1 / Float(settings.expectedBatchSize)
+    let copyScale = scale / Float(multiplicity)
     func factors(_ squaredNorms: [Double], bound: Double, clipped: inout [Bool]) -> ExampleWeights {
       var any = false
-      let weights = squaredNorms.enumerated().map { index, squaredNorm -> Float in
-        let norm = squaredNorm.squareRoot()
-        guard norm > bound else { return scale }
+      let recordWeights = squaredNorms.enumerated().map { index, squaredNorm -> Float in
+        // ‖ḡ_r‖ = ‖Σ_k g_{r,k}‖ / K.
+        let norm = squaredNorm.squareRoot() / Double(multiplicity)
+        guard norm > bound else { return copyScale }
         any = true
         clipped[index] = true
-        return Float(bound / norm) * scale
+        return Float(bound / norm) * copyScale
       }
-      // Nothing clipped: the uniform path, bit for bit the plain mean gradient when E = B.
-      return any ? .perExample(weights) : .uniform(scale)
+      // Nothing clipped: the uniform path, bit for bit the plain mean gradient when E = B, K = 1.
+      guard any else { return .uniform(copyScale) }
+      if multiplicity == 1 { return .perExample(recordWeights) }
+      return .perExample(recordWeights.flatMap { Array(repeating: $0, count: multiplicity) })
     }
-    var clipped = [Bool](repeating: false, count: batch)
+    var clipped = [Bool](repeating: false, count: records)
     switch settings.clipping {
     case .flat:
-      let norms = model.perExampleSquaredNorms(batchSize: batch)
+      let norms = model.groupSquaredNorms(batchSize: batch, groupSize: multiplicity)
       model.accumulateGradients(weights: factors(norms, bound: Double(settings.maxGradNorm), clipped: &clipped))
     case .perLayer:
       let trainable = model.layers.filter { !$0.parameters.isEmpty }
       let bound = Double(settings.maxGradNorm) / Double(max(trainable.count, 1)).squareRoot()
       for layer in trainable {
-        var norms = [Double](repeating: 0, count: batch)
-        layer.addPerExampleSquaredNorms(into: &norms)
+        var norms = [Double](repeating: 0, count: records)
+        layer.addGroupSquaredNorms(into: &norms, groupSize: multiplicity)
         layer.accumulateGradients(weights: factors(norms, bound: bound, clipped: &clipped))
       }
     }
-    return Double(clipped.filter { $0 }.count) / Double(max(batch, 1))
+    return Double(clipped.filter { $0 }.count) / Double(max(records, 1))
   }
 }

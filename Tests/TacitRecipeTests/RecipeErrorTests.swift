@@ -146,6 +146,19 @@ import Testing
     let augmented = try #require(parseRecipe(images + "\ntraining: {augmentation: {crop_padding: 2, flip: true, cutout: 8}}"))
     #expect(augmented.training.augmentation == AugmentationSpec(cropPadding: 2, flip: true, cutout: 8))
     #expect(parseRecipe(augmented.resolvedYAML()) == augmented)
+    #expect(
+      singleError(images + "\ntraining: {augmentation: {flip: true, multiplicity: 4}}")
+        == "test.yaml:8:53: training.augmentation.multiplicity: averages a record's augmented copies before DP-SGD's clipping; it needs a privacy section (without privacy, use a larger batch)"
+    )
+    let privateImages = images + "\nprivacy: {noise_multiplier: 1}"
+    #expect(
+      singleError(privateImages + "\ntraining: {augmentation: {multiplicity: 4}}")
+        == "test.yaml:9:41: training.augmentation.multiplicity: needs at least one transform (crop_padding, flip, cutout or noise_std): the copies would be identical"
+    )
+    let multiplied = try #require(
+      parseRecipe(privateImages + "\ntraining: {augmentation: {crop_padding: 2, flip: true, multiplicity: 8}}"))
+    #expect(multiplied.training.augmentation?.multiplicity == 8)
+    #expect(parseRecipe(multiplied.resolvedYAML()) == multiplied)
   }
 
   @Test func auditDefaultsDependOnReferenceModels() throws {
