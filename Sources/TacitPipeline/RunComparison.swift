@@ -36,6 +36,8 @@ public struct RunComparison: Sendable {
     public var epsilonLowerBound: Double?
     /// The confidence of `epsilonLowerBound`, e.g. 0.95.
     public var confidence: Double?
+    /// Which attack or canary audit gave the bound (`audit.json`'s `bound_source`), if recorded.
+    public var boundSource: String?
     /// The attacks in the order of `AuditSection.Attack` (unknown names after, alphabetically).
     public var attacks: [Attack]
     /// Whether the audit came from `audit.json` (with ROC curves) rather than `summary.json`.
@@ -155,8 +157,8 @@ public struct RunComparison: Sendable {
     return Audit(
       verdict: try file.string("verdict", in: object, path: prefix + "verdict"),
       epsilonLowerBound: try file.number("epsilon_lower_bound", in: object, path: prefix + "epsilon_lower_bound"),
-      confidence: try file.number("confidence", in: object, path: prefix + "confidence"), attacks: attacks,
-      hasDetails: details)
+      confidence: try file.number("confidence", in: object, path: prefix + "confidence"),
+      boundSource: object["bound_source"] as? String, attacks: attacks, hasDetails: details)
   }
 
   /// A parsed JSON file whose accessors throw errors naming the file and the key path.
@@ -282,6 +284,7 @@ public struct RunComparison: Sendable {
           return figure(audit.epsilonLowerBound, "%.3f") + (audit.confidence.map { String(format: " at %.0f%%", 100 * $0) } ?? "")
         }
       ),
+      ("  from", runs.map { $0.audit?.boundSource ?? "—" }),
       ("verdict", runs.map { $0.audit?.verdict ?? "audit off" }),
     ]
     for name in attackNames {

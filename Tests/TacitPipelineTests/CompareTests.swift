@@ -132,6 +132,9 @@ import Testing
     let lines = table.standardOutput.split(separator: "\n").map(String.init)
     #expect(lines.first?.contains("overfit") == true && lines.first?.contains("private") == true)
     #expect(lines.contains { $0.hasPrefix("claimed ε") && $0.contains("none") })
+    let sources = try [overfit, dp].map { (try json($0.appendingPathComponent("audit.json"))["bound_source"] as? String) ?? "—" }
+    let fromLine = try #require(lines.first { $0.hasPrefix("  from") })
+    #expect(fromLine.contains(sources[0]) && fromLine.hasSuffix(sources[1]), "\(fromLine) for \(sources)")
     let lira = try #require(lines.firstIndex { $0 == "lira_online" })
     #expect(lines[lira + 1].hasPrefix("  AUC") && lines[lira + 1].hasSuffix("—"), "\(lines[lira + 1])")
     let lossAUC = try #require(
