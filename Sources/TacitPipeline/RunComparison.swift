@@ -346,7 +346,12 @@ public struct RunComparison: Sendable {
     let url = URL(fileURLWithPath: path)
     let temporary = url.deletingLastPathComponent()
       .appendingPathComponent(".\(url.lastPathComponent).partial-\(ProcessInfo.processInfo.processIdentifier)").path
-    try RunFolder.fileOperation("write", temporary) { try Data(contents.utf8).write(to: URL(fileURLWithPath: temporary)) }
+    do {
+      try RunFolder.fileOperation("write", temporary) { try Data(contents.utf8).write(to: URL(fileURLWithPath: temporary)) }
+    } catch {
+      try? FileManager.default.removeItem(atPath: temporary)
+      throw error
+    }
     guard rename(temporary, path) == 0 else {
       let reason = String(cString: strerror(errno))
       try? FileManager.default.removeItem(atPath: temporary)

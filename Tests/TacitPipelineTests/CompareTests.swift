@@ -179,6 +179,11 @@ import Testing
       #expect(run["verdict"] is NSNull && run["epsilon_lower_bound"] is NSNull)
       #expect((run["attacks"] as? [String: Any])?.isEmpty == true)
     }
+    // --output naming a file is refused before anything is written.
+    let file = root.appendingPathComponent("first.yaml").path
+    let refused = try CommandLineTool.run(["compare", first.path, second.path, "--output", file])
+    #expect(refused.status == 65 && refused.standardError.contains("\(file): exists and is not a folder"))
+    #expect(try String(contentsOfFile: file, encoding: .utf8) == Self.auditOff)
     let table = try CommandLineTool.run(["compare", first.path, second.path])
     #expect(table.standardOutput.contains("first: audit off"))
     #expect(table.standardOutput.split(separator: "\n").contains { $0.hasPrefix("verdict") && $0.hasSuffix("audit off") })
