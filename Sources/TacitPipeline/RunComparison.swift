@@ -68,16 +68,21 @@ public struct RunComparison: Sendable {
 
   public let runs: [Run]
 
-  /// Runs compared in the given order; names that collide are replaced by folder names.
+  /// Runs compared in the given order, each shown by its recorded name, or by its folder's name
+  /// when another run has the same name, or by its folder's path when folder names collide too.
   public init(runs: [Run]) {
-    var runs = runs
-    for key in [\Run.recordedName, \Run.name] {
-      let counts = Dictionary(runs.map { ($0[keyPath: key], 1) }, uniquingKeysWith: +)
-      for index in runs.indices where counts[runs[index][keyPath: key], default: 0] > 1 {
-        let folder = URL(fileURLWithPath: runs[index].folder)
-        runs[index].name = key == \Run.recordedName ? folder.lastPathComponent : folder.path
-      }
+    func shared(_ names: [String]) -> Set<String> {
+      Set(Dictionary(names.map { ($0, 1) }, uniquingKeysWith: +).filter { $0.value > 1 }.keys)
     }
+    var runs = runs
+    let sharedNames = shared(runs.map(\.recordedName))
+    for index in runs.indices {
+      runs[index].name =
+        sharedNames.contains(runs[index].recordedName)
+        ? URL(fileURLWithPath: runs[index].folder).lastPathComponent : runs[index].recordedName
+    }
+    let sharedFolderNames = shared(runs.map(\.name))
+    for index in runs.indices where sharedFolderNames.contains(runs[index].name) { runs[index].name = runs[index].folder }
     self.runs = runs
   }
 

@@ -179,6 +179,11 @@ import Testing
       #expect(run["verdict"] is NSNull && run["epsilon_lower_bound"] is NSNull)
       #expect((run["attacks"] as? [String: Any])?.isEmpty == true)
     }
+    // The same folder twice: folder names collide too, so each is shown by its path.
+    let twice = try CommandLineTool.run(["compare", first.path, first.path, "--json"])
+    let twiceRuns = try #require(
+      (try JSONSerialization.jsonObject(with: Data(twice.standardOutput.utf8)) as? [String: Any])?["runs"] as? [[String: Any]])
+    #expect(twiceRuns.map { $0["name"] as? String } == [first.standardizedFileURL.path, first.standardizedFileURL.path])
     // --output naming a file is refused before anything is written.
     let file = root.appendingPathComponent("first.yaml").path
     let refused = try CommandLineTool.run(["compare", first.path, second.path, "--output", file])
