@@ -47,7 +47,10 @@ struct ModelTraining {
       weightAverageDecay: training.emaDecay)
     var gradientMode = GradientMode.mean
     if var settings = plan?.stepSettings {
-      if disablesNoise { settings.noiseMultiplier = 0 }
+      if disablesNoise {
+        settings.noiseMultiplier = 0
+        settings.adaptiveClipping?.countNoise = 0
+      }
       gradientMode = .privateSum(settings)
     }
     let step = TrainingStep(
