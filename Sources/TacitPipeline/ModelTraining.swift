@@ -52,7 +52,10 @@ struct ModelTraining {
       })
     var gradientMode = GradientMode.mean
     if var settings = plan?.stepSettings {
-      if disablesNoise { settings.noiseMultiplier = 0 }
+      if disablesNoise {
+        settings.noiseMultiplier = 0
+        settings.adaptiveClipping?.countNoise = 0
+      }
       settings.augmentationMultiplicity = training.augmentation?.multiplicity ?? 1
       gradientMode = .privateSum(settings)
     }

@@ -9,6 +9,12 @@ import TacitTraining
 ///
 /// `q = batch_size / N` for the N training records; `T = epochs · ⌈N / batch_size⌉` steps of
 /// Poisson sampling; the event is `selfComposed(poissonSampled(q, gaussian(σ)), T)`.
+///
+/// With adaptive clipping (Andrew et al. 2021) each step also releases a noisy count of the
+/// unclipped examples. σ stays the *effective* multiplier of the whole step, the one in the
+/// event: the gradient carries `z_Δ = (σ⁻² − (2σ_b)⁻²)^{−1/2}` and the count noise `σ_b`, so the
+/// two releases together are one Gaussian mechanism with multiplier σ
+/// (`AdaptiveClippingSettings`). The event does not change; privacy.json lists both parts.
 struct PrivacyPlan {
   let section: PrivacySection
   let recordCount: Int
@@ -16,7 +22,12 @@ struct PrivacyPlan {
   let stepsPerEpoch: Int
   let steps: Int
   let delta: Double
+  /// The effective noise multiplier σ the accountants see.
   let noiseMultiplier: Double
+  /// Adaptive clipping's settings with the count noise σ_b resolved; `nil` with a fixed norm.
+  private(set) var adaptiveClipping: AdaptiveClippingSettings?
+  /// The gradient's noise multiplier: z_Δ under adaptive clipping, else σ.
+  private(set) var gradientNoiseMultiplier: Double
 
   /// What the run does, for the accountants.
   var event: DPEvent {
@@ -72,23 +83,43 @@ struct PrivacyPlan {
         throw PipelineError("privacy.target_epsilon: \(error.description)")
       }
     }
-    return PrivacyPlan(
+    var plan = PrivacyPlan(
       section: section, recordCount: recordCount, sampleRate: sampleRate, stepsPerEpoch: stepsPerEpoch, steps: steps,
-      delta: delta, noiseMultiplier: noiseMultiplier)
+      delta: delta, noiseMultiplier: noiseMultiplier, gradientNoiseMultiplier: noiseMultiplier)
+    if let adaptive = section.adaptiveClipping {
+      let countNoise =
+        adaptive.countNoise ?? AdaptiveClippingSettings.defaultCountNoise(expectedBatchSize: plan.expectedBatchSize)
+      guard
+        let gradient = AdaptiveClippingSettings.gradientNoiseMultiplier(effective: noiseMultiplier, countNoise: countNoise)
+      else {
+        let origin = adaptive.countNoise == nil ? " (the default, expected batch size \(plan.expectedBatchSize) / 20)" : ""
+        throw PipelineError(
+          "privacy.adaptive_clipping.count_noise: σ_b = \(countNoise)\(origin) is too small for the noise multiplier "
+            + "σ = \(noiseMultiplier): the count alone would spend the whole budget, since the step's effective multiplier "
+            + "(z_Δ⁻² + (2σ_b)⁻²)^(−1/2) stays below 2σ_b whatever the gradient's noise z_Δ. Use count_noise above \(noiseMultiplier / 2) (a few times larger "
+            + "leaves most of the budget to the gradient), a larger batch_size, or less noise")
+      }
+      plan.adaptiveClipping = AdaptiveClippingSettings(
+        targetQuantile: adaptive.targetQuantile, learningRate: adaptive.learningRate, countNoise: countNoise)
+      plan.gradientNoiseMultiplier = gradient
+    }
+    return plan
   }
 
   /// The recipe's privacy section with what the run used filled in.
   var resolvedSection: PrivacySection {
     var resolved = section
     resolved.resolved = .init(
-      noiseMultiplier: noiseMultiplier, delta: delta, sampleRate: sampleRate, steps: steps, recordCount: recordCount)
+      noiseMultiplier: noiseMultiplier, delta: delta, sampleRate: sampleRate, steps: steps, recordCount: recordCount,
+      countNoise: adaptiveClipping?.countNoise, gradientNoiseMultiplier: adaptiveClipping.map { _ in gradientNoiseMultiplier })
     return resolved
   }
 
-  /// The DP-SGD step settings.
+  /// The DP-SGD step settings (the gradient's multiplier z_Δ under adaptive clipping).
   var stepSettings: DPSGDSettings {
     DPSGDSettings(
-      maxGradNorm: Float(section.maxGradNorm), noiseMultiplier: Float(noiseMultiplier),
-      expectedBatchSize: expectedBatchSize, clipping: section.clipping == .flat ? .flat : .perLayer)
+      maxGradNorm: Float(section.maxGradNorm), noiseMultiplier: Float(gradientNoiseMultiplier),
+      expectedBatchSize: expectedBatchSize, clipping: section.clipping == .flat ? .flat : .perLayer,
+      adaptiveClipping: adaptiveClipping)
   }
 }

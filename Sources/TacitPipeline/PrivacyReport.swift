@@ -17,6 +17,8 @@ struct PrivacyReport {
   let figures: [Figure]
   let claimedEpsilon: Double
   let caveats: [String]
+  /// Under adaptive clipping, the clipping norm at the end of training (`nil` otherwise).
+  var finalClipNorm: Double? = nil
 
   static func make(plan: PrivacyPlan, training: TrainingSection, history: TrainingHistory) throws -> PrivacyReport {
     let figures = PrivacySection.Accountant.allCases.map { kind -> Figure in
@@ -53,12 +55,14 @@ struct PrivacyReport {
       "training metrics (train_loss and train_accuracy in summary.json"
         + (training.evaluateTrain ? ", and the per-epoch training loss and accuracy" : "")
         + ") are computed on private records without noise: they are for the operator, not covered by ε")
-    return PrivacyReport(plan: plan, figures: figures, claimedEpsilon: claimed, caveats: caveats)
+    return PrivacyReport(
+      plan: plan, figures: figures, claimedEpsilon: claimed, caveats: caveats,
+      finalClipNorm: plan.adaptiveClipping == nil ? nil : history.epochs.last?.clipNorm)
   }
 
-  /// The `privacy` object of `summary.json`.
+  /// The `privacy` object of `summary.json` (with `adaptive_clipping` under adaptive clipping).
   var summaryObject: [String: Any] {
-    [
+    var object: [String: Any] = [
       "epsilon": claimedEpsilon,
       "delta": plan.delta,
       "accountant": plan.section.accountant.rawValue,
@@ -68,12 +72,53 @@ struct PrivacyReport {
       "max_grad_norm": plan.section.maxGradNorm,
       "noise": plan.section.noise.rawValue,
     ]
+    if let adaptive = adaptiveClippingObject { object["adaptive_clipping"] = adaptive }
+    return object
+  }
+
+  /// Adaptive clipping's settings and how the step spends σ (Andrew et al. 2021, §3.1): the
+  /// gradient sum (sensitivity C_t, noise z_Δ·C_t) and the centred unclipped count (sensitivity
+  /// ½, noise σ_b), which together are one Gaussian with σ = (z_Δ⁻² + (2σ_b)⁻²)^{−1/2}.
+  var adaptiveClippingObject: [String: Any]? {
+    guard let adaptive = plan.adaptiveClipping else { return nil }
+    return [
+      "target_quantile": adaptive.targetQuantile,
+      "learning_rate": adaptive.learningRate,
+      "initial_max_grad_norm": plan.section.maxGradNorm,
+      "final_max_grad_norm": finalClipNorm.map { $0 as Any } ?? NSNull(),
+      "count_noise": adaptive.countNoise,
+      "count_noise_source": plan.section.adaptiveClipping?.countNoise == nil
+        ? "default: expected batch size / 20" : "given in the recipe",
+      "gradient_noise_multiplier": plan.gradientNoiseMultiplier,
+      "count_noise_multiplier": 2 * adaptive.countNoise,
+      "effective_noise_multiplier": plan.noiseMultiplier,
+    ]
+  }
+
+  /// The components of one step's Gaussian under adaptive clipping, for the ledger.
+  private var stepComponents: [[String: Any]]? {
+    guard let adaptive = plan.adaptiveClipping else { return nil }
+    return [
+      [
+        "query": "sum of per-example gradients clipped to C_t", "sensitivity": "C_t",
+        "noise_standard_deviation": "z_Δ·C_t", "noise_multiplier": plan.gradientNoiseMultiplier,
+      ],
+      [
+        "query": "count of unclipped examples, centred (Σ(b_i − 1/2))", "sensitivity": 0.5,
+        "noise_standard_deviation": adaptive.countNoise, "noise_multiplier": 2 * adaptive.countNoise,
+      ],
+    ]
   }
 
   /// `privacy.json`: the ledger, the mechanism's parameters, ε from every accountant, the claim.
   func json() -> String {
-    let object: [String: Any] = [
-      "ledger": [PrivacyReport.jsonObject(plan.event)],
+    var ledger = PrivacyReport.jsonObject(plan.event)
+    if let stepComponents {
+      // One Gaussian per step at the effective σ, and the two releases it is made of.
+      ledger = PrivacyReport.withComponents(ledger, stepComponents)
+    }
+    var object: [String: Any] = [
+      "ledger": [ledger],
       "noise_multiplier": plan.noiseMultiplier,
       "noise_multiplier_source": {
         if case .targetEpsilon(let target) = plan.section.budget {
@@ -103,7 +148,19 @@ struct PrivacyReport {
       "claimed_by": plan.section.accountant.rawValue,
       "caveats": caveats,
     ]
+    if let adaptive = adaptiveClippingObject { object["adaptive_clipping"] = adaptive }
     return JSONText.encode(object) + "\n"
+  }
+
+  /// `event` (as JSON) with `components` added to its innermost Gaussian.
+  static func withComponents(_ event: [String: Any], _ components: [[String: Any]]) -> [String: Any] {
+    var event = event
+    if let inner = event["inner"] as? [String: Any] {
+      event["inner"] = withComponents(inner, components)
+    } else if event["event"] as? String == "gaussian" {
+      event["components"] = components
+    }
+    return event
   }
 
   /// A `DPEvent` as JSON, in dp_accounting's vocabulary.
@@ -134,6 +191,15 @@ struct PrivacyReport {
         ?? "\(figure.accountant): \(figure.error ?? "n/a")"
     }
     lines.append("  ε by accountant: " + all.joined(separator: ", "))
+    if let adaptive = plan.adaptiveClipping {
+      lines.append(
+        String(
+          format: "  adaptive clipping: γ = %g, η = %g; σ = %.4f is the gradient's z_Δ = %.4f with the count's σ_b = %g "
+            + "(multiplier 2σ_b = %g); C %g → ",
+          adaptive.targetQuantile, adaptive.learningRate, plan.noiseMultiplier, plan.gradientNoiseMultiplier,
+          adaptive.countNoise, 2 * adaptive.countNoise, plan.section.maxGradNorm)
+          + (finalClipNorm.map { String(format: "%.4g", $0) } ?? "n/a"))
+    }
     for caveat in caveats { lines.append("  caveat: " + caveat) }
     return lines
   }

@@ -58,7 +58,7 @@ struct RunSummary {
   /// The per-epoch curves for `metrics.json`.
   static func metricsJSON(_ history: TrainingHistory) -> String {
     let epochs: [[String: Any]] = history.epochs.map { epoch in
-      [
+      var row: [String: Any] = [
         "epoch": epoch.epoch,
         "learning_rate": epoch.learningRate,
         "running_loss": epoch.runningLoss,
@@ -69,6 +69,9 @@ struct RunSummary {
         "validation_accuracy": epoch.validation.map { $0.accuracy as Any } ?? NSNull(),
         "seconds": epoch.seconds,
       ]
+      // Adaptive clipping: the norm at the end of the epoch.
+      if let clipNorm = epoch.clipNorm { row["max_grad_norm"] = clipNorm }
+      return row
     }
     let object: [String: Any] = [
       "epochs": epochs, "final_epoch": history.finalEpoch, "stopped_early": history.stoppedEarly,

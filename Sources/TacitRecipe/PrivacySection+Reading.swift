@@ -24,10 +24,32 @@ extension PrivacySection {
     let clipping = section.choice("clipping", default: Clipping.flat)
     let accountant = section.choice("accountant", default: Accountant.pld)
     let noise = section.choice("noise", default: Noise.secure)
+    var adaptiveClipping: AdaptiveClipping?
+    if section.nonNullValue("adaptive_clipping") != nil {
+      adaptiveClipping = AdaptiveClipping.read(section.child("adaptive_clipping"))
+      if clipping != .flat {
+        section.report(
+          "adaptive clipping tracks one norm over all parameters and needs clipping: flat, not \(clipping.rawValue) "
+            + "(per-layer norms would each need their own noisy quantile, paid from the budget)",
+          key: "adaptive_clipping")
+      }
+    }
     section.finish()
     guard let budget else { return nil }
     return PrivacySection(
-      budget: budget, delta: delta, maxGradNorm: maxGradNorm, clipping: clipping, accountant: accountant, noise: noise)
+      budget: budget, delta: delta, maxGradNorm: maxGradNorm, clipping: clipping, accountant: accountant, noise: noise,
+      adaptiveClipping: adaptiveClipping)
+  }
+}
+
+extension PrivacySection.AdaptiveClipping {
+  /// Reads `privacy.adaptive_clipping` (a mapping; `{}` gives every default).
+  static func read(_ section: MappingReader) -> PrivacySection.AdaptiveClipping {
+    let targetQuantile = section.number("target_quantile", default: 0.5, .open(0, 1))
+    let learningRate = section.number("learning_rate", default: 0.2, .greaterThan(0))
+    let countNoise = section.optionalNumber("count_noise", .greaterThan(0))
+    section.finish()
+    return PrivacySection.AdaptiveClipping(targetQuantile: targetQuantile, learningRate: learningRate, countNoise: countNoise)
   }
 }
 
@@ -53,6 +75,24 @@ extension PrivacySection {
     emitter.entry("clipping", clipping.rawValue)
     emitter.entry("accountant", accountant.rawValue)
     emitter.entry("noise", noise.rawValue)
+    if let adaptiveClipping {
+      emitter.section("adaptive_clipping") { writer in
+        writer.entry("target_quantile", number(adaptiveClipping.targetQuantile))
+        writer.entry("learning_rate", number(adaptiveClipping.learningRate))
+        if let countNoise = adaptiveClipping.countNoise {
+          writer.entry("count_noise", number(countNoise))
+        } else if let countNoise = resolved?.countNoise {
+          writer.entry("count_noise", number(countNoise), comment: "default: expected batch size / 20")
+        } else {
+          writer.entry("count_noise", "null", comment: "default: expected batch size / 20")
+        }
+        if let resolved, let gradient = resolved.gradientNoiseMultiplier {
+          writer.comment(
+            "the gradient carries noise multiplier z_Δ = \(number(gradient)) and the count noise σ_b, so that the step is "
+              + "one Gaussian mechanism with the effective noise_multiplier \(number(resolved.noiseMultiplier))")
+        }
+      }
+    }
     if let resolved {
       emitter.comment(
         "sample_rate q = \(number(resolved.sampleRate)) (training.batch_size / \(resolved.recordCount) training records), "

@@ -10,7 +10,16 @@ import Foundation
 ///   clipping: flat             # flat (default) | per_layer (C/√L per trainable layer)
 ///   accountant: pld            # pld (default) | rdp | gdp: which accountant's ε the run claims
 ///   noise: secure              # secure (default) | seeded (reproducible, not for release)
+///   adaptive_clipping:         # absent (default): fixed C; a mapping, even {}, turns it on
+///     target_quantile: 0.5     # γ in (0, 1): the fraction of per-example gradients left unclipped
+///     learning_rate: 0.2       # η > 0: C_{t+1} = C_t · exp(−η (b̃_t − γ))
+///     count_noise: null        # σ_b > 0 (in examples), default null = expected batch size / 20
 /// ```
+///
+/// With `adaptive_clipping` (Andrew et al. 2021; flat clipping only) `max_grad_norm` is the
+/// initial norm C_0, and the noise multiplier (given or calibrated) is the *effective* one the
+/// accountant sees: the gradient carries z_Δ = (σ⁻² − (2σ_b)⁻²)^{−1/2} so that the step, noisy
+/// count included, is one Gaussian mechanism with multiplier σ.
 ///
 /// With a `privacy` section, `training.batch_size` is the *expected* batch size of Poisson
 /// sampling (sample rate q = batch_size / N for N training records) and the run takes
@@ -55,6 +64,24 @@ public struct PrivacySection: Sendable, Equatable {
     case seeded
   }
 
+  /// `privacy.adaptive_clipping`: the clipping norm follows a quantile of the per-example
+  /// gradient norms (Andrew, Thakkar, McMahan & Ramaswamy 2021, geometric update).
+  public struct AdaptiveClipping: Sendable, Equatable {
+    /// γ in (0, 1), default 0.5 (the median norm).
+    public var targetQuantile: Double
+    /// η > 0, default 0.2 (the paper's).
+    public var learningRate: Double
+    /// σ_b > 0, the noise on the count in examples; `nil` means the paper's default E/20 for the
+    /// expected batch size E.
+    public var countNoise: Double?
+
+    public init(targetQuantile: Double = 0.5, learningRate: Double = 0.2, countNoise: Double? = nil) {
+      self.targetQuantile = targetQuantile
+      self.learningRate = learningRate
+      self.countNoise = countNoise
+    }
+  }
+
   /// What the run actually used, filled in by the pipeline once the data size is known.
   public struct Resolved: Sendable, Equatable {
     public var noiseMultiplier: Double
@@ -62,13 +89,21 @@ public struct PrivacySection: Sendable, Equatable {
     public var sampleRate: Double
     public var steps: Int
     public var recordCount: Int
+    /// Under adaptive clipping: the count noise σ_b used and the gradient's noise multiplier z_Δ.
+    public var countNoise: Double?
+    public var gradientNoiseMultiplier: Double?
 
-    public init(noiseMultiplier: Double, delta: Double, sampleRate: Double, steps: Int, recordCount: Int) {
+    public init(
+      noiseMultiplier: Double, delta: Double, sampleRate: Double, steps: Int, recordCount: Int, countNoise: Double? = nil,
+      gradientNoiseMultiplier: Double? = nil
+    ) {
       self.noiseMultiplier = noiseMultiplier
       self.delta = delta
       self.sampleRate = sampleRate
       self.steps = steps
       self.recordCount = recordCount
+      self.countNoise = countNoise
+      self.gradientNoiseMultiplier = gradientNoiseMultiplier
     }
   }
 
@@ -80,13 +115,16 @@ public struct PrivacySection: Sendable, Equatable {
   public var clipping: Clipping
   public var accountant: Accountant
   public var noise: Noise
+  /// `privacy.adaptive_clipping`, or `nil` for a fixed clipping norm.
+  public var adaptiveClipping: AdaptiveClipping?
   /// Set by the pipeline; `nil` in a recipe as read.
   public var resolved: Resolved?
 
   public init(
     budget: Budget, delta: Double?, maxGradNorm: Double, clipping: Clipping, accountant: Accountant, noise: Noise,
-    resolved: Resolved? = nil
+    adaptiveClipping: AdaptiveClipping? = nil, resolved: Resolved? = nil
   ) {
+    self.adaptiveClipping = adaptiveClipping
     self.budget = budget
     self.delta = delta
     self.maxGradNorm = maxGradNorm

@@ -75,9 +75,10 @@ public final class GradientCanaries {
   }
 
   /// Before the noise: records the other records' contribution at each canary coordinate, then
-  /// adds `gradientNorm / expectedBatchSize` for every IN canary drawn into this step.
-  public func inject(into parameters: [Parameter], expectedBatchSize: Double) {
-    let contribution = gradientNorm / Float(expectedBatchSize)
+  /// adds `norm / expectedBatchSize` for every IN canary drawn into this step, where `norm` is
+  /// the step's clipping norm when given (`C_t` under adaptive clipping), else `gradientNorm`.
+  public func inject(into parameters: [Parameter], expectedBatchSize: Double, gradientNorm stepNorm: Float? = nil) {
+    let contribution = (stepNorm ?? gradientNorm) / Float(expectedBatchSize)
     for (index, coordinate) in coordinates.enumerated() {
       let gradient = parameters[coordinate.parameter].gradient
       dataContribution[index] = gradient.scalars[coordinate.offset]

@@ -25,6 +25,9 @@ public struct EpochMetrics: Sendable, Equatable {
   public var learningRate: Double
   /// Wall-clock seconds of the epoch's training steps (evaluation excluded).
   public var seconds: Double
+  /// Under adaptive clipping, the clipping norm at the end of the epoch (what the next step
+  /// clips at); `nil` otherwise.
+  public var clipNorm: Double? = nil
 }
 
 /// Progress of a training run, reported after every step.
@@ -190,6 +193,7 @@ public struct Trainer {
         runningAccuracy: Double(correct) / Double(max(examplesThisEpoch, 1)),
         train: configuration.evaluateTrain ? Evaluation.evaluate(step.model, on: train, loss: step.loss) : nil,
         validation: nil, learningRate: Double(learningRate), seconds: epochSeconds)
+      metrics.clipNorm = step.adaptiveClipping?.clipNorm
       if let validation, validation.labels.count > 0 {
         metrics.validation = Evaluation.evaluate(step.model, on: validation, loss: step.loss)
       }

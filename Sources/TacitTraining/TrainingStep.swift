@@ -26,15 +26,22 @@ public enum GradientMode: Sendable, Equatable {
 ///   and the step still taken.
 /// With `σ = 0`, `C = ∞` and `E` equal to the batch size, the step is plain SGD on the mean
 /// gradient, bit for bit (tested).
+///
+/// With `adaptiveClipping` (flat clipping only) `C` is `C_t`, starting at `maxGradNorm` and moved
+/// after every step towards a quantile of the per-example norms (`AdaptiveClippingSettings`, Andrew
+/// et al. 2021); `noiseMultiplier` is then the gradient's share `z_Δ`, larger than the effective
+/// multiplier the accountant sees because the step also releases a noisy count.
 public struct DPSGDSettings: Sendable, Equatable {
   public enum Clipping: String, Sendable {
     case flat
     case perLayer = "per_layer"
   }
 
-  /// The clipping norm `C` (> 0; `.infinity` disables clipping, for tests).
+  /// The clipping norm `C` (> 0; `.infinity` disables clipping, for tests); with adaptive
+  /// clipping, the initial norm `C_0`.
   public var maxGradNorm: Float
-  /// The noise multiplier `σ` (≥ 0): the noise standard deviation is `σC`.
+  /// The noise multiplier `σ` (≥ 0): the noise standard deviation is `σC` (`z_Δ C_t` with
+  /// adaptive clipping).
   public var noiseMultiplier: Float
   /// The divisor `E = qN`.
   public var expectedBatchSize: Double
@@ -44,19 +51,25 @@ public struct DPSGDSettings: Sendable, Equatable {
   /// record, consecutive; a record's gradient is the mean over its copies, clipped as one, so the
   /// record still contributes at most C and counts once in the accounting. 1: plain DP-SGD.
   public var augmentationMultiplicity: Int
+  /// Adaptive clipping's parameters, or `nil` for a fixed `C`.
+  public var adaptiveClipping: AdaptiveClippingSettings?
 
   public init(
     maxGradNorm: Float, noiseMultiplier: Float, expectedBatchSize: Double, clipping: Clipping = .flat,
-    augmentationMultiplicity: Int = 1
+    adaptiveClipping: AdaptiveClippingSettings? = nil, augmentationMultiplicity: Int = 1
   ) {
     precondition(maxGradNorm > 0, "max_grad_norm must be > 0, got \(maxGradNorm)")
     precondition(
       noiseMultiplier >= 0 && noiseMultiplier.isFinite, "noise multiplier must be finite and ≥ 0, got \(noiseMultiplier)")
     precondition(expectedBatchSize > 0, "expected batch size must be > 0, got \(expectedBatchSize)")
+    precondition(
+      adaptiveClipping == nil || (clipping == .flat && maxGradNorm.isFinite),
+      "adaptive clipping needs flat clipping and a finite initial norm, got \(clipping) with C = \(maxGradNorm)")
     self.maxGradNorm = maxGradNorm
     self.noiseMultiplier = noiseMultiplier
     self.expectedBatchSize = expectedBatchSize
     self.clipping = clipping
+    self.adaptiveClipping = adaptiveClipping
     precondition(augmentationMultiplicity >= 1, "augmentation multiplicity must be ≥ 1, got \(augmentationMultiplicity)")
     self.augmentationMultiplicity = augmentationMultiplicity
   }
@@ -72,6 +85,8 @@ public struct StepResult: Sendable {
   public var count: Int
   /// The fraction of examples whose gradient was clipped (0 in `.mean` mode).
   public var clippedFraction: Double
+  /// The clipping norm the step used (`nil` in `.mean` mode).
+  public var clipNorm: Double?
 }
 
 /// One step of minibatch gradient descent on a `Sequential` model.
@@ -89,16 +104,24 @@ public struct TrainingStep {
   public let noise: NoiseSource?
   /// White-box audit canaries joined to every DP-SGD step (`GradientCanaries`), or `nil`.
   public let canaries: GradientCanaries?
+  /// The state of adaptive clipping (the current norm and its history) when the DP-SGD settings
+  /// ask for it, fresh for every step object; `nil` otherwise.
+  public let adaptiveClipping: AdaptiveClipping?
 
   public init(
     model: Sequential, optimizer: Optimizer, loss: SoftmaxCrossEntropy,
     regularization: Regularization, gradientMode: GradientMode, noise: NoiseSource? = nil,
     canaries: GradientCanaries? = nil
   ) {
-    if case .privateSum = gradientMode {
+    if case .privateSum(let settings) = gradientMode {
       precondition(noise != nil, "a DP-SGD step needs a noise source")
+      adaptiveClipping = settings.adaptiveClipping.map {
+        AdaptiveClipping(
+          settings: $0, initialClipNorm: Double(settings.maxGradNorm), expectedBatchSize: settings.expectedBatchSize)
+      }
     } else {
       precondition(canaries == nil, "gradient canaries audit DP-SGD steps only")
+      adaptiveClipping = nil
     }
     self.noise = noise
     self.canaries = canaries
@@ -119,6 +142,14 @@ public struct TrainingStep {
     precondition(inputs.batchSize == batch, "batch of \(inputs.batchSize) inputs with \(labels.count) labels")
     model.zeroGradients()
     var result = StepResult(lossSum: 0, correct: 0, count: batch, clippedFraction: 0)
+    var unclippedCount = 0
+    // The norm this step clips at: C, or C_t under adaptive clipping.
+    var privateSettings: DPSGDSettings?
+    if case .privateSum(var settings) = gradientMode {
+      if let adaptiveClipping { settings.maxGradNorm = Float(adaptiveClipping.clipNorm) }
+      privateSettings = settings
+      result.clipNorm = Double(settings.maxGradNorm)
+    }
     if batch > 0 {
       let logits = model.forward(inputs, mode: .training, generator: &generator)
       let (losses, gradient) = loss.lossesAndGradient(logits: logits, labels: labels)
@@ -131,11 +162,15 @@ public struct TrainingStep {
       case .clippedMean(let maxGradNorm):
         // DP-SGD's clipped sum without noise, divided by the drawn batch size.
         let settings = DPSGDSettings(maxGradNorm: maxGradNorm, noiseMultiplier: 0, expectedBatchSize: Double(batch))
-        result.clippedFraction = accumulateClipped(settings: settings, batch: batch)
-      case .privateSum(let settings):
-        result.clippedFraction = accumulateClipped(settings: settings, batch: batch)
+        result.clippedFraction = accumulateClipped(settings: settings, batch: batch).clippedFraction
+        result.clipNorm = Double(maxGradNorm)
+      case .privateSum:
+        guard let privateSettings else { preconditionFailure("private settings are set in .privateSum mode") }
+        let counts = accumulateClipped(settings: privateSettings, batch: batch)
+        result.clippedFraction = counts.clippedFraction
+        unclippedCount = counts.unclipped
         // With K copies per record, report per record: the mean loss and correct count over copies.
-        let multiplicity = settings.augmentationMultiplicity
+        let multiplicity = privateSettings.augmentationMultiplicity
         if multiplicity > 1 {
           result.lossSum /= Double(multiplicity)
           result.correct = Int((Double(result.correct) / Double(multiplicity)).rounded())
@@ -143,24 +178,36 @@ public struct TrainingStep {
         }
       }
     }
-    if case .privateSum(let settings) = gradientMode, let noise {
-      canaries?.inject(into: model.parameters, expectedBatchSize: settings.expectedBatchSize)
+    if let settings = privateSettings, let noise {
+      // Canaries keep their own norm under fixed clipping (C/√L per layer), and follow C_t.
+      canaries?.inject(
+        into: model.parameters, expectedBatchSize: settings.expectedBatchSize,
+        gradientNorm: adaptiveClipping == nil ? nil : settings.maxGradNorm)
       defer { canaries?.observe(model.parameters) }
       let standardDeviation = settings.noiseMultiplier * settings.maxGradNorm / Float(settings.expectedBatchSize)
-      if standardDeviation > 0 {
+      let parameters = model.parameters
+      let parameterCount = parameters.reduce(0) { $0 + $1.gradient.count }
+      if standardDeviation > 0 || adaptiveClipping != nil {
         // One standard-normal vector for all parameters per step, so the source can draw the
-        // next step's vector in the background while this one runs.
-        let parameters = model.parameters
-        let z = noise.standardNormals(count: parameters.reduce(0) { $0 + $1.gradient.count })
-        var offset = 0
-        z.withUnsafeBufferPointer { normals in
-          for parameter in parameters {
-            let count = parameter.gradient.count
-            parameter.gradient.scalars.withUnsafeMutableBufferPointer { gradient in
-              for i in 0..<count { gradient[i] += standardDeviation * normals[offset + i] }
+        // next step's vector in the background while this one runs; with adaptive clipping one
+        // more entry, last, is the count's noise (the same stream: seeded or secure as the run).
+        let z = noise.standardNormals(count: parameterCount + (adaptiveClipping == nil ? 0 : 1))
+        if standardDeviation > 0 {
+          var offset = 0
+          z.withUnsafeBufferPointer { normals in
+            for parameter in parameters {
+              let count = parameter.gradient.count
+              parameter.gradient.scalars.withUnsafeMutableBufferPointer { gradient in
+                for i in 0..<count { gradient[i] += standardDeviation * normals[offset + i] }
+              }
+              offset += count
             }
-            offset += count
           }
+        }
+        if let adaptiveClipping {
+          adaptiveClipping.update(
+            unclippedCount: unclippedCount, batchSize: batch / settings.augmentationMultiplicity,
+            standardNormal: Double(z[parameterCount]))
         }
       }
     }
@@ -171,9 +218,10 @@ public struct TrainingStep {
 
   /// Adds `Σ_r c_r ḡ_r / E` to the parameter gradients with DP-SGD's clip factors, where record
   /// r's gradient ḡ_r is the mean over its K copies (consecutive rows; K = 1 without augmentation
-  /// multiplicity) and c_r = min(1, C/‖ḡ_r‖); returns the fraction of records clipped (in at
-  /// least one layer, for per-layer clipping). Each copy's row weight is c_r / (K·E).
-  private func accumulateClipped(settings: DPSGDSettings, batch: Int) -> Double {
+  /// multiplicity) and c_r = min(1, C/‖ḡ_r‖). Each copy's row weight is c_r / (K·E). Returns the
+  /// fraction of records clipped (in at least one layer, for per-layer clipping) and the number
+  /// unclipped, `Σ_r 1[‖ḡ_r‖ ≤ C]` (the count adaptive clipping releases).
+  private func accumulateClipped(settings: DPSGDSettings, batch: Int) -> (clippedFraction: Double, unclipped: Int) {
     let multiplicity = settings.augmentationMultiplicity
     precondition(batch % multiplicity == 0, "a batch of \(batch) rows is not whole records of \(multiplicity) copies")
     let records = batch / multiplicity
@@ -208,6 +256,7 @@ public struct TrainingStep {
         layer.accumulateGradients(weights: factors(norms, bound: bound, clipped: &clipped))
       }
     }
-    return Double(clipped.filter { $0 }.count) / Double(max(records, 1))
+    let clippedCount = clipped.filter { $0 }.count
+    return (Double(clippedCount) / Double(max(records, 1)), records - clippedCount)
   }
 }

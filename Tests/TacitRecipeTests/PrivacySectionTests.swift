@@ -93,6 +93,94 @@ import Testing
   }
 }
 
+@Suite struct AdaptiveClippingRecipeTests {
+  @Test func anyMappingTurnsItOnWithTheDefaults() throws {
+    let off = try #require(parseRecipe(minimalRecipe + "\nprivacy: {target_epsilon: 3}"))
+    #expect(off.privacy?.adaptiveClipping == nil)
+    let null = try #require(parseRecipe(minimalRecipe + "\nprivacy: {target_epsilon: 3, adaptive_clipping: null}"))
+    #expect(null.privacy?.adaptiveClipping == nil)
+    let on = try #require(parseRecipe(minimalRecipe + "\nprivacy: {target_epsilon: 3, adaptive_clipping: {}}"))
+    #expect(
+      on.privacy?.adaptiveClipping == PrivacySection.AdaptiveClipping(targetQuantile: 0.5, learningRate: 0.2, countNoise: nil))
+  }
+
+  @Test func everySettingIsRead() throws {
+    let yaml =
+      minimalRecipe + """
+
+        privacy:
+          noise_multiplier: 1.1
+          max_grad_norm: 0.1
+          adaptive_clipping:
+            target_quantile: 0.7
+            learning_rate: 0.05
+            count_noise: 4
+        """
+    let recipe = try #require(parseRecipe(yaml))
+    #expect(
+      recipe.privacy
+        == PrivacySection(
+          budget: .noiseMultiplier(1.1), delta: nil, maxGradNorm: 0.1, clipping: .flat, accountant: .pld, noise: .secure,
+          adaptiveClipping: .init(targetQuantile: 0.7, learningRate: 0.05, countNoise: 4)))
+    // Overrides reach the nested keys.
+    let overridden = try #require(
+      parseRecipe(
+        yaml, overrides: ["privacy.adaptive_clipping.target_quantile=0.5", "privacy.adaptive_clipping.count_noise=null"]))
+    #expect(overridden.privacy?.adaptiveClipping == .init(targetQuantile: 0.5, learningRate: 0.05, countNoise: nil))
+  }
+
+  @Test func valuesAreCheckedWithTheirKeyPaths() {
+    let base = minimalRecipe + "\nprivacy: {target_epsilon: 1, adaptive_clipping: "
+    #expect(
+      singleError(base + "{target_quantile: 1}}")
+        .hasSuffix("privacy.adaptive_clipping.target_quantile: must be in (0, 1), got 1"))
+    #expect(
+      singleError(base + "{target_quantile: 0}}").contains("privacy.adaptive_clipping.target_quantile: must be in (0, 1)"))
+    #expect(singleError(base + "{learning_rate: 0}}").contains("privacy.adaptive_clipping.learning_rate: must be > 0, got 0"))
+    #expect(singleError(base + "{count_noise: -2}}").contains("privacy.adaptive_clipping.count_noise: must be > 0, got -2"))
+    #expect(
+      singleError(base + "{target_quantil: 0.5}}")
+        .contains("privacy.adaptive_clipping.target_quantil: unknown key; did you mean target_quantile?"))
+    #expect(singleError(base + "true}").contains("privacy.adaptive_clipping: expected a mapping"))
+    #expect(
+      singleError(minimalRecipe + "\nprivacy: {target_epsilon: 1, adaptiv_clipping: {}}")
+        .contains("privacy.adaptiv_clipping: unknown key; did you mean adaptive_clipping?"))
+  }
+
+  @Test func perLayerClippingIsRefused() {
+    let error = singleError(minimalRecipe + "\nprivacy: {target_epsilon: 1, clipping: per_layer, adaptive_clipping: {}}")
+    #expect(
+      error.contains(
+        "privacy.adaptive_clipping: adaptive clipping tracks one norm over all parameters and needs clipping: flat, not per_layer"
+      ), "\(error)")
+  }
+
+  @Test func unresolvedRecipeRoundTrips() throws {
+    for text in ["{}", "{target_quantile: 0.8, learning_rate: 0.1, count_noise: 2.5}"] {
+      let recipe = try #require(parseRecipe(minimalRecipe + "\nprivacy: {target_epsilon: 2.5, adaptive_clipping: \(text)}"))
+      let yaml = recipe.resolvedYAML()
+      #expect(yaml.contains("  adaptive_clipping:\n    target_quantile: "), "\(yaml)")
+      let again = try #require(parseRecipe(yaml))
+      #expect(again == recipe)
+    }
+  }
+
+  /// The resolved recipe shows the count noise used (the default E/20 filled in) and z_Δ, and
+  /// reads back to the same mechanism.
+  @Test func resolvedRecipeRecordsTheCountNoiseUsed() throws {
+    var recipe = try #require(parseRecipe(minimalRecipe + "\nprivacy: {target_epsilon: 3, adaptive_clipping: {}}"))
+    recipe.privacy?.resolved = .init(
+      noiseMultiplier: 1.25, delta: 1e-5, sampleRate: 0.004, steps: 7500, recordCount: 64_000, countNoise: 12.8,
+      gradientNoiseMultiplier: 1.25151)
+    let yaml = recipe.resolvedYAML()
+    #expect(yaml.contains("    count_noise: 12.8  # default: expected batch size / 20"), "\(yaml)")
+    #expect(yaml.contains("z_Δ = 1.25151"))
+    let again = try #require(parseRecipe(yaml))
+    #expect(again.privacy?.adaptiveClipping == .init(targetQuantile: 0.5, learningRate: 0.2, countNoise: 12.8))
+    #expect(again.privacy?.budget == .noiseMultiplier(1.25))
+  }
+}
+
 @Suite struct SamplingTests {
   @Test func defaultsDependOnPrivacy() throws {
     #expect(try #require(parseRecipe(minimalRecipe)).training.sampling == .shuffle)

@@ -1,0 +1,213 @@
+import Foundation
+import TacitNN
+import TacitTensor
+import TacitTraining
+import Testing
+
+/// A small seeded generator for the tests' own draws (Steele, Lea & Flood 2014, SplitMix64).
+struct SplitMix64: RandomNumberGenerator {
+  var state: UInt64
+
+  mutating func next() -> UInt64 {
+    state &+= 0x9E37_79B9_7F4A_7C15
+    var z = state
+    z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
+    z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
+    return z ^ (z >> 31)
+  }
+
+  /// A standard-normal draw (Box–Muller on two uniforms in (0, 1]).
+  mutating func standardNormal() -> Double {
+    let u1 = Double((next() >> 11) + 1) * 0x1p-53
+    let u2 = Double(next() >> 11) * 0x1p-53
+    return (-2 * log(u1)).squareRoot() * cos(2 * Double.pi * u2)
+  }
+}
+
+@Suite struct AdaptiveClippingTests {
+  /// z_Δ = (z⁻² − (2σ_b)⁻²)^{−1/2}, by hand: z = 2, σ_b = 2.5 gives (0.25 − 0.04)^{−1/2} =
+  /// 0.21^{−1/2} = 2.18217890… (the split TensorFlow Federated's `dp_aggregator` makes);
+  /// z = 1, σ_b = 256/20 gives (1 − 25.6⁻²)^{−1/2} = 1.00076381…; z = 0.6, σ_b = 0.375 gives
+  /// (1/0.36 − 1/0.5625)^{−1/2} = 1. The effective multiplier of (z_Δ, σ_b) is z again.
+  @Test(arguments: [(2.0, 2.5, 2.182_178_902_359_923_8), (1.0, 12.8, 1.000_763_813_679_746), (0.6, 0.375, 1.0)])
+  func gradientNoiseMultiplierClosedForm(effective: Double, countNoise: Double, expected: Double) throws {
+    let gradient = try #require(
+      AdaptiveClippingSettings.gradientNoiseMultiplier(effective: effective, countNoise: countNoise))
+    #expect(abs(gradient / expected - 1) < 1e-14, "z_Δ = \(gradient), expected \(expected)")
+    #expect(gradient > effective)
+    let back = AdaptiveClippingSettings.effectiveNoiseMultiplier(gradient: gradient, countNoise: countNoise)
+    #expect(abs(back / effective - 1) < 1e-14, "effective σ \(back) for z = \(effective)")
+  }
+
+  /// The count would spend the whole budget when 2σ_b ≤ z: no gradient noise can reach z then.
+  /// A huge σ_b costs nothing (z_Δ → z).
+  @Test func countNoiseTooSmallIsRefusedAndHugeCostsNothing() throws {
+    #expect(AdaptiveClippingSettings.gradientNoiseMultiplier(effective: 1, countNoise: 0.5) == nil)
+    #expect(AdaptiveClippingSettings.gradientNoiseMultiplier(effective: 1, countNoise: 0.3) == nil)
+    #expect(AdaptiveClippingSettings.gradientNoiseMultiplier(effective: 3, countNoise: 0) == nil)
+    let free = try #require(AdaptiveClippingSettings.gradientNoiseMultiplier(effective: 1.1, countNoise: 1e9))
+    #expect(abs(free / 1.1 - 1) < 1e-15)
+    #expect(AdaptiveClippingSettings.defaultCountNoise(expectedBatchSize: 256) == 12.8)
+  }
+
+  /// One update by hand: E = 10, σ_b = 2, 3 of 10 unclipped, z = 1.5: b̃ = (3 − 5 + 3)/10 + ½ = 0.6,
+  /// C₁ = C₀·exp(−0.2·(0.6 − 0.5)). A batch larger than E centres on its own size (not on E), and
+  /// the fraction is clamped to [0, 1].
+  @Test func updateIsTheGeometricRuleOnTheCentredNoisyCount() {
+    let state = AdaptiveClipping(
+      settings: AdaptiveClippingSettings(targetQuantile: 0.5, learningRate: 0.2, countNoise: 2), initialClipNorm: 1.5,
+      expectedBatchSize: 10)
+    let fraction = state.update(unclippedCount: 3, batchSize: 10, standardNormal: 1.5)
+    #expect(abs(fraction - 0.6) < 1e-15)
+    #expect(abs(state.clipNorm - 1.5 * exp(-0.2 * 0.1)) < 1e-15)
+    // 14 of 14 unclipped with E = 10 and no noise: (14 − 7)/10 + ½ = 1.2, clamped to 1.
+    let second = state.update(unclippedCount: 14, batchSize: 14, standardNormal: 0)
+    #expect(second == 1)
+    #expect(abs(state.clipNorm - 1.5 * exp(-0.2 * 0.1) * exp(-0.2 * 0.5)) < 1e-15)
+    // 6 of 12 unclipped: the centred count is 0, b̃ = ½ whatever E, and C stays.
+    let before = state.clipNorm
+    #expect(state.update(unclippedCount: 6, batchSize: 12, standardNormal: 0) == 0.5)
+    #expect(state.clipNorm == before)
+    #expect(state.history == [1.5, 1.5 * exp(-0.2 * 0.1), state.history[2]] && state.history.count == 3)
+  }
+
+  /// With norms drawn from a known distribution, C_t settles at its γ-quantile. Norms are
+  /// log-normal, log ‖g‖ ~ N(0, 1), so the γ-quantile is exp(Φ⁻¹(γ)); batches of E = 100.
+  /// Linearising the update around the quantile, log C_t is an AR(1) process with coefficient
+  /// 1 − η·φ(Φ⁻¹(γ)) (0.92 at γ = ½, 0.965 at γ = 0.9) and innovations
+  /// η·√(γ(1−γ)/E + (σ_b/E)²) (0.010 to 0.014): a stationary standard deviation below 0.05, and
+  /// the mean of log C over the last 400 of 800 steps within ±0.01 (a few effective samples per
+  /// correlation time). Tolerance 0.06 (0.1 with noise) in log C: far above the fluctuation, far
+  /// below what a wrong sign, scale or quantile would give. Starts from C₀ = 0.1, 2.3 to 3.6
+  /// log-units away.
+  @Test(arguments: [(0.5, 0.0, 0.0), (0.9, 0.0, 1.281_551_565_545), (0.5, 5.0, 0.0), (0.1, 5.0, -1.281_551_565_545)])
+  func normTracksTheTargetQuantile(targetQuantile: Double, countNoise: Double, logQuantile: Double) {
+    let expectedBatch = 100
+    let state = AdaptiveClipping(
+      settings: AdaptiveClippingSettings(targetQuantile: targetQuantile, learningRate: 0.2, countNoise: countNoise),
+      initialClipNorm: 0.1, expectedBatchSize: Double(expectedBatch))
+    var generator = SplitMix64(state: 42)
+    var logSum = 0.0
+    var maxDeviation = 0.0
+    for step in 0..<800 {
+      let norms = (0..<expectedBatch).map { _ in exp(generator.standardNormal()) }
+      let unclipped = norms.filter { $0 <= state.clipNorm }.count
+      state.update(unclippedCount: unclipped, batchSize: expectedBatch, standardNormal: generator.standardNormal())
+      if step >= 400 {
+        logSum += log(state.clipNorm)
+        maxDeviation = max(maxDeviation, abs(log(state.clipNorm) - logQuantile))
+      }
+    }
+    let meanLog = logSum / 400
+    let tolerance = countNoise == 0 ? 0.06 : 0.1
+    #expect(
+      abs(meanLog - logQuantile) < tolerance,
+      "γ = \(targetQuantile), σ_b = \(countNoise): mean log C = \(meanLog), log quantile \(logQuantile)")
+    // No excursion beyond about 6 stationary standard deviations.
+    #expect(maxDeviation < 0.3, "largest |log C − log quantile| = \(maxDeviation)")
+  }
+
+  /// The batch-of-one oracle: each step clips at the current C_t, the clipped gradient has norm
+  /// min(‖g‖, C_t), and the next norm follows from whether ‖g‖ ≤ C_t (E = 1, no noise: b̃ = b).
+  /// Learning rate 0 keeps the model fixed, so the oracle gradient stays the same.
+  @Test func everyStepClipsAtTheCurrentNorm() throws {
+    let (inputs, labels) = randomBatch(6)
+    let oracleModel = try makeModel()
+    let oracleNorms = (0..<6).map { norm(exampleGradient(oracleModel, inputs, labels, index: $0)[...]) }
+    let model = try makeModel()
+    let adaptive = AdaptiveClippingSettings(targetQuantile: 0.5, learningRate: 0.2, countNoise: 0)
+    let step = TrainingStep(
+      model: model, optimizer: SGD(momentum: 0, nesterov: false), loss: SoftmaxCrossEntropy(),
+      regularization: Regularization(l1: 0, l2: 0),
+      gradientMode: .privateSum(
+        DPSGDSettings(maxGradNorm: 0.05, noiseMultiplier: 0, expectedBatchSize: 1, adaptiveClipping: adaptive)),
+      noise: .seeded(SeededGenerator(seed: 2)))
+    let state = try #require(step.adaptiveClipping)
+    var generator = SeededGenerator(seed: 1)
+    var clippedSteps = 0
+    var unclippedSteps = 0
+    for t in 0..<90 {
+      let index = t % 6
+      let clipNorm = state.clipNorm
+      let result = step.run(
+        inputs: inputs.rows(index..<(index + 1)), labels: [labels[index]], learningRate: 0, generator: &generator)
+      #expect(result.clipNorm == Double(Float(clipNorm)))
+      let gradient = model.parameters.flatMap { $0.gradient.scalars.map(Double.init) }
+      let used = Double(Float(clipNorm))
+      #expect(norm(gradient[...]) <= used * (1 + 1e-5), "step \(t): ‖clipped‖ = \(norm(gradient[...])) > C_t = \(used)")
+      #expect(abs(norm(gradient[...]) - min(oracleNorms[index], used)) < 1e-5 * max(used, 1e-3), "step \(t)")
+      let unclipped = oracleNorms[index] <= used
+      if unclipped { unclippedSteps += 1 } else { clippedSteps += 1 }
+      #expect(abs(state.clipNorm - clipNorm * exp(-0.2 * ((unclipped ? 1 : 0) - 0.5))) < 1e-12 * clipNorm, "step \(t)")
+    }
+    #expect(state.history.count == 90)
+    // C₀ = 0.05 is below every norm; the norm climbs until it clips some examples and not others.
+    #expect(oracleNorms.allSatisfy { $0 > 0.05 })
+    #expect(clippedSteps > 0 && unclippedSteps > 0, "\(clippedSteps) clipped, \(unclippedSteps) unclipped")
+  }
+
+  /// The noise of an adaptive step comes from the step's source: the gradient gets
+  /// z_Δ·C_t/E times the first entries of the step's standard-normal vector and the count the last
+  /// one. An identically seeded source replays the same vectors, so both are checked exactly, on
+  /// empty Poisson batches (b = 0, n = 0: b̃ = σ_b·z/E + ½).
+  @Test func gradientAndCountNoiseComeFromTheStepsNoiseSource() throws {
+    let model = try makeModel()
+    let parameterCount = model.parameters.reduce(0) { $0 + $1.gradient.count }
+    let sigma: Float = 1.3
+    let expected = 4.0
+    let adaptive = AdaptiveClippingSettings(targetQuantile: 0.5, learningRate: 0.2, countNoise: 3)
+    let step = TrainingStep(
+      model: model, optimizer: SGD(momentum: 0, nesterov: false), loss: SoftmaxCrossEntropy(),
+      regularization: Regularization(l1: 0, l2: 0),
+      gradientMode: .privateSum(
+        DPSGDSettings(maxGradNorm: 0.7, noiseMultiplier: sigma, expectedBatchSize: expected, adaptiveClipping: adaptive)),
+      noise: .seeded(SeededGenerator(seed: 31)))
+    let replay = NoiseSource.seeded(SeededGenerator(seed: 31))
+    let state = try #require(step.adaptiveClipping)
+    var generator = SeededGenerator(seed: 1)
+    var standardized: [Double] = []
+    for t in 0..<40 {
+      let clipNorm = state.clipNorm
+      step.run(inputs: Tensor(shape: [0, 6]), labels: [], learningRate: 0, generator: &generator)
+      let normals = replay.standardNormals(count: parameterCount + 1)
+      let standardDeviation = sigma * Float(clipNorm) / Float(expected)
+      let gradient = model.parameters.flatMap(\.gradient.scalars)
+      #expect(gradient == normals.prefix(parameterCount).map { standardDeviation * $0 }, "step \(t)")
+      let fraction = min(1, max(0, 3 * Double(normals[parameterCount]) / expected + 0.5))
+      #expect(abs(state.clipNorm - clipNorm * exp(-0.2 * (fraction - 0.5))) < 1e-12 * clipNorm, "step \(t)")
+      standardized += gradient.map { Double($0) / Double(standardDeviation) }
+    }
+    // The norm moved (the count noise is on), and the gradient noise scaled with it.
+    #expect(Set(state.history).count > 30)
+    let variance = standardized.reduce(0) { $0 + $1 * $1 } / Double(standardized.count)
+    // n = 3,680 standardized draws: the variance is 1 ± 3·√(2/n) ≈ ±0.07.
+    #expect(abs(variance - 1) < 0.07, "variance of noise / (z_Δ C_t / E) = \(variance)")
+  }
+
+  /// White-box canaries follow C_t: with no data, no noise and γ = 0.9 the count is b̃ = ½, so C
+  /// grows by e^{0.2·0.4} per step, and an IN canary that joins every step (q = 1) scores
+  /// Σ_t C_t / E exactly (a fixed norm would give T·C₀/E).
+  @Test func canariesUseTheCurrentNorm() throws {
+    let model = try makeModel()
+    let canaries = GradientCanaries(
+      count: 20, parameterCounts: model.parameters.map(\.value.count), sampleRate: 1, gradientNorm: 0.5,
+      generator: SeededGenerator(seed: 21))
+    let adaptive = AdaptiveClippingSettings(targetQuantile: 0.9, learningRate: 0.2, countNoise: 0)
+    let step = TrainingStep(
+      model: model, optimizer: SGD(momentum: 0, nesterov: false), loss: SoftmaxCrossEntropy(),
+      regularization: Regularization(l1: 0, l2: 0),
+      gradientMode: .privateSum(
+        DPSGDSettings(maxGradNorm: 0.5, noiseMultiplier: 0, expectedBatchSize: 8, adaptiveClipping: adaptive)),
+      noise: .seeded(SeededGenerator(seed: 22)), canaries: canaries)
+    var generator = SeededGenerator(seed: 23)
+    for _ in 0..<10 { step.run(inputs: Tensor(shape: [0, 6]), labels: [], learningRate: 0.1, generator: &generator) }
+    let norms = (0..<10).map { 0.5 * exp(0.08 * Double($0)) }
+    let state = try #require(step.adaptiveClipping)
+    for (used, expected) in zip(state.history, norms) { #expect(abs(used / expected - 1) < 1e-12) }
+    let expectedScore = norms.reduce(0) { $0 + Double(Float($1)) / 8 }
+    #expect(canaries.isIncluded.contains(true))
+    for (score, included) in zip(canaries.scores, canaries.isIncluded) {
+      #expect(abs(score - (included ? expectedScore : 0)) < 1e-5, "score \(score), IN \(included)")
+    }
+  }
+}
