@@ -13,9 +13,11 @@ import TacitTensor
 ///
 /// **Score.** The adversary of the DP analysis sees every privatised update and knows every other
 /// record, so it can subtract their contribution: canary i's score is
-/// `s_i = Σ_t (g̃_t[j_i] − d_t[j_i])`, the privatised gradient at its coordinate minus the other
-/// records' clipped contribution there, summed over the T steps. For an IN canary
-/// `s_i ~ (C/E)·Bin(T, q) + N(0, T σ²C²/E²)`; for an OUT canary only the noise term. This is the
+/// `s_i = Σ_t (g̃_t[j_i] − d_t[j_i]) / (C_t/E)`, the privatised gradient at its coordinate minus
+/// the other records' clipped contribution there, in units of the step's canary contribution
+/// (C_t = C under fixed clipping; the clip norm of the step under adaptive clipping, so every
+/// step's observation has the same noise, σ, and weighs the same), summed over the T steps. For an
+/// IN canary `s_i ~ Bin(T, q) + N(0, T σ²)`; for an OUT canary only the noise term. This is the
 /// strongest attack DP-SGD's analysis allows (the subsampled Gaussian mechanism's worst case,
 /// composed), so a correct implementation's one-run bound stays below its ε, and a broken one
 /// (noise off, clipping ignored) shows at once.
@@ -32,7 +34,7 @@ public final class GradientCanaries {
   public let sampleRate: Double
   /// The canary gradient's norm C (DP-SGD's clipping norm).
   public let gradientNorm: Float
-  /// The score of each canary so far, see above (units: gradient after division by E).
+  /// The score of each canary so far, see above (units: the canary's own per-step contribution).
   public private(set) var scores: [Double]
   /// How many steps each canary joined.
   public private(set) var inclusions: [Int]
@@ -40,6 +42,8 @@ public final class GradientCanaries {
   private var generator: SeededGenerator
   /// The other records' contribution at each canary's coordinate in the current step.
   private var dataContribution: [Float]
+  /// The current step's canary contribution C_t/E, the unit of that step's observation.
+  private var stepUnit = 1.0
 
   /// `count` canaries on distinct coordinates of `parameterCounts` (the sizes of the model's
   /// parameters, in order), each IN with probability ½.
@@ -79,6 +83,7 @@ public final class GradientCanaries {
   /// the step's clipping norm when given (`C_t` under adaptive clipping), else `gradientNorm`.
   public func inject(into parameters: [Parameter], expectedBatchSize: Double, gradientNorm stepNorm: Float? = nil) {
     let contribution = (stepNorm ?? gradientNorm) / Float(expectedBatchSize)
+    stepUnit = Double(contribution)
     for (index, coordinate) in coordinates.enumerated() {
       let gradient = parameters[coordinate.parameter].gradient
       dataContribution[index] = gradient.scalars[coordinate.offset]
@@ -96,7 +101,7 @@ public final class GradientCanaries {
   public func observe(_ parameters: [Parameter]) {
     for (index, coordinate) in coordinates.enumerated() {
       let privatised = parameters[coordinate.parameter].gradient.scalars[coordinate.offset]
-      scores[index] += Double(privatised) - Double(dataContribution[index])
+      scores[index] += (Double(privatised) - Double(dataContribution[index])) / stepUnit
     }
   }
 }

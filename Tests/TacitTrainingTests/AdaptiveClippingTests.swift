@@ -185,8 +185,9 @@ struct SplitMix64: RandomNumberGenerator {
   }
 
   /// White-box canaries follow C_t: with no data, no noise and γ = 0.9 the count is b̃ = ½, so C
-  /// grows by e^{0.2·0.4} per step, and an IN canary that joins every step (q = 1) scores
-  /// Σ_t C_t / E exactly (a fixed norm would give T·C₀/E).
+  /// grows by e^{0.2·0.4} per step. An IN canary that joins every step (q = 1) moves its
+  /// coordinate by lr·Σ_t C_t / E (a fixed norm would give lr·T·C₀/E) and scores T: each step
+  /// is measured in its own unit C_t/E.
   @Test func canariesUseTheCurrentNorm() throws {
     let model = try makeModel()
     let canaries = GradientCanaries(
@@ -200,14 +201,18 @@ struct SplitMix64: RandomNumberGenerator {
         DPSGDSettings(maxGradNorm: 0.5, noiseMultiplier: 0, expectedBatchSize: 8, adaptiveClipping: adaptive)),
       noise: .seeded(SeededGenerator(seed: 22)), canaries: canaries)
     var generator = SeededGenerator(seed: 23)
+    let before = canaries.coordinates.map { model.parameters[$0.parameter].value.scalars[$0.offset] }
     for _ in 0..<10 { step.run(inputs: Tensor(shape: [0, 6]), labels: [], learningRate: 0.1, generator: &generator) }
+    let after = canaries.coordinates.map { model.parameters[$0.parameter].value.scalars[$0.offset] }
     let norms = (0..<10).map { 0.5 * exp(0.08 * Double($0)) }
     let state = try #require(step.adaptiveClipping)
     for (used, expected) in zip(state.history, norms) { #expect(abs(used / expected - 1) < 1e-12) }
-    let expectedScore = norms.reduce(0) { $0 + Double(Float($1)) / 8 }
+    let expectedMovement = 0.1 * norms.reduce(0) { $0 + Double(Float($1)) / 8 }
     #expect(canaries.isIncluded.contains(true))
-    for (score, included) in zip(canaries.scores, canaries.isIncluded) {
-      #expect(abs(score - (included ? expectedScore : 0)) < 1e-5, "score \(score), IN \(included)")
+    for (index, included) in canaries.isIncluded.enumerated() {
+      let movement = Double(before[index] - after[index])
+      #expect(abs(movement - (included ? expectedMovement : 0)) < 1e-5, "canary \(index): moved \(movement)")
+      #expect(abs(canaries.scores[index] - (included ? 10 : 0)) < 1e-4, "canary \(index): score \(canaries.scores[index])")
     }
   }
 }
