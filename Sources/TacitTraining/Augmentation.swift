@@ -54,21 +54,9 @@ public struct Augmentation: Sendable, Equatable {
           let dx = cropPadding > 0 ? Int(generator.next() % UInt64(2 * cropPadding + 1)) - cropPadding : 0
           let mirrored = flip && generator.next() & 1 == 1
           if dy != 0 || dx != 0 || mirrored {
-            for row in 0..<height {
-              let sourceRow = row - dy
-              for column in 0..<width {
-                // Output (row, column) shows the shifted image, mirrored after the shift.
-                let shiftedColumn = mirrored ? width - 1 - column : column
-                let sourceColumn = shiftedColumn - dx
-                let target = base + (row * width + column) * channels
-                if sourceRow < 0 || sourceRow >= height || sourceColumn < 0 || sourceColumn >= width {
-                  for channel in 0..<channels { values[target + channel] = 0 }
-                } else {
-                  let from = base + (sourceRow * width + sourceColumn) * channels
-                  for channel in 0..<channels { values[target + channel] = source[from + channel] }
-                }
-              }
-            }
+            Self.shift(
+              source.baseAddress! + base, into: values.baseAddress! + base, imageShape: imageShape, down: dy, right: dx,
+              mirrored: mirrored)
           }
           if cutoutSize > 0 {
             let centreRow = Int(generator.next() % UInt64(height)), centreColumn = Int(generator.next() % UInt64(width))
@@ -90,5 +78,30 @@ public struct Augmentation: Sendable, Equatable {
       }
     }
     return output
+  }
+
+  /// Writes one `[H, W, C]` image shifted `down` rows and `right` columns (zero-filling the
+  /// uncovered edge) and then, when `mirrored`, flipped left–right: output pixel (r, c) is input
+  /// pixel (r − down, c' − right) with c' = W − 1 − c when mirrored, else c. `source` and
+  /// `destination` must not overlap. Used by the training augmentation and by the audit's LiRA
+  /// queries, so both see the same transforms.
+  public static func shift(
+    _ source: UnsafePointer<Float>, into destination: UnsafeMutablePointer<Float>, imageShape: [Int], down: Int,
+    right: Int, mirrored: Bool
+  ) {
+    let height = imageShape[0], width = imageShape[1], channels = imageShape[2]
+    for row in 0..<height {
+      let sourceRow = row - down
+      for column in 0..<width {
+        let sourceColumn = (mirrored ? width - 1 - column : column) - right
+        let target = (row * width + column) * channels
+        if sourceRow < 0 || sourceRow >= height || sourceColumn < 0 || sourceColumn >= width {
+          for channel in 0..<channels { destination[target + channel] = 0 }
+        } else {
+          let from = (sourceRow * width + sourceColumn) * channels
+          for channel in 0..<channels { destination[target + channel] = source[from + channel] }
+        }
+      }
+    }
   }
 }

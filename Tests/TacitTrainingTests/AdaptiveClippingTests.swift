@@ -4,26 +4,6 @@ import TacitTensor
 import TacitTraining
 import Testing
 
-/// A small seeded generator for the tests' own draws (Steele, Lea & Flood 2014, SplitMix64).
-struct SplitMix64: RandomNumberGenerator {
-  var state: UInt64
-
-  mutating func next() -> UInt64 {
-    state &+= 0x9E37_79B9_7F4A_7C15
-    var z = state
-    z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-    z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-    return z ^ (z >> 31)
-  }
-
-  /// A standard-normal draw (Box–Muller on two uniforms in (0, 1]).
-  mutating func standardNormal() -> Double {
-    let u1 = Double((next() >> 11) + 1) * 0x1p-53
-    let u2 = Double(next() >> 11) * 0x1p-53
-    return (-2 * log(u1)).squareRoot() * cos(2 * Double.pi * u2)
-  }
-}
-
 @Suite struct AdaptiveClippingTests {
   /// z_Δ = (z⁻² − (2σ_b)⁻²)^{−1/2}, by hand: z = 2, σ_b = 2.5 gives (0.25 − 0.04)^{−1/2} =
   /// 0.21^{−1/2} = 2.18217890… (the split TensorFlow Federated's `dp_aggregator` makes);
@@ -86,13 +66,15 @@ struct SplitMix64: RandomNumberGenerator {
     let state = AdaptiveClipping(
       settings: AdaptiveClippingSettings(targetQuantile: targetQuantile, learningRate: 0.2, countNoise: countNoise),
       initialClipNorm: 0.1, expectedBatchSize: Double(expectedBatch))
-    var generator = SplitMix64(state: 42)
+    var generator = SeededGenerator(seed: 42)
     var logSum = 0.0
     var maxDeviation = 0.0
     for step in 0..<800 {
-      let norms = (0..<expectedBatch).map { _ in exp(generator.standardNormal()) }
+      let norms = Random.normal(count: expectedBatch, using: &generator).map { exp(Double($0)) }
       let unclipped = norms.filter { $0 <= state.clipNorm }.count
-      state.update(unclippedCount: unclipped, batchSize: expectedBatch, standardNormal: generator.standardNormal())
+      state.update(
+        unclippedCount: unclipped, batchSize: expectedBatch, standardNormal: Double(Random.normal(count: 1, using: &generator)[0])
+      )
       if step >= 400 {
         logSum += log(state.clipNorm)
         maxDeviation = max(maxDeviation, abs(log(state.clipNorm) - logQuantile))
