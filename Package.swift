@@ -30,12 +30,16 @@ let package = Package(
     ),
     .target(name: "TacitNN", dependencies: ["TacitTensor"]),
     .target(
-      name: "TacitPrivacy",
+      name: "TacitMath",
       dependencies: [.product(name: "RealModule", package: "swift-numerics")]
     ),
     .target(
+      name: "TacitPrivacy",
+      dependencies: ["TacitMath", .product(name: "RealModule", package: "swift-numerics")]
+    ),
+    .target(
       name: "TacitAudit",
-      dependencies: [.product(name: "RealModule", package: "swift-numerics")]
+      dependencies: ["TacitMath", .product(name: "RealModule", package: "swift-numerics")]
     ),
     .target(name: "TacitData", dependencies: ["TacitTensor", "CZlib"]),
     .target(name: "TacitTraining", dependencies: ["TacitNN", "TacitData"]),
@@ -57,11 +61,11 @@ let package = Package(
     .testTarget(name: "TacitTrainingTests", dependencies: ["TacitTraining"]),
     .testTarget(name: "TacitRecipeTests", dependencies: ["TacitRecipe"]),
     .testTarget(
-      name: "TacitPrivacyTests", dependencies: ["TacitPrivacy"],
+      name: "TacitPrivacyTests", dependencies: ["TacitPrivacy", "TacitMath"],
       resources: [.copy("Fixtures")]
     ),
     .testTarget(
-      name: "TacitAuditTests", dependencies: ["TacitAudit"],
+      name: "TacitAuditTests", dependencies: ["TacitAudit", "TacitMath"],
       resources: [.copy("Fixtures")]
     ),
     .testTarget(name: "TacitPipelineTests", dependencies: ["TacitPipeline", "tacit"]),

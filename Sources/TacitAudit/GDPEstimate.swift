@@ -1,4 +1,5 @@
 import RealModule
+import TacitMath
 
 /// A Gaussian-DP estimate of ε from an attack's error rates (Nasr et al. 2023, "Tight auditing
 /// of differentially private machine learning"; Dong, Roth & Su 2022 for μ-GDP). Always an

@@ -1,4 +1,6 @@
 /// The Likelihood Ratio Attack (Carlini, Chien, Nasr, Song, Terzis & Tramèr 2022, "Membership
+import TacitMath
+
 /// Inference Attacks From First Principles", IEEE S&P 2022; Algorithm 1 is the online attack).
 ///
 /// For each record x, reference (shadow) models trained with x (IN) and without it (OUT) give
@@ -78,8 +80,8 @@ public enum LiRA {
       for (query, phi) in values.enumerated() {
         let index = record * queries + query
         total +=
-          GaussianTail.logDensity(phi, mean: member.means[index], standardDeviation: member.standardDeviations[index])
-          - GaussianTail.logDensity(
+          StandardNormal.logDensity(phi, mean: member.means[index], standardDeviation: member.standardDeviations[index])
+          - StandardNormal.logDensity(
             phi, mean: nonMember.means[index], standardDeviation: nonMember.standardDeviations[index])
       }
       return total / Double(queries)
@@ -100,7 +102,7 @@ public enum LiRA {
       var total = 0.0
       for (query, phi) in values.enumerated() {
         let index = record * queries + query
-        total -= GaussianTail.logSurvival((phi - nonMember.means[index]) / nonMember.standardDeviations[index])
+        total -= StandardNormal.logSurvival((phi - nonMember.means[index]) / nonMember.standardDeviations[index])
       }
       return total / Double(queries)
     }

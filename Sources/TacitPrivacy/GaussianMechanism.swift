@@ -1,4 +1,5 @@
 import RealModule
+import TacitMath
 
 /// The exact privacy profile of the Gaussian mechanism, μ = sensitivity/σ (equivalently
 /// μ-Gaussian differential privacy).

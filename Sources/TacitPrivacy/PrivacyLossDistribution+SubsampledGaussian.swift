@@ -1,4 +1,5 @@
 import RealModule
+import TacitMath
 
 /// The Poisson-subsampled Gaussian mechanism's privacy loss distribution, discretised
 /// pessimistically by Connect-the-Dots.

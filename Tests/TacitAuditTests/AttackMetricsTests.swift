@@ -1,4 +1,5 @@
 import Foundation
+import TacitMath
 import Testing
 
 @testable import TacitAudit

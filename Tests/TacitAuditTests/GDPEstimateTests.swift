@@ -1,4 +1,5 @@
 import RealModule
+import TacitMath
 import Testing
 
 @testable import TacitAudit

@@ -1,4 +1,5 @@
 import Foundation
+import TacitMath
 import Testing
 
 @testable import TacitAudit
@@ -56,11 +57,11 @@ private func negativeLogSurvival(_ z: Double) -> Double {
       (100, -5005.524208694205), (1000, -500007.8266948122),
     ]
     for (z, expected) in cases {
-      let value = GaussianTail.logSurvival(z)
+      let value = StandardNormal.logSurvival(z)
       #expect(abs(value - expected) <= 1e-14 * max(abs(expected), 1e-300), "z=\(z): \(value) vs \(expected)")
     }
-    #expect(GaussianTail.logSurvival(-1e300) == 0)
-    #expect(GaussianTail.logSurvival(1e150).isFinite)
+    #expect(StandardNormal.logSurvival(-1e300) == 0)
+    #expect(StandardNormal.logSurvival(1e150).isFinite)
   }
 
   /// 4 reference models, 3 records, 1 query; record 2 is OUT for every model. Hand-computed fits:

@@ -1,3 +1,4 @@
+import TacitMath
 import Testing
 
 @testable import TacitAudit
