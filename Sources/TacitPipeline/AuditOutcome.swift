@@ -152,7 +152,7 @@ struct AuditOutcome {
           format: "GDP estimate (%@, not a bound): μ = %.3f, ε ≈ %.3f", gdpEstimate.attack as NSString, gdpEstimate.mu,
           gdpEstimate.epsilon))
     }
-    let claim = epsilonClaimed.map { String(format: "claimed ε = %.3g", $0) } ?? "no ε claimed (non-private run)"
+    let claim = epsilonClaimed.map { String(format: "claimed ε = %.3g", $0) } ?? "no ε claimed for these records"
     lines.append(
       String(format: "empirical ε lower bound %.3f at %.0f%% confidence (δ = %.1e); ", epsilonLowerBound, 100 * confidence, delta)
         + claim + ": " + verdict.rawValue)

@@ -14,6 +14,9 @@ public struct PreparedData: Sendable {
   public var normalizer: Normalizer
   /// Row indices of the training and validation records in the source's training pool.
   public var split: DataSplit
+  /// A distillation student's public transfer set: records of the source's training pool that are
+  /// neither training nor validation records (empty unless asked for).
+  public var publicTransfer: LabeledDataset
 }
 
 /// Loads the recipe's data source and cuts it into train / validation / test deterministically.
@@ -27,8 +30,14 @@ public struct PreparedData: Sendable {
 /// Validation records are held out of the pool before the training records are drawn, so the
 /// two never overlap. Splits are stratified by class. Normalisation statistics come from the
 /// training records only.
+///
+/// `publicSize` > 0 also draws that many records, uniformly, from the pool records left out of
+/// both splits (split "public-transfer" of the generator; the other splits do not change): a
+/// public transfer set disjoint from every training and validation record.
 public enum DataPreparation {
-  public static func prepare(_ section: DataSection, generator: SeededGenerator) throws -> PreparedData {
+  public static func prepare(_ section: DataSection, generator: SeededGenerator, publicSize: Int = 0) throws
+    -> PreparedData
+  {
     var pool: LabeledDataset
     var test: LabeledDataset
     switch section.source {
@@ -70,6 +79,16 @@ public enum DataPreparation {
       generator: &splitGenerator)
     var train = pool.subset(indices: split.train, name: "train")
     var validation = pool.subset(indices: split.validation, name: "validation")
+    guard publicSize <= split.unused.count else {
+      throw PipelineError(
+        "distillation.public_size: \(publicSize) public records asked for, but only \(split.unused.count) of the \(pool.count) pool records are outside data.train_size + data.validation_size; lower public_size or data.train_size"
+      )
+    }
+    var publicGenerator = generator.split("public-transfer")
+    let publicIndices = Random.permutation(split.unused.count, using: &publicGenerator).prefix(publicSize).map {
+      split.unused[$0]
+    }
+    var publicTransfer = pool.subset(indices: publicIndices.sorted(), name: "public-transfer")
 
     if let testSize = section.testSize {
       guard testSize <= test.count else {
@@ -97,12 +116,16 @@ public enum DataPreparation {
     train = normalizer.apply(to: train)
     validation = normalizer.apply(to: validation)
     test = normalizer.apply(to: test)
+    publicTransfer = normalizer.apply(to: publicTransfer)
     if section.flatten {
       train.features.reshape([train.count, train.featuresPerExample])
       validation.features.reshape([validation.count, validation.featuresPerExample])
       test.features.reshape([test.count, test.featuresPerExample])
+      publicTransfer.features.reshape([publicTransfer.count, publicTransfer.featuresPerExample])
     }
-    return PreparedData(train: train, validation: validation, test: test, normalizer: normalizer, split: split)
+    return PreparedData(
+      train: train, validation: validation, test: test, normalizer: normalizer, split: split,
+      publicTransfer: publicTransfer)
   }
 
   /// Splits `dataset` into a pool and a stratified random test set of `fraction` of its records.

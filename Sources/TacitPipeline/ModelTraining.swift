@@ -16,6 +16,8 @@ struct ModelTraining {
   var canaries: GradientCanaries?
   /// Test-only: DP-SGD with the noise switched off while the plan (and its claimed ε) stays.
   var disablesNoise = false
+  /// A teacher to distil from (`DistillationLoss` on its logits), or `nil`.
+  var distillation: Distillation?
 
   /// The noise source a recipe asks for: secure or seeded (split "noise" of `root`) under
   /// privacy, seeded (split "sampling") for non-private Poisson sampling, none otherwise.
@@ -63,7 +65,7 @@ struct ModelTraining {
       model: model, optimizer: TrainingFactory.optimizer(training.optimizer),
       loss: SoftmaxCrossEntropy(labelSmoothing: Float(training.regularization.labelSmoothing)),
       regularization: TacitNN.Regularization(l1: Float(training.regularization.l1), l2: Float(training.regularization.l2)),
-      gradientMode: gradientMode, noise: noise, canaries: canaries)
+      gradientMode: gradientMode, noise: noise, canaries: canaries, distillation: distillation)
     return Trainer(step: step, configuration: configuration).train(
       on: train, validation: validation.flatMap { $0.count > 0 ? $0 : nil }, generator: root, progress: progress,
       epochCompleted: epochCompleted)

@@ -16,7 +16,7 @@ struct PrivacyReport {
   let plan: PrivacyPlan
   let figures: [Figure]
   let claimedEpsilon: Double
-  let caveats: [String]
+  var caveats: [String]
   /// Under adaptive clipping, the clipping norm at the end of training (`nil` otherwise).
   var finalClipNorm: Double? = nil
 

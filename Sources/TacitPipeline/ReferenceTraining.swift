@@ -54,49 +54,50 @@ enum ReferenceTraining {
   /// Trains references `indices` and returns them in index order.
   static func train(
     indices: [Int], recipe: Recipe, targetPlan: PrivacyPlan?, population: AuditPopulation,
-    populationRecords: LabeledDataset, queries: [AuditSection.Query], imageShape: [Int]?, generator: SeededGenerator,
-    parallelism: Int
+    populationRecords: LabeledDataset, validation: LabeledDataset?, queries: [AuditSection.Query], imageShape: [Int]?,
+    generator: SeededGenerator, parallelism: Int
   ) throws -> [Reference] {
     let records = population.auditRecords
-    let results = ResultBox(count: indices.count)
-    let work: @Sendable (Int) -> Void = { slot in
-      do {
-        let reference = try trainOne(
-          index: indices[slot], recipe: recipe, targetPlan: targetPlan, records: records,
-          populationRecords: populationRecords, queries: queries, imageShape: imageShape, generator: generator)
-        results.set(slot, .success(reference))
-      } catch {
-        results.set(slot, .failure(error))
-      }
+    return try parallelMap(count: indices.count, parallelism: parallelism) { slot in
+      try trainOne(
+        index: indices[slot], recipe: recipe, targetPlan: targetPlan, records: records,
+        populationRecords: populationRecords, validation: validation, queries: queries, imageShape: imageShape,
+        generator: generator)
     }
-    let workers = max(1, min(parallelism, indices.count))
-    if workers == 1 {
-      for slot in indices.indices { work(slot) }
-    } else {
-      let next = Counter()
-      let group = DispatchGroup()
-      for _ in 0..<workers {
-        DispatchQueue.global().async(group: group) {
-          while let slot = next.take(below: indices.count) { work(slot) }
-        }
-      }
-      group.wait()
-    }
-    return try results.values()
   }
 
-  /// Reference `index`: a random half of `records`, the target's recipe and noise multiplier.
+  /// Reference `index`: a random half of `records`, the target's recipe and noise multiplier, and
+  /// the target's validation records (so early stopping chooses its epoch the same way).
   static func trainOne(
     index: Int, recipe: Recipe, targetPlan: PrivacyPlan?, records: LabeledDataset, populationRecords: LabeledDataset,
-    queries: [AuditSection.Query], imageShape: [Int]?, generator: SeededGenerator
+    validation: LabeledDataset?, queries: [AuditSection.Query], imageShape: [Int]?, generator: SeededGenerator
   ) throws -> Reference {
     let root = generator.split("reference", index: index)
+    let (members, isMember) = try membership(root: root, recordCount: records.count)
+    let model = try trainModel(
+      recipe: recipe, targetPlan: targetPlan, trainingSet: records.subset(indices: members, name: "reference-train"),
+      validation: validation, root: root)
+    let view = try ModelView.make(
+      model, records: records, population: populationRecords, queries: queries, imageShape: imageShape)
+    return Reference(index: index, isMember: isMember, view: view)
+  }
+
+  /// Reference `root`'s half of `recordCount` audit records (split "membership" of `root`): the
+  /// member indices, and each record's membership.
+  static func membership(root: SeededGenerator, recordCount: Int) throws -> (members: [Int], isMember: [Bool]) {
     var membershipGenerator = root.split("membership")
     let split = try MembershipSplit.make(
-      pool: Array(0..<records.count), memberCount: records.count / 2, generator: &membershipGenerator)
+      pool: Array(0..<recordCount), memberCount: recordCount / 2, generator: &membershipGenerator)
     let members = Set(split.members)
-    let isMember = (0..<records.count).map { members.contains($0) }
-    let trainingSet = records.subset(indices: split.members, name: "reference-train")
+    return (split.members, (0..<recordCount).map { members.contains($0) })
+  }
+
+  /// One model trained like the target (`recipe`, and under DP-SGD the target's noise
+  /// multiplier and clipping with seeded noise) on `trainingSet`, from `root`.
+  static func trainModel(
+    recipe: Recipe, targetPlan: PrivacyPlan?, trainingSet: LabeledDataset, validation: LabeledDataset?,
+    root: SeededGenerator, distillation: Distillation? = nil
+  ) throws -> Sequential {
     var plan: PrivacyPlan?
     if let targetPlan {
       var section = targetPlan.section
@@ -108,32 +109,55 @@ enum ReferenceTraining {
     }
     var referenceRecipe = recipe
     referenceRecipe.training.evaluateTrain = false
-    let training = ModelTraining(
+    var training = ModelTraining(
       recipe: referenceRecipe, plan: plan,
       noise: ModelTraining.noiseSource(recipe: referenceRecipe, plan: plan, root: root))
+    training.distillation = distillation
     let model = try training.buildModel(
-      inputShape: records.exampleShape, classCount: records.classCount, root: root)
-    _ = training.train(model, on: trainingSet, validation: nil, root: root)
-    let view = try ModelView.make(
-      model, records: records, population: populationRecords, queries: queries, imageShape: imageShape)
-    return Reference(index: index, isMember: isMember, view: view)
+      inputShape: trainingSet.exampleShape, classCount: trainingSet.classCount, root: root)
+    // Validation records matter only to early stopping; skip evaluating them otherwise.
+    _ = training.train(
+      model, on: trainingSet, validation: recipe.training.earlyStopping == nil ? nil : validation, root: root)
+    return model
+  }
+
+  /// `body(0..<count)` on `parallelism` concurrent workers, in index order; the first error thrown.
+  static func parallelMap<Value: Sendable>(
+    count: Int, parallelism: Int, _ body: @escaping @Sendable (Int) throws -> Value
+  ) throws -> [Value] {
+    let results = ResultBox<Value>(count: count)
+    let work: @Sendable (Int) -> Void = { slot in results.set(slot, Result { try body(slot) }) }
+    let workers = max(1, min(parallelism, count))
+    if workers == 1 {
+      for slot in 0..<count { work(slot) }
+    } else {
+      let next = Counter()
+      let group = DispatchGroup()
+      for _ in 0..<workers {
+        DispatchQueue.global().async(group: group) {
+          while let slot = next.take(below: count) { work(slot) }
+        }
+      }
+      group.wait()
+    }
+    return try results.values()
   }
 }
 
 /// Results filled in by concurrent workers, one slot each.
-private final class ResultBox: @unchecked Sendable {
+private final class ResultBox<Value>: @unchecked Sendable {
   private let lock = NSLock()
-  private var slots: [Result<ReferenceTraining.Reference, any Error>?]
+  private var slots: [Result<Value, any Error>?]
 
   init(count: Int) { slots = Array(repeating: nil, count: count) }
 
-  func set(_ slot: Int, _ result: Result<ReferenceTraining.Reference, any Error>) {
+  func set(_ slot: Int, _ result: Result<Value, any Error>) {
     lock.lock()
     slots[slot] = result
     lock.unlock()
   }
 
-  func values() throws -> [ReferenceTraining.Reference] {
+  func values() throws -> [Value] {
     try slots.map { try $0!.get() }
   }
 }

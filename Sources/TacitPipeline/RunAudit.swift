@@ -26,6 +26,11 @@ enum RunAudit {
     var caveats: [String]
     /// Shard folders of `tacit shadow` holding the reference models; empty: train them here.
     var referenceDirectories: [String] = []
+    /// Reference models the caller trained (a distillation run's paired teachers or students);
+    /// `nil`: read or train them as the recipe says.
+    var references: [ReferenceTraining.Reference]? = nil
+    /// The δ of `claimedEpsilon` when it is not the plan's (a composed claim); `nil`: the plan's.
+    var claimedDelta: Double? = nil
   }
 
   /// The image layout the data source has, for image queries (`nil` for tabular data).
@@ -57,13 +62,16 @@ enum RunAudit {
     let section = inputs.recipe.audit
     let population = inputs.population
     let generator = inputs.generator
-    let delta = inputs.plan?.delta ?? PrivacySection.defaultDelta(recordCount: max(population.memberCount, 1))
+    let delta =
+      inputs.claimedDelta ?? inputs.plan?.delta ?? PrivacySection.defaultDelta(recordCount: max(population.memberCount, 1))
     let imageShape = Self.imageShape(inputs.recipe.data)
     let hasMembership = population.memberCount > 0 && population.nonMemberCount > 0
     var caveats = inputs.caveats
-    if inputs.plan == nil {
+    if inputs.plan == nil && inputs.claimedDelta == nil {
       caveats.append(
-        String(format: "non-private run: δ = %.0e (the largest power of ten below 1/N) is used for the bounds only", delta))
+        String(
+          format: "no ε claim covers these records: δ = %.0e (the largest power of ten below 1/N) is used for the bounds only",
+          delta))
     }
 
     let populationRecords = Self.populationRecords(section, test: inputs.data.test, generator: generator)
@@ -77,7 +85,10 @@ enum RunAudit {
         inputs.target, records: records, population: populationRecords, queries: section.queries,
         imageShape: imageShape, keepOutputs: true)
       var references: [ReferenceTraining.Reference] = []
-      if section.referenceModels > 0, !inputs.referenceDirectories.isEmpty {
+      if let given = inputs.references {
+        references = given
+        referenceCount = given.count
+      } else if section.referenceModels > 0, !inputs.referenceDirectories.isEmpty {
         references = try ReferenceStore.load(
           directories: inputs.referenceDirectories,
           fingerprint: ReferenceStore.fingerprint(of: inputs.recipe.resolvedYAML()),
@@ -92,7 +103,8 @@ enum RunAudit {
         defer { BLAS.setThreadCount(previousThreads) }
         references = try ReferenceTraining.train(
           indices: Array(0..<section.referenceModels), recipe: inputs.recipe, targetPlan: inputs.plan,
-          population: population, populationRecords: populationRecords, queries: section.queries,
+          population: population, populationRecords: populationRecords, validation: inputs.data.validation,
+          queries: section.queries,
           imageShape: imageShape, generator: generator, parallelism: inputs.threads)
         referenceCount = references.count
         note(String(format: "%d reference models trained in %.1f s", referenceCount, Clock.seconds() - referenceStart))
@@ -144,7 +156,7 @@ enum RunAudit {
         claimed: inputs.claimedEpsilon, bound: bound, audited: !attacks.isEmpty || canaries != nil),
       epsilonClaimed: inputs.claimedEpsilon, epsilonLowerBound: bound, boundSource: source, confidence: section.confidence,
       delta: delta,
-      deltaIsDefault: inputs.plan == nil, attacks: attacks, canaries: canaries, memberCount: population.memberCount,
+      deltaIsDefault: inputs.claimedEpsilon == nil, attacks: attacks, canaries: canaries, memberCount: population.memberCount,
       nonMemberCount: population.nonMemberCount, referenceModels: referenceCount, populationSize: populationCount,
       caveats: caveats, gdpEstimate: nil)
     if let strongest = outcome.strongestAttack {

@@ -60,7 +60,9 @@ public struct RunComparison: Sendable {
     /// The run folder's absolute path.
     public var folder: String
     public var testAccuracy: Double?
-    /// The ε the run claims (its privacy account); `nil` for a non-private run.
+    /// The ε claimed for the audited records: the run's privacy account (the audit's
+    /// `epsilon_claimed` when it has one; a distillation student's own ε covers other records);
+    /// `nil` when no claim covers them.
     public var epsilonClaimed: Double?
     /// `nil` when the audit was turned off.
     public var audit: Audit?
@@ -118,14 +120,23 @@ public struct RunComparison: Sendable {
     let name = try summary.string("name", in: summary.root)
     let testAccuracy = try summary.number("test_accuracy", in: summary.root)
     let privacy = try summary.optionalObject("privacy", in: summary.root)
-    let epsilonClaimed = try privacy.flatMap { try summary.number("epsilon", in: $0, path: "privacy.epsilon") }
+    var epsilonClaimed = try privacy.flatMap { try summary.number("epsilon", in: $0, path: "privacy.epsilon") }
     var audit: Audit?
     let auditPath = folder.appendingPathComponent("audit.json").path
+    var auditSource: (object: [String: Any], file: JSONFile, prefix: String)?
     if FileManager.default.fileExists(atPath: auditPath) {
       let file = try JSONFile(path: auditPath)
       audit = try readAudit(file.root, prefix: "", file: file, details: true)
+      auditSource = (file.root, file, "")
     } else if let object = try summary.optionalObject("audit", in: summary.root) {
       audit = try readAudit(object, prefix: "audit.", file: summary, details: false)
+      auditSource = (object, summary, "audit.")
+    }
+    // The claim the audit tested is the one covering the audited records: the run's own ε, except
+    // for a distillation student, whose ε covers its transfer set and not its teacher's records.
+    if let auditSource, auditSource.object["epsilon_claimed"] != nil {
+      epsilonClaimed = try auditSource.file.number(
+        "epsilon_claimed", in: auditSource.object, path: auditSource.prefix + "epsilon_claimed")
     }
     return Run(
       name: name, recordedName: name, folder: folder.path, testAccuracy: testAccuracy, epsilonClaimed: epsilonClaimed,

@@ -61,6 +61,14 @@ public final class RunFolder {
   /// The staging path of a file in the run.
   public func file(_ name: String) -> String { stagingPath + "/" + name }
 
+  /// Creates the folder `name` inside the staging folder (for a distillation run's `teacher/` and
+  /// `student/`).
+  public func makeFolder(_ name: String) throws {
+    try RunFolder.fileOperation("create the folder", file(name)) {
+      try FileManager.default.createDirectory(atPath: file(name), withIntermediateDirectories: true)
+    }
+  }
+
   /// Writes `contents` to the file `name` in the staging folder.
   public func write(_ name: String, _ contents: String) throws {
     try write(name, data: Data(contents.utf8))

@@ -104,6 +104,20 @@ public enum RunPipeline {
     defer { folder.discard() }
     note("tacit run \(recipePath) → \(folder.path) (seed \(recipe.seed), \(threads) BLAS thread\(threads == 1 ? "" : "s"))")
 
+    if let distillation = recipe.distillation {
+      guard referenceDirectories.isEmpty else {
+        throw PipelineError("reference shards (tacit audit merge) do not support distillation recipes yet")
+      }
+      let outcome = try DistillationRun.run(
+        recipe: recipe, section: distillation, folder: folder, threads: threads, start: start, note: { note($0) })
+      note(String(format: "finished in %.1f s", Clock.seconds() - start))
+      try folder.write("log.txt", logLines.joined(separator: "\n") + "\n")
+      try folder.commit()
+      return RunResult(
+        directory: folder.path, summaryJSON: outcome.summaryJSON, terminalSummary: outcome.terminalSummary,
+        auditVerdict: outcome.verdict)
+    }
+
     let root = SeededGenerator(seed: recipe.seed)
     let data: PreparedData
     do {
@@ -204,23 +218,36 @@ public enum RunPipeline {
       name: recipe.name, seed: recipe.seed, threads: threads, test: test, train: train, validation: validation,
       history: history, parameterCount: model.parameterCount, trainingRecords: trainingSet.count,
       seconds: Clock.seconds() - start, privacy: privacyReport, audit: audit)
-    try folder.write("recipe.yaml", resolvedRecipe.resolvedYAML())
-    if let privacyReport { try folder.write("privacy.json", privacyReport.json()) }
-    if let audit { try folder.write("audit.json", JSONText.encode(audit.jsonObject) + "\n") }
-    do {
-      try model.save(to: folder.file("model.safetensors"), metadata: ["recipe": recipe.name, "format": "tacit-1"])
-    } catch {
-      throw PipelineError(error.description, isInputError: false)
-    }
-    try folder.write("metrics.json", RunSummary.metricsJSON(history))
-    let summaryJSON = summary.json()
-    try folder.write("summary.json", summaryJSON + "\n")
-    try folder.write("report.html", RunReport.html(recipe: resolvedRecipe, summary: summary, history: history, model: model))
+    let summaryJSON = try writeModelFiles(
+      into: folder, prefix: "", recipe: resolvedRecipe, summary: summary, history: history, model: model)
     note(String(format: "finished in %.1f s", Clock.seconds() - start))
     try folder.write("log.txt", logLines.joined(separator: "\n") + "\n")
     try folder.commit()
     return RunResult(
       directory: folder.path, summaryJSON: summaryJSON,
       terminalSummary: summary.terminalTable(directory: folder.path), auditVerdict: audit?.verdict.rawValue)
+  }
+
+  /// Writes one trained model's files into `folder`, each name prefixed by `prefix` ("" for the
+  /// run itself, "teacher/" for a distillation run's teacher): recipe.yaml (resolved),
+  /// privacy.json (private runs), audit.json (audited runs), model.safetensors, metrics.json,
+  /// summary.json and report.html. Returns the contents of summary.json.
+  static func writeModelFiles(
+    into folder: RunFolder, prefix: String, recipe: Recipe, summary: RunSummary, history: TrainingHistory,
+    model: Sequential
+  ) throws -> String {
+    try folder.write(prefix + "recipe.yaml", recipe.resolvedYAML())
+    if let privacyReport = summary.privacy { try folder.write(prefix + "privacy.json", privacyReport.json()) }
+    if let audit = summary.audit { try folder.write(prefix + "audit.json", JSONText.encode(audit.jsonObject) + "\n") }
+    do {
+      try model.save(to: folder.file(prefix + "model.safetensors"), metadata: ["recipe": recipe.name, "format": "tacit-1"])
+    } catch {
+      throw PipelineError(error.description, isInputError: false)
+    }
+    try folder.write(prefix + "metrics.json", RunSummary.metricsJSON(history))
+    let summaryJSON = summary.json()
+    try folder.write(prefix + "summary.json", summaryJSON + "\n")
+    try folder.write(prefix + "report.html", RunReport.html(recipe: recipe, summary: summary, history: history, model: model))
+    return summaryJSON
   }
 }

@@ -30,9 +30,12 @@ struct RunSummary {
 
   var trainingSeconds: Double { history.epochs.reduce(0) { $0 + $1.seconds } }
 
-  func json() -> String {
+  func json() -> String { JSONText.encode(jsonObject) }
+
+  /// The object `json()` encodes.
+  var jsonObject: [String: Any] {
     let examples = Double(trainingRecords * history.epochs.count)
-    let object: [String: Any] = [
+    return [
       "name": name,
       "seed": seed,
       "threads": threads,
@@ -52,7 +55,6 @@ struct RunSummary {
       "privacy": privacy.map { $0.summaryObject as Any } ?? NSNull(),
       "audit": audit.map { $0.summaryObject as Any } ?? NSNull(),
     ]
-    return JSONText.encode(object)
   }
 
   /// The per-epoch curves for `metrics.json`.

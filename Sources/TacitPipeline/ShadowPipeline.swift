@@ -74,6 +74,10 @@ public enum ShadowPipeline {
     guard section.enabled, section.referenceModels > 0 else {
       throw PipelineError("audit.reference_models: \(recipePath) asks for no reference models, so there is nothing to shard")
     }
+    guard recipe.distillation == nil else {
+      throw PipelineError(
+        "distillation: tacit shadow does not shard reference teacher/student pairs yet; run the recipe on one machine")
+    }
     guard section.memberFraction < 1 else {
       throw PipelineError(
         "audit.member_fraction: 1 leaves no non-members, so the audit uses no reference models; nothing to shard")
@@ -103,7 +107,7 @@ public enum ShadowPipeline {
     let references = try ReferenceTraining.train(
       indices: indices, recipe: recipe, targetPlan: plan, population: population,
       populationRecords: RunAudit.populationRecords(section, test: data.test, generator: auditGenerator),
-      queries: section.queries, imageShape: RunAudit.imageShape(recipe.data), generator: auditGenerator,
+      validation: data.validation, queries: section.queries, imageShape: RunAudit.imageShape(recipe.data), generator: auditGenerator,
       parallelism: threads)
     for reference in references {
       try folder.write(ReferenceStore.fileName(reference.index), data: ReferenceStore.encode(reference))

@@ -71,6 +71,17 @@ extension Recipe {
         "crop_padding, flip and cutout need image data (data.source fashion_mnist); tabular data takes only noise_std",
         at: top.path("training").appending("augmentation"), node: top.value("training")?["augmentation"])
     }
+    var distillation: DistillationSection?
+    var distillationIsValid = true
+    if top.nonNullValue("distillation") != nil {
+      distillation = DistillationSection.read(top.child("distillation"))
+      distillationIsValid = distillation != nil
+      if audit.canaries?.kind == .gradient {
+        reader.report(
+          "gradient canaries are not supported with distillation (the audit attacks the teacher too); use kind: mislabeled",
+          at: top.path("audit").appending("canaries").appending("kind"), node: top.value("audit")?["canaries"])
+      }
+    }
     for (key, plannedFor) in reservedSections where top.value(key) != nil {
       top.report("not supported yet in recipe version \(version) (coming with \(plannedFor))", key: key)
     }
@@ -82,9 +93,9 @@ extension Recipe {
         at: top.path("training").appending("early_stopping"), node: top.value("training")?["early_stopping"])
     }
 
-    guard let name, let data, let model, privacyIsValid else { return nil }
+    guard let name, let data, let model, privacyIsValid, distillationIsValid else { return nil }
     return Recipe(
       version: version, name: name, seed: seed, data: data, model: model, training: training, privacy: privacy,
-      audit: audit)
+      audit: audit, distillation: distillation)
   }
 }

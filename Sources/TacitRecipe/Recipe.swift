@@ -15,12 +15,14 @@ import Yams
 ///   - {type: dense, units: 10}
 /// training: {epochs: 5}      # see TrainingSection; may be omitted (all defaults)
 /// privacy: {target_epsilon: 3}   # optional: DP-SGD, see PrivacySection
+/// audit: {reference_models: 8}    # optional: the attacks after training, see AuditSection
+/// distillation: {teacher_recipe: teacher.yaml, transfer: public, public_size: 5000}
+///                                 # optional: train as a student, see DistillationSection
 /// ```
 ///
 /// Reading is strict: keys are snake_case, an unknown key is an error naming its path and the
 /// closest valid key, values of the wrong type or out of range are errors naming their path,
-/// and every problem is reported at once with `file:line:column`. `audit` is reserved for the
-/// next schema addition and rejected for now.
+/// and every problem is reported at once with `file:line:column`.
 ///
 /// `resolvedYAML()` writes the recipe back with every default spelled out; loading that text
 /// gives an equal `Recipe` (once the pipeline has set `privacy.resolved`, it writes the noise
@@ -45,12 +47,16 @@ public struct Recipe: Sendable, Equatable {
   public var privacy: PrivacySection?
   /// `audit`: the attacks after training, see `AuditSection`; absent reads as every default.
   public var audit: AuditSection
+  /// `distillation`: train this recipe's model as a student of a teacher, see
+  /// `DistillationSection`; `nil` trains on the labels alone.
+  public var distillation: DistillationSection?
 
   /// A recipe with every value given (no validation: use `parse` or `load` for user input).
   public init(
     version: Int, name: String, seed: UInt64, data: DataSection, model: [LayerSpec], training: TrainingSection,
-    privacy: PrivacySection? = nil, audit: AuditSection = AuditSection()
+    privacy: PrivacySection? = nil, audit: AuditSection = AuditSection(), distillation: DistillationSection? = nil
   ) {
+    self.distillation = distillation
     self.privacy = privacy
     self.audit = audit
     self.version = version

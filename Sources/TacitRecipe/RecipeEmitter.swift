@@ -91,6 +91,7 @@ extension Recipe {
     emitter.section("training") { training.emit(into: &$0) }
     if let privacy { emitter.section("privacy") { privacy.emit(into: &$0) } }
     emitter.section("audit") { audit.emit(into: &$0) }
+    if let distillation { emitter.section("distillation") { distillation.emit(into: &$0) } }
     return emitter.text
   }
 }

@@ -94,6 +94,13 @@ public struct TrainingHistory: Sendable {
   /// Whether early stopping ended the run before the configured number of epochs.
   public var stoppedEarly: Bool
   public var seconds: Double
+
+  public init(epochs: [EpochMetrics], finalEpoch: Int, stoppedEarly: Bool, seconds: Double) {
+    self.epochs = epochs
+    self.finalEpoch = finalEpoch
+    self.stoppedEarly = stoppedEarly
+    self.seconds = seconds
+  }
 }
 
 /// Minibatch training, non-private (shuffled batches) or DP-SGD (Poisson batches).

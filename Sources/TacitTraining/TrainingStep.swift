@@ -91,13 +91,18 @@ public struct StepResult: Sendable {
 
 /// One step of minibatch gradient descent on a `Sequential` model.
 ///
-/// forward (training mode) → per-example losses and their logit gradients → backward (input
+/// forward (training mode) → per-example losses (cross-entropy, or distillation against a
+/// teacher's logits on the same inputs) and their logit gradients → backward (input
 /// gradients only) → per-example norms and clip factors when clipping → weighted gradient sum →
 /// penalty gradients → optimizer update.
 public struct TrainingStep {
   public let model: Sequential
   public let optimizer: Optimizer
+  /// The hard-label loss: the training loss without a teacher, and the evaluation loss always.
   public let loss: SoftmaxCrossEntropy
+  /// A teacher whose softened outputs the model learns from (`DistillationLoss` replaces `loss`
+  /// in training), or `nil`.
+  public let distillation: Distillation?
   public let regularization: Regularization
   public let gradientMode: GradientMode
   /// Draws DP-SGD's noise; required by `.privateSum`, unused otherwise.
@@ -111,8 +116,14 @@ public struct TrainingStep {
   public init(
     model: Sequential, optimizer: Optimizer, loss: SoftmaxCrossEntropy,
     regularization: Regularization, gradientMode: GradientMode, noise: NoiseSource? = nil,
-    canaries: GradientCanaries? = nil
+    canaries: GradientCanaries? = nil, distillation: Distillation? = nil
   ) {
+    if let distillation {
+      precondition(
+        distillation.teacher.outputShape == model.outputShape,
+        "the teacher's outputs \(distillation.teacher.outputShape) differ from the student's \(model.outputShape)")
+    }
+    self.distillation = distillation
     if case .privateSum(let settings) = gradientMode {
       precondition(noise != nil, "a DP-SGD step needs a noise source")
       adaptiveClipping = settings.adaptiveClipping.map {
@@ -152,7 +163,10 @@ public struct TrainingStep {
     }
     if batch > 0 {
       let logits = model.forward(inputs, mode: .training, generator: &generator)
-      let (losses, gradient) = loss.lossesAndGradient(logits: logits, labels: labels)
+      let (losses, gradient) =
+        distillation.map {
+          $0.loss.lossesAndGradient(logits: logits, teacherLogits: $0.teacherLogits(inputs), labels: labels)
+        } ?? loss.lossesAndGradient(logits: logits, labels: labels)
       result.lossSum = losses.reduce(0) { $0 + Double($1) }
       result.correct = zip(logits.argmaxRows(), labels).reduce(0) { $0 + ($1.0 == Int($1.1) ? 1 : 0) }
       model.backward(gradient)
