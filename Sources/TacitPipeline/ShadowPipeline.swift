@@ -107,7 +107,8 @@ public enum ShadowPipeline {
     let references = try ReferenceTraining.train(
       indices: indices, recipe: recipe, targetPlan: plan, population: population,
       populationRecords: RunAudit.populationRecords(section, test: data.test, generator: auditGenerator),
-      validation: data.validation, queries: section.queries, imageShape: RunAudit.imageShape(recipe.data), generator: auditGenerator,
+      validation: data.validation, queries: section.queries, imageShape: RunAudit.imageShape(recipe.data),
+      generator: auditGenerator,
       parallelism: threads)
     for reference in references {
       try folder.write(ReferenceStore.fileName(reference.index), data: ReferenceStore.encode(reference))
