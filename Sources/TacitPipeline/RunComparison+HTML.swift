@@ -102,7 +102,7 @@ extension RunComparison {
       let y = top + rowHeight * Double(index)
       svg += "<rect x=\"0\" y=\"\(y + 10)\" width=\"10\" height=\"10\" fill=\"\(Self.color(index))\"/>"
       svg += "<text x=\"16\" y=\"\(y + 19)\">\(escape(Self.shortened(run.name, to: 28)))</text>"
-      svg += bar(y, run.epsilonClaimed, "#9aa5b1", missing: "no claim (not trained with DP-SGD)")
+      svg += bar(y, run.epsilonClaimed, "#9aa5b1", missing: "no ε claim covers the audited records")
       let boundColor = run.audit?.verdict == "VIOLATION" ? "#cf222e" : "#1f77b4"
       svg += bar(y + 17, run.audit?.epsilonLowerBound, boundColor, missing: run.audit == nil ? "audit off" : "no bound")
     }

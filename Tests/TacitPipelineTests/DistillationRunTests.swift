@@ -1,4 +1,5 @@
 import Foundation
+import TacitData
 import TacitRecipe
 import TacitTensor
 import Testing
@@ -214,5 +215,35 @@ import Testing
     #expect(publicRows.isDisjoint(with: rows(withPublic.validation.features)))
     // 400 pool records − 240 − 40 = 120 remain; asking for more is an error naming the key.
     #expect(throws: PipelineError.self) { try DataPreparation.prepare(recipe.data, generator: generator, publicSize: 121) }
+  }
+}
+
+/// Reference models are trained like the target, early stopping included: they watch the same
+/// validation records (before, they trained every epoch because they were given none).
+@Suite struct ReferenceEarlyStoppingTests {
+  @Test func referenceModelsStopEarlyOnTheValidationRecords() throws {
+    let yaml = DistillationRunTests.recipe(
+      name: "early", hidden: 16,
+      extra: """
+        training: {epochs: 40, batch_size: 16, optimizer: {type: adam, learning_rate: 0.05}, early_stopping: {patience: 1}}
+
+        """
+    ).replacingOccurrences(of: "train_size: 240", with: "train_size: 240\n  validation_size: 60")
+    let recipe = try Recipe.parse(yaml: yaml, fileName: "early.yaml", baseDirectory: "/")
+    let data = try DataPreparation.prepare(recipe.data, generator: SeededGenerator(seed: recipe.seed))
+    let root = SeededGenerator(seed: 99)
+    let trainingSet = data.train.subset(indices: Array(0..<120), name: "half")
+    func parameters(validation: LabeledDataset?) throws -> [Float] {
+      let model = try ReferenceTraining.trainModel(
+        recipe: recipe, targetPlan: nil, trainingSet: trainingSet, validation: validation, root: root)
+      return model.parameters.flatMap(\.value.scalars)
+    }
+    // The oracle: the target's own training path with the same generator and validation records.
+    let training = ModelTraining(recipe: recipe, plan: nil, noise: nil)
+    let oracle = try training.buildModel(inputShape: trainingSet.exampleShape, classCount: 3, root: root)
+    let history = training.train(oracle, on: trainingSet, validation: data.validation, root: root)
+    try #require(history.stoppedEarly, "the recipe must stop early for this test to mean anything")
+    #expect(try parameters(validation: data.validation) == oracle.parameters.flatMap(\.value.scalars))
+    #expect(try parameters(validation: nil) != oracle.parameters.flatMap(\.value.scalars))
   }
 }
