@@ -39,6 +39,13 @@ public enum RunPipeline {
   public static func validate(recipePath: String, overrides: [String]) throws -> String {
     let recipe = try loadRecipe(path: recipePath, overrides: overrides)
     var lines = ["\(recipePath): valid recipe"]
+    if let distillation = recipe.distillation {
+      // The teacher must fit the student (seed, data, members): check it now, not after training.
+      let teacher = try DistillationRun.loadTeacher(distillation, student: recipe)
+      lines.append(
+        "distillation: teacher \(teacher.recipe.name) " + (teacher.runFolder.map { "loaded from \($0)" } ?? "trained in the run")
+          + ", \(distillation.transfer.rawValue) transfer set")
+    }
     if let inputShape = knownInputShape(recipe.data) {
       var generator = SeededGenerator(seed: recipe.seed).split("init")
       let model = try ModelBuilder.build(recipe.model, inputShape: inputShape, generator: &generator)

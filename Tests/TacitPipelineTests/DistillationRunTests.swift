@@ -157,6 +157,9 @@ import Testing
       Self.student(teacher: "teacher_recipe: teacher.yaml", transfer: "private"), named: "a", root: root,
       expectStatus: 65)
     #expect(seedError.contains("distillation.teacher_recipe") && seedError.contains("seed 7"))
+    // `tacit validate` checks the teacher too, before anything trains.
+    let validated = try CommandLineTool.run(["validate", root.appendingPathComponent("a.yaml").path])
+    #expect(validated.status == 65 && validated.standardError.contains("seed 7"), "\(validated.standardError)")
     try Data(Self.teacher.replacingOccurrences(of: "train_size: 240", with: "train_size: 200").utf8).write(
       to: root.appendingPathComponent("teacher.yaml"))
     let (_, dataError) = try run(
