@@ -53,8 +53,17 @@ enum DistillationRun {
     var verdict: String?
   }
 
-  /// Loads and checks the teacher's recipe.
-  static func loadTeacher(_ section: DistillationSection, student: Recipe) throws -> TeacherSource {
+  /// The overrides of a distillation run that apply to its teacher's recipe as well: `seed` and
+  /// `data.…`, which teacher and student must share.
+  static func teacherOverrides(_ overrides: [String]) -> [String] {
+    overrides.filter { $0.hasPrefix("seed=") || $0.hasPrefix("data.") || $0.hasPrefix("data=") }
+  }
+
+  /// Loads and checks the teacher's recipe; a `teacher_recipe` gets the run's `seed` and `data`
+  /// overrides too (`teacherOverrides`).
+  static func loadTeacher(_ section: DistillationSection, student: Recipe, overrides: [String] = []) throws
+    -> TeacherSource
+  {
     var source: TeacherSource
     let key: String
     let origin: String
@@ -62,7 +71,8 @@ enum DistillationRun {
     case .recipe(let path):
       key = "distillation.teacher_recipe"
       origin = path.absolute
-      source = TeacherSource(recipe: try RunPipeline.loadRecipe(path: path.absolute, overrides: []), runFolder: nil)
+      source = TeacherSource(
+        recipe: try RunPipeline.loadRecipe(path: path.absolute, overrides: teacherOverrides(overrides)), runFolder: nil)
     case .run(let path):
       key = "distillation.teacher_run"
       origin = path.absolute
@@ -155,10 +165,10 @@ enum DistillationRun {
   /// Trains (or loads) the teacher, distils the student, audits both and writes their folders
   /// into `folder` (not committed: `RunPipeline` writes the log and commits).
   static func run(
-    recipe: Recipe, section: DistillationSection, folder: RunFolder, threads: Int, start: Double,
+    recipe: Recipe, section: DistillationSection, overrides: [String], folder: RunFolder, threads: Int, start: Double,
     note: (String) -> Void
   ) throws -> Outcome {
-    let teacherSource = try loadTeacher(section, student: recipe)
+    let teacherSource = try loadTeacher(section, student: recipe, overrides: overrides)
     let teacherRecipe = teacherSource.recipe
     let root = SeededGenerator(seed: recipe.seed)
     let data: PreparedData
@@ -223,6 +233,11 @@ enum DistillationRun {
     }
     var studentResolved = recipe
     studentResolved.privacy = studentPlan?.resolvedSection
+    if case .recipe = section.teacher {
+      // Rerunnable as written: the teacher's resolved recipe (overrides and σ included) is saved
+      // in teacher/, so the resolved student recipe names that file.
+      studentResolved.distillation?.teacher = .recipe(RecipeFilePath(folder.path + "/teacher/recipe.yaml", relativeTo: "/"))
+    }
     var studentTraining = ModelTraining(
       recipe: recipe, plan: studentPlan, noise: ModelTraining.noiseSource(recipe: recipe, plan: studentPlan, root: studentRoot))
     studentTraining.distillation = Distillation(teacher: teacher, loss: loss)

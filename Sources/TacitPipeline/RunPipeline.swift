@@ -41,7 +41,7 @@ public enum RunPipeline {
     var lines = ["\(recipePath): valid recipe"]
     if let distillation = recipe.distillation {
       // The teacher must fit the student (seed, data, members): check it now, not after training.
-      let teacher = try DistillationRun.loadTeacher(distillation, student: recipe)
+      let teacher = try DistillationRun.loadTeacher(distillation, student: recipe, overrides: overrides)
       lines.append(
         "distillation: teacher \(teacher.recipe.name) " + (teacher.runFolder.map { "loaded from \($0)" } ?? "trained in the run")
           + ", \(distillation.transfer.rawValue) transfer set")
@@ -116,7 +116,8 @@ public enum RunPipeline {
         throw PipelineError("reference shards (tacit audit merge) do not support distillation recipes yet")
       }
       let outcome = try DistillationRun.run(
-        recipe: recipe, section: distillation, folder: folder, threads: threads, start: start, note: { note($0) })
+        recipe: recipe, section: distillation, overrides: overrides, folder: folder, threads: threads, start: start,
+        note: { note($0) })
       note(String(format: "finished in %.1f s", Clock.seconds() - start))
       try folder.write("log.txt", logLines.joined(separator: "\n") + "\n")
       try folder.commit()

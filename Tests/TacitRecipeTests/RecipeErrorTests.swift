@@ -19,7 +19,7 @@ import Testing
         == "test.yaml:5:15: data.synthetic.clases: unknown key; did you mean classes?")
     #expect(
       singleError(minimalRecipe + "\nzzz: 1").hasSuffix(
-        "zzz: unknown key; expected one of version, name, seed, data, model, training, privacy, audit"))
+        "zzz: unknown key; expected one of version, name, seed, data, model, training, privacy, audit, distillation"))
   }
 
   @Test func wrongTypesNameThePathAndWhatWasFound() {
