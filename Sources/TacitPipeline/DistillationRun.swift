@@ -216,7 +216,7 @@ enum DistillationRun {
       teacherHistory = TrainingHistory(epochs: [], finalEpoch: 0, stoppedEarly: false, seconds: 0)
       note("teacher: loaded from \(runFolder) (its training log is there)")
     } else {
-      note("teacher: " + ModelSummary.describe(teacher).split(separator: "\n").first.map(String.init)!)
+      for line in ModelSummary.describe(teacher).split(separator: "\n") { note("teacher " + line) }
       teacherHistory = teacherTraining.train(
         teacher, on: teacherSet, validation: data.validation, root: root,
         epochCompleted: { note("teacher " + EpochLine.format($0)) })
@@ -243,6 +243,7 @@ enum DistillationRun {
     studentTraining.distillation = Distillation(teacher: teacher, loss: loss)
     let student = try studentTraining.buildModel(
       inputShape: transferSet.exampleShape, classCount: transferSet.classCount, root: studentRoot)
+    for line in ModelSummary.describe(student).split(separator: "\n") { note("student " + line) }
     if let studentPlan {
       note(
         String(
