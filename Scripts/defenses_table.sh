@@ -6,7 +6,7 @@
 set -euo pipefail
 runs=${1:-runs/defenses}
 tacit=${TACIT:-.build/release/tacit}
-rows=(none l2 dropout early-stopping augmentation distillation-public distillation-private dp-eps8 dp-eps3 dp-eps1
+rows=(none l1 l2 dropout label-smoothing early-stopping augmentation distillation-public distillation-private dp-eps8 dp-eps3 dp-eps1
   dp-eps3-multiplicity)
 folders=()
 for row in "${rows[@]}"; do

@@ -23,7 +23,7 @@ import Testing
   @Test func defenseRecipesValidate() throws {
     let folder = CommandLineTool.packageRoot.appendingPathComponent("Recipes/defenses")
     let names = try FileManager.default.contentsOfDirectory(atPath: folder.path).filter { $0.hasSuffix(".yaml") }.sorted()
-    #expect(names.count == 11, "\(names)")
+    #expect(names.count == 13, "\(names)")
     var dataSections = Set<String>()
     for name in names {
       let outcome = try CommandLineTool.run(["validate", "Recipes/defenses/" + name])
