@@ -100,6 +100,16 @@ import Testing
     #expect(comparison[0]["test_accuracy"] as? Double == teacherSummary["test_accuracy"] as? Double)
     #expect(comparison[1]["test_accuracy"] as? Double == student["test_accuracy"] as? Double)
     #expect(comparison[1]["folder"] as? String == folder.appendingPathComponent("student").standardizedFileURL.path)
+    // The run's comparison is exactly what `tacit compare teacher student --json` says of the two.
+    let compared = try CommandLineTool.run([
+      "compare", folder.appendingPathComponent("teacher").path, folder.appendingPathComponent("student").path, "--json",
+    ])
+    try #require(compared.status == 0, "\(compared.standardError)")
+    let recomputed = try #require(try JSONSerialization.jsonObject(with: Data(compared.standardOutput.utf8)) as? NSDictionary)
+    #expect(
+      recomputed
+        == (try JSONSerialization.jsonObject(with: Data(contentsOf: folder.appendingPathComponent("comparison.json")))
+          as? NSDictionary))
     // Both audits attack the same records: the same member and non-member counts.
     let studentAudit = try json(folder.appendingPathComponent("student/audit.json"))
     let studentPopulation = try #require(studentAudit["population"] as? [String: Int])
