@@ -194,43 +194,18 @@ enum DistillationRun {
         + (section.transfer == .public ? "public records outside the pool" : "of the teacher's own training records")
         + String(format: " (T = %g, α = %g)", section.temperature, section.softWeight))
 
-    // The teacher: trained like a plain run of its recipe (the same generator), or loaded.
-    let teacherStart = Clock.seconds()
-    let teacherPlan = try teacherRecipe.privacy.map {
-      try PrivacyPlan.make($0, training: teacherRecipe.training, recordCount: teacherSet.count)
-    }
+    let teacherTrained = try trainTeacher(teacherSource, on: teacherSet, data: data, root: root, note: note)
+    let teacher = teacherTrained.model
+    let (teacherPlan, teacherHistory) = (teacherTrained.plan, teacherTrained.history)
     var teacherResolved = teacherRecipe
     teacherResolved.privacy = teacherPlan?.resolvedSection
-    let teacherTraining = ModelTraining(
-      recipe: teacherRecipe, plan: teacherPlan,
-      noise: ModelTraining.noiseSource(recipe: teacherRecipe, plan: teacherPlan, root: root))
-    let teacher = try teacherTraining.buildModel(
-      inputShape: teacherSet.exampleShape, classCount: teacherSet.classCount, root: root)
-    let teacherHistory: TrainingHistory
-    if let runFolder = teacherSource.runFolder {
-      do {
-        _ = try teacher.load(from: runFolder + "/model.safetensors")
-      } catch {
-        throw PipelineError("distillation.teacher_run: \(runFolder)/model.safetensors: \(error.description)")
-      }
-      teacherHistory = TrainingHistory(epochs: [], finalEpoch: 0, stoppedEarly: false, seconds: 0)
-      note("teacher: loaded from \(runFolder) (its training log is there)")
-    } else {
-      for line in ModelSummary.describe(teacher).split(separator: "\n") { note("teacher " + line) }
-      teacherHistory = teacherTraining.train(
-        teacher, on: teacherSet, validation: data.validation, root: root,
-        epochCompleted: { note("teacher " + EpochLine.format($0)) })
-    }
-    let teacherTest = Evaluation.evaluate(teacher, on: data.test)
-    note(String(format: "teacher: test accuracy %.2f%%", 100 * teacherTest.accuracy))
-    let teacherSeconds = Clock.seconds() - teacherStart
 
     // The student, from its own split of the seed.
-    let studentStart = Clock.seconds()
-    let studentRoot = root.split("student")
-    let studentPlan = try recipe.privacy.map {
-      try PrivacyPlan.make($0, training: recipe.training, recordCount: transferSet.count)
-    }
+    let studentTrained = try trainStudent(
+      recipe, teacher: Distillation(teacher: teacher, loss: loss), on: transferSet, data: data,
+      root: root.split("student"), note: note)
+    let student = studentTrained.model
+    let (studentPlan, studentHistory) = (studentTrained.plan, studentTrained.history)
     var studentResolved = recipe
     studentResolved.privacy = studentPlan?.resolvedSection
     if case .recipe = section.teacher {
@@ -238,24 +213,6 @@ enum DistillationRun {
       // in teacher/, so the resolved student recipe names that file.
       studentResolved.distillation?.teacher = .recipe(RecipeFilePath(folder.path + "/teacher/recipe.yaml", relativeTo: "/"))
     }
-    var studentTraining = ModelTraining(
-      recipe: recipe, plan: studentPlan, noise: ModelTraining.noiseSource(recipe: recipe, plan: studentPlan, root: studentRoot))
-    studentTraining.distillation = Distillation(teacher: teacher, loss: loss)
-    let student = try studentTraining.buildModel(
-      inputShape: transferSet.exampleShape, classCount: transferSet.classCount, root: studentRoot)
-    for line in ModelSummary.describe(student).split(separator: "\n") { note("student " + line) }
-    if let studentPlan {
-      note(
-        String(
-          format: "student DP-SGD: σ = %.4f, q = %.6f, T = %d steps, C = %g, δ = %.1e", studentPlan.noiseMultiplier,
-          studentPlan.sampleRate, studentPlan.steps, studentPlan.section.maxGradNorm, studentPlan.delta))
-    }
-    let studentHistory = studentTraining.train(
-      student, on: transferSet, validation: data.validation, root: studentRoot,
-      epochCompleted: { note("student " + EpochLine.format($0)) })
-    let studentTest = Evaluation.evaluate(student, on: data.test)
-    note(String(format: "student: test accuracy %.2f%%", 100 * studentTest.accuracy))
-    let studentSeconds = Clock.seconds() - studentStart
 
     var teacherPrivacy = try teacherPlan.map {
       try PrivacyReport.make(plan: $0, training: teacherRecipe.training, history: teacherHistory)
@@ -302,17 +259,17 @@ enum DistillationRun {
     }
 
     let teacherSummary = RunSummary(
-      name: teacherRecipe.name, seed: recipe.seed, threads: threads, test: teacherTest,
+      name: teacherRecipe.name, seed: recipe.seed, threads: threads, test: teacherTrained.test,
       train: Evaluation.evaluate(teacher, on: teacherSet),
       validation: data.validation.count > 0 ? Evaluation.evaluate(teacher, on: data.validation) : nil,
       history: teacherHistory, parameterCount: teacher.parameterCount, trainingRecords: teacherSet.count,
-      seconds: teacherSeconds, privacy: teacherPrivacy, audit: teacherAudit)
+      seconds: teacherTrained.seconds, privacy: teacherPrivacy, audit: teacherAudit)
     let studentSummary = RunSummary(
-      name: recipe.name, seed: recipe.seed, threads: threads, test: studentTest,
+      name: recipe.name, seed: recipe.seed, threads: threads, test: studentTrained.test,
       train: Evaluation.evaluate(student, on: transferSet),
       validation: data.validation.count > 0 ? Evaluation.evaluate(student, on: data.validation) : nil,
       history: studentHistory, parameterCount: student.parameterCount, trainingRecords: transferSet.count,
-      seconds: studentSeconds, privacy: studentPrivacy, audit: studentAudit)
+      seconds: studentTrained.seconds, privacy: studentPrivacy, audit: studentAudit)
     try folder.makeFolder("teacher")
     try folder.makeFolder("student")
     _ = try RunPipeline.writeModelFiles(
@@ -334,7 +291,7 @@ enum DistillationRun {
     summary["distillation"] = [
       "teacher": "teacher", "student": "student", "teacher_name": teacherRecipe.name,
       "transfer": section.transfer.rawValue, "transfer_records": transferSet.count, "temperature": section.temperature,
-      "soft_weight": section.softWeight, "teacher_test_accuracy": teacherTest.accuracy,
+      "soft_weight": section.softWeight, "teacher_test_accuracy": teacherTrained.test.accuracy,
       "teacher_records_epsilon": claim.epsilon.map { $0 as Any } ?? NSNull(),
       "teacher_records_delta": claim.delta.map { $0 as Any } ?? NSNull(), "statement": claim.statement,
     ]
@@ -345,6 +302,79 @@ enum DistillationRun {
     return Outcome(
       summaryJSON: summaryJSON, terminalSummary: comparison.table() + "\n" + "run folder: \(folder.path)",
       verdict: verdicts.contains("VIOLATION") ? "VIOLATION" : studentAudit?.verdict.rawValue)
+  }
+
+  /// One model of the run, trained or loaded, with what its summary needs.
+  struct TrainedModel {
+    var model: Sequential
+    var plan: PrivacyPlan?
+    var history: TrainingHistory
+    var test: Evaluation
+    var seconds: Double
+  }
+
+  /// The teacher: trained like a plain run of its recipe (the same generator, so the same model),
+  /// or loaded from its run folder.
+  static func trainTeacher(
+    _ source: TeacherSource, on trainingSet: LabeledDataset, data: PreparedData, root: SeededGenerator,
+    note: (String) -> Void
+  ) throws -> TrainedModel {
+    let start = Clock.seconds()
+    let recipe = source.recipe
+    let plan = try recipe.privacy.map {
+      try PrivacyPlan.make($0, training: recipe.training, recordCount: trainingSet.count)
+    }
+    let training = ModelTraining(
+      recipe: recipe, plan: plan, noise: ModelTraining.noiseSource(recipe: recipe, plan: plan, root: root))
+    let teacher = try training.buildModel(
+      inputShape: trainingSet.exampleShape, classCount: trainingSet.classCount, root: root)
+    let history: TrainingHistory
+    if let runFolder = source.runFolder {
+      do {
+        _ = try teacher.load(from: runFolder + "/model.safetensors")
+      } catch {
+        throw PipelineError("distillation.teacher_run: \(runFolder)/model.safetensors: \(error.description)")
+      }
+      history = TrainingHistory(epochs: [], finalEpoch: 0, stoppedEarly: false, seconds: 0)
+      note("teacher: loaded from \(runFolder) (its training log is there)")
+    } else {
+      for line in ModelSummary.describe(teacher).split(separator: "\n") { note("teacher " + line) }
+      history = training.train(
+        teacher, on: trainingSet, validation: data.validation, root: root,
+        epochCompleted: { note("teacher " + EpochLine.format($0)) })
+    }
+    let test = Evaluation.evaluate(teacher, on: data.test)
+    note(String(format: "teacher: test accuracy %.2f%%", 100 * test.accuracy))
+    return TrainedModel(model: teacher, plan: plan, history: history, test: test, seconds: Clock.seconds() - start)
+  }
+
+  /// The student: `recipe`'s model, training and privacy on `transferSet`, learning from `teacher`.
+  static func trainStudent(
+    _ recipe: Recipe, teacher: Distillation, on transferSet: LabeledDataset, data: PreparedData, root: SeededGenerator,
+    note: (String) -> Void
+  ) throws -> TrainedModel {
+    let start = Clock.seconds()
+    let plan = try recipe.privacy.map {
+      try PrivacyPlan.make($0, training: recipe.training, recordCount: transferSet.count)
+    }
+    var training = ModelTraining(
+      recipe: recipe, plan: plan, noise: ModelTraining.noiseSource(recipe: recipe, plan: plan, root: root))
+    training.distillation = teacher
+    let student = try training.buildModel(
+      inputShape: transferSet.exampleShape, classCount: transferSet.classCount, root: root)
+    for line in ModelSummary.describe(student).split(separator: "\n") { note("student " + line) }
+    if let plan {
+      note(
+        String(
+          format: "student DP-SGD: σ = %.4f, q = %.6f, T = %d steps, C = %g, δ = %.1e", plan.noiseMultiplier,
+          plan.sampleRate, plan.steps, plan.section.maxGradNorm, plan.delta))
+    }
+    let history = training.train(
+      student, on: transferSet, validation: data.validation, root: root,
+      epochCompleted: { note("student " + EpochLine.format($0)) })
+    let test = Evaluation.evaluate(student, on: data.test)
+    note(String(format: "student: test accuracy %.2f%%", 100 * test.accuracy))
+    return TrainedModel(model: student, plan: plan, history: history, test: test, seconds: Clock.seconds() - start)
   }
 
   /// Reference teacher/student pairs (see the type's documentation), `parallelism` at a time
