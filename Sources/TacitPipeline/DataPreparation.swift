@@ -35,9 +35,19 @@ public struct PreparedData: Sendable {
 /// both splits (split "public-transfer" of the generator; the other splits do not change): a
 /// public transfer set disjoint from every training and validation record.
 public enum DataPreparation {
+  /// - Throws: `PipelineError` for every problem, an unreadable or malformed data file (a
+  ///   `DataError`) included, so callers need no conversion of their own.
   public static func prepare(_ section: DataSection, generator: SeededGenerator, publicSize: Int = 0) throws
     -> PreparedData
   {
+    do {
+      return try load(section, generator: generator, publicSize: publicSize)
+    } catch let error as DataError {
+      throw PipelineError(error.description)
+    }
+  }
+
+  private static func load(_ section: DataSection, generator: SeededGenerator, publicSize: Int) throws -> PreparedData {
     var pool: LabeledDataset
     var test: LabeledDataset
     switch section.source {

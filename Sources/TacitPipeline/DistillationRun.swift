@@ -171,13 +171,8 @@ enum DistillationRun {
     let teacherSource = try loadTeacher(section, student: recipe, overrides: overrides)
     let teacherRecipe = teacherSource.recipe
     let root = SeededGenerator(seed: recipe.seed)
-    let data: PreparedData
-    do {
-      data = try DataPreparation.prepare(
-        recipe.data, generator: root, publicSize: section.transfer == .public ? section.publicSize ?? 0 : 0)
-    } catch let error as DataError {
-      throw PipelineError(error.description)
-    }
+    let data = try DataPreparation.prepare(
+      recipe.data, generator: root, publicSize: section.transfer == .public ? section.publicSize ?? 0 : 0)
     note(
       "data: \(data.train.count) train, \(data.validation.count) validation, \(data.test.count) test, \(data.publicTransfer.count) public transfer records of shape \(data.train.exampleShape)"
     )

@@ -127,12 +127,7 @@ public enum RunPipeline {
     }
 
     let root = SeededGenerator(seed: recipe.seed)
-    let data: PreparedData
-    do {
-      data = try DataPreparation.prepare(recipe.data, generator: root)
-    } catch let error as DataError {
-      throw PipelineError(error.description)
-    }
+    let data = try DataPreparation.prepare(recipe.data, generator: root)
     note(
       "data: \(data.train.count) train, \(data.validation.count) validation, \(data.test.count) test records of shape \(data.train.exampleShape), \(data.train.classCount) classes"
     )

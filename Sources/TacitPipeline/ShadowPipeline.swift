@@ -87,12 +87,7 @@ public enum ShadowPipeline {
     let folder = try RunFolder(path: outputDirectory)
     defer { folder.discard() }
     let root = SeededGenerator(seed: recipe.seed)
-    let data: PreparedData
-    do {
-      data = try DataPreparation.prepare(recipe.data, generator: root)
-    } catch let error as DataError {
-      throw PipelineError(error.description)
-    }
+    let data = try DataPreparation.prepare(recipe.data, generator: root)
     try RunAudit.validate(section, data: recipe.data)
     let auditGenerator = root.split("audit")
     let population = try AuditPopulation.make(section, pool: data.train, generator: auditGenerator)
