@@ -189,16 +189,18 @@ enum DistillationRun {
         + (section.transfer == .public ? "public records outside the pool" : "of the teacher's own training records")
         + String(format: " (T = %g, α = %g)", section.temperature, section.softWeight))
 
-    let teacherTrained = try trainTeacher(teacherSource, on: teacherSet, data: data, root: root, note: note)
+    let teacherTrained = try trainModel(
+      "teacher", recipe: teacherRecipe, on: teacherSet, data: data, root: root, runFolder: teacherSource.runFolder,
+      note: note)
     let teacher = teacherTrained.model
     let (teacherPlan, teacherHistory) = (teacherTrained.plan, teacherTrained.history)
     var teacherResolved = teacherRecipe
     teacherResolved.privacy = teacherPlan?.resolvedSection
 
     // The student, from its own split of the seed.
-    let studentTrained = try trainStudent(
-      recipe, teacher: Distillation(teacher: teacher, loss: loss), on: transferSet, data: data,
-      root: root.split("student"), note: note)
+    let studentTrained = try trainModel(
+      "student", recipe: recipe, on: transferSet, data: data, root: root.split("student"),
+      distillation: Distillation(teacher: teacher, loss: loss), note: note)
     let student = studentTrained.model
     let (studentPlan, studentHistory) = (studentTrained.plan, studentTrained.history)
     var studentResolved = recipe
@@ -308,68 +310,47 @@ enum DistillationRun {
     var seconds: Double
   }
 
-  /// The teacher: trained like a plain run of its recipe (the same generator, so the same model),
-  /// or loaded from its run folder.
-  static func trainTeacher(
-    _ source: TeacherSource, on trainingSet: LabeledDataset, data: PreparedData, root: SeededGenerator,
-    note: (String) -> Void
+  /// One model of the run, "teacher" or "student" in the log: `recipe`'s model, training and
+  /// privacy on `trainingSet` from `root`, learning from `distillation` when given; or, with
+  /// `runFolder`, built the same way and loaded from that folder's `model.safetensors`. The
+  /// teacher uses the recipe seed's own generator, so it is the model a plain run trains.
+  static func trainModel(
+    _ role: String, recipe: Recipe, on trainingSet: LabeledDataset, data: PreparedData, root: SeededGenerator,
+    distillation: Distillation? = nil, runFolder: String? = nil, note: (String) -> Void
   ) throws -> TrainedModel {
     let start = Clock.seconds()
-    let recipe = source.recipe
     let plan = try recipe.privacy.map {
       try PrivacyPlan.make($0, training: recipe.training, recordCount: trainingSet.count)
     }
-    let training = ModelTraining(
+    var training = ModelTraining(
       recipe: recipe, plan: plan, noise: ModelTraining.noiseSource(recipe: recipe, plan: plan, root: root))
-    let teacher = try training.buildModel(
+    training.distillation = distillation
+    let model = try training.buildModel(
       inputShape: trainingSet.exampleShape, classCount: trainingSet.classCount, root: root)
     let history: TrainingHistory
-    if let runFolder = source.runFolder {
+    if let runFolder {
       do {
-        _ = try teacher.load(from: runFolder + "/model.safetensors")
+        _ = try model.load(from: runFolder + "/model.safetensors")
       } catch {
         throw PipelineError("distillation.teacher_run: \(runFolder)/model.safetensors: \(error.description)")
       }
       history = TrainingHistory(epochs: [], finalEpoch: 0, stoppedEarly: false, seconds: 0)
-      note("teacher: loaded from \(runFolder) (its training log is there)")
+      note("\(role): loaded from \(runFolder) (its training log is there)")
     } else {
-      for line in ModelSummary.describe(teacher).split(separator: "\n") { note("teacher " + line) }
+      for line in ModelSummary.describe(model).split(separator: "\n") { note("\(role) " + line) }
+      if let plan {
+        note(
+          String(
+            format: "\(role) DP-SGD: σ = %.4f, q = %.6f, T = %d steps, C = %g, δ = %.1e", plan.noiseMultiplier,
+            plan.sampleRate, plan.steps, plan.section.maxGradNorm, plan.delta))
+      }
       history = training.train(
-        teacher, on: trainingSet, validation: data.validation, root: root,
-        epochCompleted: { note("teacher " + EpochLine.format($0)) })
+        model, on: trainingSet, validation: data.validation, root: root,
+        epochCompleted: { note("\(role) " + EpochLine.format($0)) })
     }
-    let test = Evaluation.evaluate(teacher, on: data.test)
-    note(String(format: "teacher: test accuracy %.2f%%", 100 * test.accuracy))
-    return TrainedModel(model: teacher, plan: plan, history: history, test: test, seconds: Clock.seconds() - start)
-  }
-
-  /// The student: `recipe`'s model, training and privacy on `transferSet`, learning from `teacher`.
-  static func trainStudent(
-    _ recipe: Recipe, teacher: Distillation, on transferSet: LabeledDataset, data: PreparedData, root: SeededGenerator,
-    note: (String) -> Void
-  ) throws -> TrainedModel {
-    let start = Clock.seconds()
-    let plan = try recipe.privacy.map {
-      try PrivacyPlan.make($0, training: recipe.training, recordCount: transferSet.count)
-    }
-    var training = ModelTraining(
-      recipe: recipe, plan: plan, noise: ModelTraining.noiseSource(recipe: recipe, plan: plan, root: root))
-    training.distillation = teacher
-    let student = try training.buildModel(
-      inputShape: transferSet.exampleShape, classCount: transferSet.classCount, root: root)
-    for line in ModelSummary.describe(student).split(separator: "\n") { note("student " + line) }
-    if let plan {
-      note(
-        String(
-          format: "student DP-SGD: σ = %.4f, q = %.6f, T = %d steps, C = %g, δ = %.1e", plan.noiseMultiplier,
-          plan.sampleRate, plan.steps, plan.section.maxGradNorm, plan.delta))
-    }
-    let history = training.train(
-      student, on: transferSet, validation: data.validation, root: root,
-      epochCompleted: { note("student " + EpochLine.format($0)) })
-    let test = Evaluation.evaluate(student, on: data.test)
-    note(String(format: "student: test accuracy %.2f%%", 100 * test.accuracy))
-    return TrainedModel(model: student, plan: plan, history: history, test: test, seconds: Clock.seconds() - start)
+    let test = Evaluation.evaluate(model, on: data.test)
+    note(String(format: "\(role): test accuracy %.2f%%", 100 * test.accuracy))
+    return TrainedModel(model: model, plan: plan, history: history, test: test, seconds: Clock.seconds() - start)
   }
 
   /// Reference teacher/student pairs (see the type's documentation), `parallelism` at a time
