@@ -16,6 +16,18 @@ import Testing
 
       """
 
+  /// Runs the run folder's resolved recipe.yaml again and expects the same model, byte for byte.
+  func expectResolvedRecipeRepeatsTheRun(_ space: Workspace, sourceLocation: SourceLocation = #_sourceLocation) throws {
+    let again = space.root.appendingPathComponent("again/run")
+    let rerun = try CommandLineTool.run([
+      "run", space.runFolder.appendingPathComponent("recipe.yaml").path, "--output", again.path,
+    ])
+    #expect(rerun.status == 0, "\(rerun.standardError)", sourceLocation: sourceLocation)
+    #expect(
+      try Data(contentsOf: again.appendingPathComponent("model.safetensors"))
+        == Data(contentsOf: space.runFolder.appendingPathComponent("model.safetensors")), sourceLocation: sourceLocation)
+  }
+
   func summaryAndPrivacy(_ folder: URL) throws -> (summary: [String: Any], privacy: [String: Any]) {
     let summary = try #require(
       try JSONSerialization.jsonObject(with: Data(contentsOf: folder.appendingPathComponent("summary.json"))) as? [String: Any])
@@ -49,14 +61,7 @@ import Testing
     // The resolved recipe records the σ used, and running it again repeats the run exactly.
     let resolved = try String(contentsOf: space.runFolder.appendingPathComponent("recipe.yaml"), encoding: .utf8)
     #expect(resolved.contains("noise_multiplier:") && resolved.contains("# calibrated (pld) for target_epsilon 2.0"))
-    let again = space.root.appendingPathComponent("again/run")
-    let rerun = try CommandLineTool.run([
-      "run", space.runFolder.appendingPathComponent("recipe.yaml").path, "--output", again.path,
-    ])
-    #expect(rerun.status == 0, "\(rerun.standardError)")
-    #expect(
-      try Data(contentsOf: again.appendingPathComponent("model.safetensors"))
-        == Data(contentsOf: space.runFolder.appendingPathComponent("model.safetensors")))
+    try expectResolvedRecipeRepeatsTheRun(space)
   }
 
   @Test func seededNoiseRepeatsAndSecureNoiseDoesNot() throws {
@@ -139,14 +144,7 @@ import Testing
     // The resolved recipe fills in σ_b and repeats the run exactly (the count noise is seeded too).
     let resolved = try String(contentsOf: space.runFolder.appendingPathComponent("recipe.yaml"), encoding: .utf8)
     #expect(resolved.contains("count_noise: 1.6  # default: expected batch size / 20"), "\(resolved)")
-    let again = space.root.appendingPathComponent("again/run")
-    let rerun = try CommandLineTool.run([
-      "run", space.runFolder.appendingPathComponent("recipe.yaml").path, "--output", again.path,
-    ])
-    #expect(rerun.status == 0, "\(rerun.standardError)")
-    #expect(
-      try Data(contentsOf: again.appendingPathComponent("model.safetensors"))
-        == Data(contentsOf: space.runFolder.appendingPathComponent("model.safetensors")))
+    try expectResolvedRecipeRepeatsTheRun(space)
     // The same recipe with a fixed C trains a different model.
     let fixed = space.root.appendingPathComponent("fixed/run")
     let fixedRun = try CommandLineTool.run([
