@@ -4,15 +4,7 @@ import TacitAudit
 /// Everything a run's audit found, and the verdict: what `audit.json`, `summary.json`, the
 /// terminal and the HTML report show.
 struct AuditOutcome {
-  /// `PASS`: the ε lower bound at the stated confidence does not exceed the claimed ε.
-  /// `VIOLATION`: it does (the run exits with code 3). `MEASURED`: a non-private run, leakage
-  /// only. `NONE`: nothing could be audited (no non-members and no canaries).
-  enum Verdict: String {
-    case pass = "PASS"
-    case violation = "VIOLATION"
-    case measured = "MEASURED"
-    case none = "NONE"
-  }
+  typealias Verdict = AuditVerdict
 
   var verdict: Verdict
   var epsilonClaimed: Double?
@@ -37,12 +29,6 @@ struct AuditOutcome {
 
   /// The attack with the highest AUC.
   var strongestAttack: AttackResult? { attacks.max { $0.metrics.auc < $1.metrics.auc } }
-
-  static func verdict(claimed: Double?, bound: Double, audited: Bool) -> Verdict {
-    guard audited else { return .none }
-    guard let claimed else { return .measured }
-    return bound > claimed ? .violation : .pass
-  }
 
   /// `summary.json`'s `audit` object.
   var summaryObject: [String: Any] {

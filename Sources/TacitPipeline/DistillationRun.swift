@@ -50,7 +50,7 @@ enum DistillationRun {
   struct Outcome {
     var summaryJSON: String
     var terminalSummary: String
-    var verdict: String?
+    var verdict: AuditVerdict?
   }
 
   /// The overrides of a distillation run that apply to its teacher's recipe as well: `seed` and
@@ -295,10 +295,10 @@ enum DistillationRun {
     let summaryJSON = JSONText.encode(summary)
     try folder.write("recipe.yaml", studentResolved.resolvedYAML())
     try folder.write("summary.json", summaryJSON + "\n")
-    let verdicts = [teacherAudit?.verdict.rawValue, studentAudit?.verdict.rawValue].compactMap { $0 }
+    let verdicts = [teacherAudit?.verdict, studentAudit?.verdict].compactMap { $0 }
     return Outcome(
       summaryJSON: summaryJSON, terminalSummary: comparison.table() + "\n" + "run folder: \(folder.path)",
-      verdict: verdicts.contains("VIOLATION") ? "VIOLATION" : studentAudit?.verdict.rawValue)
+      verdict: verdicts.contains(.violation) ? .violation : studentAudit?.verdict)
   }
 
   /// One model of the run, trained or loaded, with what its summary needs.

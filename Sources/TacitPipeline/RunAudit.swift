@@ -152,7 +152,7 @@ enum RunAudit {
       source = "\(canaries.kind) canaries"
     }
     var outcome = AuditOutcome(
-      verdict: AuditOutcome.verdict(
+      verdict: AuditVerdict.judge(
         claimed: inputs.claimedEpsilon, bound: bound, audited: !attacks.isEmpty || canaries != nil),
       epsilonClaimed: inputs.claimedEpsilon, epsilonLowerBound: bound, boundSource: source, confidence: section.confidence,
       delta: delta,

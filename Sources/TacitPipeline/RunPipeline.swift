@@ -1,4 +1,5 @@
 import Foundation
+import TacitAudit
 import TacitData
 import TacitNN
 import TacitRecipe
@@ -13,11 +14,11 @@ public struct RunResult: Sendable {
   public var summaryJSON: String
   /// A few lines for the terminal.
   public var terminalSummary: String
-  /// The audit's verdict (`PASS`, `VIOLATION`, `MEASURED`, `NONE`), `nil` when the audit is off.
-  public var auditVerdict: String?
+  /// The audit's verdict, `nil` when the audit is off.
+  public var auditVerdict: AuditVerdict?
 
   /// Whether the audit found the claimed ε violated (`tacit run` then exits with code 3).
-  public var isViolation: Bool { auditVerdict == "VIOLATION" }
+  public var isViolation: Bool { auditVerdict == .violation }
 }
 
 /// recipe → data → model → training → evaluation → run folder. No argument parsing.
@@ -228,7 +229,7 @@ public enum RunPipeline {
     try folder.commit()
     return RunResult(
       directory: folder.path, summaryJSON: summaryJSON,
-      terminalSummary: summary.terminalTable(directory: folder.path), auditVerdict: audit?.verdict.rawValue)
+      terminalSummary: summary.terminalTable(directory: folder.path), auditVerdict: audit?.verdict)
   }
 
   /// Writes one trained model's files into `folder`, each name prefixed by `prefix` ("" for the
