@@ -19,13 +19,9 @@ public struct PreparedData: Sendable {
   public var publicTransfer: LabeledDataset
 }
 
-/// Loads the recipe's data source and cuts it into train / validation / test deterministically.
-///
-/// - Fashion-MNIST: the 60,000 official training images are the pool for train and validation;
-///   the 10,000 official test images are the test set (a random subset when `test_size` is set).
-/// - CSV: the file is the pool; the test set is `test_path` when given, else a random
-///   `test_fraction` of the file.
-/// - Synthetic: blobs drawn from the seed; a random `test_fraction` is the test set.
+/// Loads the recipe's data source (`DataSection.loadSource`: a training pool and test records)
+/// and cuts it into train / validation / test deterministically; the test set is a random subset
+/// when `test_size` is set.
 ///
 /// Validation records are held out of the pool before the training records are drawn, so the
 /// two never overlap. Splits are stratified by class. Normalisation statistics come from the
@@ -48,34 +44,9 @@ public enum DataPreparation {
   }
 
   private static func load(_ section: DataSection, generator: SeededGenerator, publicSize: Int) throws -> PreparedData {
-    var pool: LabeledDataset
+    let pool: LabeledDataset
     var test: LabeledDataset
-    switch section.source {
-    case .fashionMNIST(let path):
-      (pool, test) = try FashionMNIST.load(directory: path.absolute)
-    case .csv(let source):
-      let reader = CSVReader(labelColumn: source.labelColumn)
-      let table = try reader.read(path: source.path.absolute)
-      if let testPath = source.testPath {
-        pool = table.dataset
-        test = try reader.read(path: testPath.absolute).dataset
-        guard test.exampleShape == pool.exampleShape else {
-          throw PipelineError(
-            "data.test_path: \(testPath.absolute) has \(test.featuresPerExample) features, data.path has \(pool.featuresPerExample)"
-          )
-        }
-      } else {
-        (pool, test) = try holdOut(
-          fraction: source.testFraction ?? 0.2, of: table.dataset, generator: generator.split("test-holdout"))
-      }
-    case .synthetic(let source):
-      var dataGenerator = generator.split("synthetic-data")
-      let all = SyntheticBlobs.make(
-        classes: source.classes, features: source.features, samples: source.samples,
-        separation: Float(source.separation), generator: &dataGenerator)
-      (pool, test) = try holdOut(fraction: source.testFraction, of: all, generator: generator.split("test-holdout"))
-    }
-
+    (pool, test) = try section.loadSource(generator: generator)
     let validationSize = section.validationSize
     let trainSize = section.trainSize ?? (pool.count - validationSize)
     guard trainSize + validationSize <= pool.count else {
@@ -87,66 +58,58 @@ public enum DataPreparation {
     let split = try DataSplit.make(
       count: pool.count, trainSize: trainSize, validationSize: validationSize, stratifiedBy: pool.labels,
       generator: &splitGenerator)
-    var train = pool.subset(indices: split.train, name: "train")
-    var validation = pool.subset(indices: split.validation, name: "validation")
+    let publicIndices = try publicTransferIndices(publicSize, split: split, poolCount: pool.count, generator: generator)
+    if let testSize = section.testSize { test = try testSubset(testSize, of: test, generator: generator) }
+    let train = pool.subset(indices: split.train, name: "train")
+    let normalizer = normalizer(section, train: train)
+    func prepared(_ dataset: LabeledDataset) -> LabeledDataset {
+      var dataset = normalizer.apply(to: dataset)
+      if section.flatten { dataset.features.reshape([dataset.count, dataset.featuresPerExample]) }
+      return dataset
+    }
+    return PreparedData(
+      train: prepared(train), validation: prepared(pool.subset(indices: split.validation, name: "validation")),
+      test: prepared(test), normalizer: normalizer, split: split,
+      publicTransfer: prepared(pool.subset(indices: publicIndices, name: "public-transfer")))
+  }
+
+  /// `publicSize` pool indices outside both splits, uniformly (split "public-transfer"), sorted.
+  private static func publicTransferIndices(
+    _ publicSize: Int, split: DataSplit, poolCount: Int, generator: SeededGenerator
+  ) throws -> [Int] {
     guard publicSize <= split.unused.count else {
       throw PipelineError(
-        "distillation.public_size: \(publicSize) public records asked for, but only \(split.unused.count) of the \(pool.count) pool records are outside data.train_size + data.validation_size; lower public_size or data.train_size"
+        "distillation.public_size: \(publicSize) public records asked for, but only \(split.unused.count) of the \(poolCount) pool records are outside data.train_size + data.validation_size; lower public_size or data.train_size"
       )
     }
     var publicGenerator = generator.split("public-transfer")
-    let publicIndices = Random.permutation(split.unused.count, using: &publicGenerator).prefix(publicSize).map {
+    return Random.permutation(split.unused.count, using: &publicGenerator).prefix(publicSize).map {
       split.unused[$0]
-    }
-    var publicTransfer = pool.subset(indices: publicIndices.sorted(), name: "public-transfer")
-
-    if let testSize = section.testSize {
-      guard testSize <= test.count else {
-        throw PipelineError("data.test_size (\(testSize)) exceeds the \(test.count) test records available")
-      }
-      var testGenerator = generator.split("test-subset")
-      let testSplit = try DataSplit.make(
-        count: test.count, trainSize: testSize, validationSize: 0, stratifiedBy: test.labels, generator: &testGenerator)
-      test = test.subset(indices: testSplit.train, name: "test")
-    }
-
-    let normalizer: Normalizer
-    switch section.normalize {
-    case .none: normalizer = .none
-    case .standard: normalizer = .fitStandard(to: train)
-    case .unitRange:
-      if case .fashionMNIST = section.source {
-        // The format's range, not a statistic of the records: fine for private data too.
-        normalizer = .pixels
-      } else {
-        let largest = train.features.scalars.reduce(Float(0)) { max($0, abs($1)) }
-        normalizer = .unitRange(scale: largest > 0 ? 1 / largest : 1)
-      }
-    }
-    train = normalizer.apply(to: train)
-    validation = normalizer.apply(to: validation)
-    test = normalizer.apply(to: test)
-    publicTransfer = normalizer.apply(to: publicTransfer)
-    if section.flatten {
-      train.features.reshape([train.count, train.featuresPerExample])
-      validation.features.reshape([validation.count, validation.featuresPerExample])
-      test.features.reshape([test.count, test.featuresPerExample])
-      publicTransfer.features.reshape([publicTransfer.count, publicTransfer.featuresPerExample])
-    }
-    return PreparedData(
-      train: train, validation: validation, test: test, normalizer: normalizer, split: split,
-      publicTransfer: publicTransfer)
+    }.sorted()
   }
 
-  /// Splits `dataset` into a pool and a stratified random test set of `fraction` of its records.
-  static func holdOut(fraction: Double, of dataset: LabeledDataset, generator: SeededGenerator) throws
-    -> (pool: LabeledDataset, test: LabeledDataset)
+  /// A stratified random `testSize` of the test records (split "test-subset").
+  private static func testSubset(_ testSize: Int, of test: LabeledDataset, generator: SeededGenerator) throws
+    -> LabeledDataset
   {
-    var generator = generator
-    let testCount = Int((fraction * Double(dataset.count)).rounded())
-    let split = try DataSplit.make(
-      count: dataset.count, trainSize: dataset.count - testCount, validationSize: 0, testSize: testCount,
-      stratifiedBy: dataset.labels, generator: &generator)
-    return (dataset.subset(indices: split.train, name: dataset.name), dataset.subset(indices: split.test, name: "test"))
+    guard testSize <= test.count else {
+      throw PipelineError("data.test_size (\(testSize)) exceeds the \(test.count) test records available")
+    }
+    var testGenerator = generator.split("test-subset")
+    let testSplit = try DataSplit.make(
+      count: test.count, trainSize: testSize, validationSize: 0, stratifiedBy: test.labels, generator: &testGenerator)
+    return test.subset(indices: testSplit.train, name: "test")
+  }
+
+  /// `data.normalize`, fitted on the training records only (or the format's range).
+  private static func normalizer(_ section: DataSection, train: LabeledDataset) -> Normalizer {
+    switch section.normalize {
+    case .none: return .none
+    case .standard: return .fitStandard(to: train)
+    case .unitRange:
+      if let formatRange = section.formatRange { return formatRange }
+      let largest = train.features.scalars.reduce(Float(0)) { max($0, abs($1)) }
+      return .unitRange(scale: largest > 0 ? 1 / largest : 1)
+    }
   }
 }

@@ -46,13 +46,6 @@ enum DistillationRun {
     var statement: String
   }
 
-  /// What the run produced, for `RunPipeline` to finish the folder.
-  struct Outcome {
-    var summaryJSON: String
-    var terminalSummary: String
-    var verdict: AuditVerdict?
-  }
-
   /// The overrides of a distillation run that apply to its teacher's recipe as well: `seed` and
   /// `data.…`, which teacher and student must share.
   static func teacherOverrides(_ overrides: [String]) -> [String] {
@@ -167,147 +160,182 @@ enum DistillationRun {
   static func run(
     recipe: Recipe, section: DistillationSection, overrides: [String], folder: RunFolder, threads: Int, start: Double,
     note: (String) -> Void
-  ) throws -> Outcome {
+  ) throws -> RunOutcome {
     let teacherSource = try loadTeacher(section, student: recipe, overrides: overrides)
     let teacherRecipe = teacherSource.recipe
-    let root = SeededGenerator(seed: recipe.seed)
-    let data = try DataPreparation.prepare(
-      recipe.data, generator: root, publicSize: section.transfer == .public ? section.publicSize ?? 0 : 0)
+    let context = try RunContext.make(
+      recipe, publicSize: section.transfer == .public ? section.publicSize ?? 0 : 0)
+    let data = context.data
     note(
       "data: \(data.train.count) train, \(data.validation.count) validation, \(data.test.count) test, \(data.publicTransfer.count) public transfer records of shape \(data.train.exampleShape)"
     )
-    try RunAudit.validate(recipe.audit, data: recipe.data)
-    let auditGenerator = root.split("audit")
-    let population = try AuditPopulation.make(recipe.audit, pool: data.train, generator: auditGenerator)
-    let teacherSet = population.targetTrainingSet
+    let teacherSet = context.targetTrainingSet
     let transferSet = section.transfer == .public ? data.publicTransfer : teacherSet
     let loss = DistillationLoss(temperature: Float(section.temperature), softWeight: Float(section.softWeight))
-    note(
-      "distillation: teacher \(teacherRecipe.name) on \(teacherSet.count) records (\(population.memberCount) members of \(population.auditIndices.count) pool records"
-        + (population.canaryIndices.isEmpty ? "" : " plus included canaries")
-        + "); student \(recipe.name) on the teacher's outputs over \(transferSet.count) "
-        + (section.transfer == .public ? "public records outside the pool" : "of the teacher's own training records")
-        + String(format: " (T = %g, α = %g)", section.temperature, section.softWeight))
+    note(protocolLine(section, context: context, teacher: teacherRecipe, student: recipe, transferCount: transferSet.count))
 
-    let teacherTrained = try trainModel(
-      "teacher", recipe: teacherRecipe, on: teacherSet, data: data, root: root, runFolder: teacherSource.runFolder,
-      note: note)
-    let teacher = teacherTrained.model
-    let (teacherPlan, teacherHistory) = (teacherTrained.plan, teacherTrained.history)
-    var teacherResolved = teacherRecipe
-    teacherResolved.privacy = teacherPlan?.resolvedSection
-
+    let teacher = try trainModel(
+      "teacher", recipe: teacherRecipe, on: teacherSet, context: context, root: context.root,
+      runFolder: teacherSource.runFolder, note: note)
     // The student, from its own split of the seed.
-    let studentTrained = try trainModel(
-      "student", recipe: recipe, on: transferSet, data: data, root: root.split("student"),
-      distillation: Distillation(teacher: teacher, loss: loss), note: note)
-    let student = studentTrained.model
-    let (studentPlan, studentHistory) = (studentTrained.plan, studentTrained.history)
-    var studentResolved = recipe
-    studentResolved.privacy = studentPlan?.resolvedSection
-    if case .recipe = section.teacher {
-      // Rerunnable as written: the teacher's resolved recipe (overrides and σ included) is saved
-      // in teacher/, so the resolved student recipe names that file.
-      studentResolved.distillation?.teacher = .recipe(RecipeFilePath(folder.path + "/teacher/recipe.yaml", relativeTo: "/"))
-    }
+    let student = try trainModel(
+      "student", recipe: recipe, on: transferSet, context: context, root: context.root.split("student"),
+      distillation: Distillation(teacher: teacher.model, loss: loss), note: note)
+    let privacy = try privacyReports(
+      teacher: teacher, student: student, teacherSource: teacherSource, studentRecipe: recipe, section: section,
+      transferCount: transferSet.count, note: note)
+    let audits =
+      recipe.audit.enabled
+      ? try audit(
+        teacher: teacher, student: student, teacherRecipe: teacherRecipe, context: context, privacy: privacy,
+        loss: loss, transfer: section.transfer, threads: threads, note: note)
+      : (teacher: nil, student: nil)
 
-    var teacherPrivacy = try teacherPlan.map {
-      try PrivacyReport.make(plan: $0, training: teacherRecipe.training, history: teacherHistory)
+    let summaries = (
+      teacher: teacher.summary(
+        name: teacherRecipe.name, seed: recipe.seed, threads: threads, seconds: teacher.seconds,
+        privacy: privacy.teacher, audit: audits.teacher),
+      student: student.summary(
+        name: recipe.name, seed: recipe.seed, threads: threads, seconds: student.seconds, privacy: privacy.student,
+        audit: audits.student)
+    )
+    let teacherFromRecipe = teacherSource.runFolder == nil
+    let resolvedStudent = resolved(recipe, student.plan, folder: folder, teacherFromRecipe: teacherFromRecipe)
+    let comparison = try writeModelFolders(
+      into: folder,
+      teacher: (teacher, resolved(teacherRecipe, teacher.plan, folder: folder, teacherFromRecipe: false), summaries.teacher),
+      student: (student, resolvedStudent, summaries.student))
+    let summaryJSON = try writeSummary(
+      into: folder, student: summaries.student, recipe: resolvedStudent, start: start, section: section,
+      teacher: teacher, teacherName: teacherRecipe.name, transferCount: transferSet.count, claim: privacy.claim)
+    let verdicts = [audits.teacher?.verdict, audits.student?.verdict].compactMap { $0 }
+    return RunOutcome(
+      summaryJSON: summaryJSON, terminalSummary: comparison.table() + "\n" + "run folder: \(folder.path)",
+      verdict: verdicts.contains(.violation) ? .violation : audits.student?.verdict)
+  }
+
+  /// The log line of the distillation protocol: who trains on what.
+  static func protocolLine(
+    _ section: DistillationSection, context: RunContext, teacher: Recipe, student: Recipe, transferCount: Int
+  ) -> String {
+    let population = context.population
+    return
+      "distillation: teacher \(teacher.name) on \(context.targetTrainingSet.count) records (\(population.memberCount) members of \(population.auditIndices.count) pool records"
+      + (population.canaryIndices.isEmpty ? "" : " plus included canaries")
+      + "); student \(student.name) on the teacher's outputs over \(transferCount) "
+      + (section.transfer == .public ? "public records outside the pool" : "of the teacher's own training records")
+      + String(format: " (T = %g, α = %g)", section.temperature, section.softWeight)
+  }
+
+  /// The teacher's and the student's privacy reports, and what covers the teacher's records in
+  /// the student (`studentClaim`, also appended to the student's caveats); their lines logged.
+  static func privacyReports(
+    teacher: TrainedModel, student: TrainedModel, teacherSource: TeacherSource, studentRecipe: Recipe,
+    section: DistillationSection, transferCount: Int, note: (String) -> Void
+  ) throws -> (teacher: PrivacyReport?, student: PrivacyReport?, claim: StudentClaim) {
+    var teacherPrivacy = try teacher.plan.map {
+      try PrivacyReport.make(plan: $0, training: teacherSource.recipe.training, history: teacher.history)
     }
     if teacherSource.runFolder != nil {
       teacherPrivacy?.caveats.append("loaded from a run folder: ε is the accountant's for the recipe's full schedule")
     }
-    var studentPrivacy = try studentPlan.map {
-      try PrivacyReport.make(plan: $0, training: recipe.training, history: studentHistory)
+    var studentPrivacy = try student.plan.map {
+      try PrivacyReport.make(plan: $0, training: studentRecipe.training, history: student.history)
     }
     let claim = studentClaim(
-      transfer: section.transfer, transferCount: transferSet.count,
+      transfer: section.transfer, transferCount: transferCount,
       teacher: teacherPrivacy.map { ($0.claimedEpsilon, $0.plan.delta) },
       student: studentPrivacy.map { ($0.claimedEpsilon, $0.plan.delta) })
     studentPrivacy?.caveats.append(claim.statement)
     for line in (teacherPrivacy?.lines ?? []) { note("teacher " + line) }
     for line in (studentPrivacy?.lines ?? []) { note("student " + line) }
     note("distillation: " + claim.statement)
+    return (teacherPrivacy, studentPrivacy, claim)
+  }
 
-    var teacherAudit: AuditOutcome?
-    var studentAudit: AuditOutcome?
-    if recipe.audit.enabled {
-      let auditStart = Clock.seconds()
-      let pairs = try referencePairs(
-        recipe: recipe, teacherRecipe: teacherRecipe, teacherPlan: teacherPlan, studentPlan: studentPlan, loss: loss,
-        transfer: section.transfer, data: data, population: population, generator: auditGenerator, threads: threads,
-        note: note)
-      var inputs = RunAudit.Inputs(
-        recipe: teacherRecipe, data: data, population: population, target: teacher, plan: teacherPlan,
-        claimedEpsilon: teacherPrivacy?.claimedEpsilon, gradientCanaries: nil, threads: threads,
-        generator: auditGenerator, caveats: [], references: pairs.map(\.teacher))
-      teacherAudit = try RunAudit.perform(inputs, note: { note("teacher audit: " + $0) })
-      inputs.recipe = recipe
-      inputs.target = student
-      inputs.plan = nil
-      inputs.claimedEpsilon = claim.epsilon
-      inputs.claimedDelta = claim.delta
-      inputs.caveats = ["attacks target the teacher's training records through the student. " + claim.statement]
-      inputs.references = pairs.map(\.student)
-      studentAudit = try RunAudit.perform(inputs, note: { note("student audit: " + $0) })
-      for line in teacherAudit?.lines ?? [] { note("teacher " + line) }
-      for line in studentAudit?.lines ?? [] { note("student " + line) }
-      note(String(format: "audits finished in %.1f s", Clock.seconds() - auditStart))
-    }
+  /// Audits the teacher and the student on the teacher's audit records, each against its paired
+  /// reference models (`referencePairs`).
+  static func audit(
+    teacher: TrainedModel, student: TrainedModel, teacherRecipe: Recipe, context: RunContext,
+    privacy: (teacher: PrivacyReport?, student: PrivacyReport?, claim: StudentClaim), loss: DistillationLoss,
+    transfer: DistillationSection.Transfer, threads: Int, note: (String) -> Void
+  ) throws -> (teacher: AuditOutcome?, student: AuditOutcome?) {
+    let auditStart = Clock.seconds()
+    let pairs = try referencePairs(
+      recipe: context.recipe, teacherRecipe: teacherRecipe, teacherPlan: teacher.plan, studentPlan: student.plan,
+      loss: loss, transfer: transfer, context: context, threads: threads, note: note)
+    var inputs = RunAudit.Inputs(
+      recipe: teacherRecipe, context: context, target: teacher.model, plan: teacher.plan,
+      claimedEpsilon: privacy.teacher?.claimedEpsilon, gradientCanaries: nil, threads: threads, caveats: [],
+      references: pairs.map(\.teacher))
+    let teacherAudit = try RunAudit.perform(inputs, note: { note("teacher audit: " + $0) })
+    inputs.recipe = context.recipe
+    inputs.target = student.model
+    inputs.plan = nil
+    inputs.claimedEpsilon = privacy.claim.epsilon
+    inputs.claimedDelta = privacy.claim.delta
+    inputs.caveats = ["attacks target the teacher's training records through the student. " + privacy.claim.statement]
+    inputs.references = pairs.map(\.student)
+    let studentAudit = try RunAudit.perform(inputs, note: { note("student audit: " + $0) })
+    for line in teacherAudit.lines { note("teacher " + line) }
+    for line in studentAudit.lines { note("student " + line) }
+    note(String(format: "audits finished in %.1f s", Clock.seconds() - auditStart))
+    return (teacherAudit, studentAudit)
+  }
 
-    let teacherSummary = RunSummary(
-      name: teacherRecipe.name, seed: recipe.seed, threads: threads, test: teacherTrained.test,
-      train: Evaluation.evaluate(teacher, on: teacherSet),
-      validation: data.validation.count > 0 ? Evaluation.evaluate(teacher, on: data.validation) : nil,
-      history: teacherHistory, parameterCount: teacher.parameterCount, trainingRecords: teacherSet.count,
-      seconds: teacherTrained.seconds, privacy: teacherPrivacy, audit: teacherAudit)
-    let studentSummary = RunSummary(
-      name: recipe.name, seed: recipe.seed, threads: threads, test: studentTrained.test,
-      train: Evaluation.evaluate(student, on: transferSet),
-      validation: data.validation.count > 0 ? Evaluation.evaluate(student, on: data.validation) : nil,
-      history: studentHistory, parameterCount: student.parameterCount, trainingRecords: transferSet.count,
-      seconds: studentTrained.seconds, privacy: studentPrivacy, audit: studentAudit)
+  /// Writes `teacher/` and `student/` (each a full run folder, with its resolved recipe) and the
+  /// comparison of the two (`comparison.html`, `comparison.json`), which it returns.
+  static func writeModelFolders(
+    into folder: RunFolder, teacher: (TrainedModel, Recipe, RunSummary), student: (TrainedModel, Recipe, RunSummary)
+  ) throws -> RunComparison {
     try folder.makeFolder("teacher")
     try folder.makeFolder("student")
-    _ = try RunPipeline.writeModelFiles(
-      into: folder, prefix: "teacher/", recipe: teacherResolved, summary: teacherSummary, history: teacherHistory,
-      model: teacher)
-    _ = try RunPipeline.writeModelFiles(
-      into: folder, prefix: "student/", recipe: studentResolved, summary: studentSummary, history: studentHistory,
-      model: student)
-
+    for (prefix, (trained, recipe, summary)) in [("teacher/", teacher), ("student/", student)] {
+      _ = try RunPipeline.writeModelFiles(
+        into: folder, prefix: prefix, recipe: recipe, summary: summary, history: trained.history, model: trained.model)
+    }
     // The comparison of the two, named by their final folders.
     var runs = try ["teacher", "student"].map { try RunComparison.readRun(folder.file($0)) }
     for index in runs.indices { runs[index].folder = folder.path + "/" + ["teacher", "student"][index] }
     let comparison = RunComparison(runs: runs)
     try folder.write("comparison.html", comparison.html())
     try folder.write("comparison.json", comparison.json() + "\n")
+    return comparison
+  }
 
-    var summary = studentSummary.jsonObject
+  /// `recipe` as it ran: the plan's resolved privacy section and, for a student whose teacher
+  /// trained from a recipe, `teacher_recipe` naming `teacher/recipe.yaml` in `folder`: the
+  /// teacher's resolved recipe (overrides and σ included) is saved there, so the student's
+  /// reruns as written.
+  static func resolved(_ recipe: Recipe, _ plan: PrivacyPlan?, folder: RunFolder, teacherFromRecipe: Bool) -> Recipe {
+    var resolved = recipe
+    resolved.privacy = plan?.resolvedSection
+    if teacherFromRecipe, resolved.distillation != nil {
+      resolved.distillation?.teacher = .recipe(RecipeFilePath(folder.path + "/teacher/recipe.yaml", relativeTo: "/"))
+    }
+    return resolved
+  }
+
+  /// Writes the run's own `recipe.yaml` (the student's, resolved) and `summary.json` (the
+  /// student's, with the run's time and a `distillation` object); returns the summary's text.
+  static func writeSummary(
+    into folder: RunFolder, student: RunSummary, recipe: Recipe, start: Double, section: DistillationSection,
+    teacher: TrainedModel,
+    teacherName: String, transferCount: Int, claim: StudentClaim
+  ) throws -> String {
+    var summary = student.jsonObject
     summary["seconds"] = (Clock.seconds() - start).rounded()
     summary["distillation"] = [
-      "teacher": "teacher", "student": "student", "teacher_name": teacherRecipe.name,
-      "transfer": section.transfer.rawValue, "transfer_records": transferSet.count, "temperature": section.temperature,
-      "soft_weight": section.softWeight, "teacher_test_accuracy": teacherTrained.test.accuracy,
+      "teacher": "teacher", "student": "student", "teacher_name": teacherName,
+      "transfer": section.transfer.rawValue, "transfer_records": transferCount, "temperature": section.temperature,
+      "soft_weight": section.softWeight, "teacher_test_accuracy": teacher.test.accuracy,
       "teacher_records_epsilon": claim.epsilon.map { $0 as Any } ?? NSNull(),
       "teacher_records_delta": claim.delta.map { $0 as Any } ?? NSNull(), "statement": claim.statement,
     ]
     let summaryJSON = JSONText.encode(summary)
-    try folder.write("recipe.yaml", studentResolved.resolvedYAML())
+    try folder.write("recipe.yaml", recipe.resolvedYAML())
     try folder.write("summary.json", summaryJSON + "\n")
-    let verdicts = [teacherAudit?.verdict, studentAudit?.verdict].compactMap { $0 }
-    return Outcome(
-      summaryJSON: summaryJSON, terminalSummary: comparison.table() + "\n" + "run folder: \(folder.path)",
-      verdict: verdicts.contains(.violation) ? .violation : studentAudit?.verdict)
-  }
-
-  /// One model of the run, trained or loaded, with what its summary needs.
-  struct TrainedModel {
-    var model: Sequential
-    var plan: PrivacyPlan?
-    var history: TrainingHistory
-    var test: Evaluation
-    var seconds: Double
+    return summaryJSON
   }
 
   /// One model of the run, "teacher" or "student" in the log: `recipe`'s model, training and
@@ -315,27 +343,25 @@ enum DistillationRun {
   /// `runFolder`, built the same way and loaded from that folder's `model.safetensors`. The
   /// teacher uses the recipe seed's own generator, so it is the model a plain run trains.
   static func trainModel(
-    _ role: String, recipe: Recipe, on trainingSet: LabeledDataset, data: PreparedData, root: SeededGenerator,
+    _ role: String, recipe: Recipe, on trainingSet: LabeledDataset, context: RunContext, root: SeededGenerator,
     distillation: Distillation? = nil, runFolder: String? = nil, note: (String) -> Void
   ) throws -> TrainedModel {
     let start = Clock.seconds()
-    let plan = try recipe.privacy.map {
-      try PrivacyPlan.make($0, training: recipe.training, recordCount: trainingSet.count)
-    }
-    var training = ModelTraining(
-      recipe: recipe, plan: plan, noise: ModelTraining.noiseSource(recipe: recipe, plan: plan, root: root))
-    training.distillation = distillation
+    let plan = try context.plan(for: recipe, on: trainingSet)
+    let training = ModelTraining(recipe: recipe, plan: plan, root: root, distillation: distillation)
     let model = try training.buildModel(
       inputShape: trainingSet.exampleShape, classCount: trainingSet.classCount, root: root)
-    let history: TrainingHistory
+    let trained: TrainedModel
     if let runFolder {
       do {
         _ = try model.load(from: runFolder + "/model.safetensors")
       } catch {
         throw PipelineError("distillation.teacher_run: \(runFolder)/model.safetensors: \(error.description)")
       }
-      history = TrainingHistory(epochs: [], finalEpoch: 0, stoppedEarly: false, seconds: 0)
       note("\(role): loaded from \(runFolder) (its training log is there)")
+      trained = TrainedModel.evaluate(
+        model, plan: plan, history: TrainingHistory(epochs: [], finalEpoch: 0, stoppedEarly: false, seconds: 0),
+        trainingSet: trainingSet, data: context.data, start: start)
     } else {
       for line in ModelSummary.describe(model).split(separator: "\n") { note("\(role) " + line) }
       if let plan {
@@ -344,34 +370,33 @@ enum DistillationRun {
             format: "\(role) DP-SGD: σ = %.4f, q = %.6f, T = %d steps, C = %g, δ = %.1e", plan.noiseMultiplier,
             plan.sampleRate, plan.steps, plan.section.maxGradNorm, plan.delta))
       }
-      history = training.train(
-        model, on: trainingSet, validation: data.validation, root: root,
-        epochCompleted: { note("\(role) " + EpochLine.format($0)) })
+      trained = training.fit(
+        model, on: trainingSet, data: context.data, root: root, epochCompleted: { note("\(role) " + EpochLine.format($0)) })
     }
-    let test = Evaluation.evaluate(model, on: data.test)
-    note(String(format: "\(role): test accuracy %.2f%%", 100 * test.accuracy))
-    return TrainedModel(model: model, plan: plan, history: history, test: test, seconds: Clock.seconds() - start)
+    note(String(format: "\(role): test accuracy %.2f%%", 100 * trained.test.accuracy))
+    return trained
   }
 
-  /// Reference teacher/student pairs (see the type's documentation), `parallelism` at a time
-  /// with one BLAS thread each.
+  /// Reference teacher/student pairs (see the type's documentation), `threads` at a time with one
+  /// BLAS thread each.
   static func referencePairs(
     recipe: Recipe, teacherRecipe: Recipe, teacherPlan: PrivacyPlan?, studentPlan: PrivacyPlan?, loss: DistillationLoss,
-    transfer: DistillationSection.Transfer, data: PreparedData, population: AuditPopulation,
-    generator: SeededGenerator, threads: Int, note: (String) -> Void
+    transfer: DistillationSection.Transfer, context: RunContext, threads: Int, note: (String) -> Void
   ) throws -> [(teacher: ReferenceTraining.Reference, student: ReferenceTraining.Reference)] {
     let section = recipe.audit
+    let population = context.population
     guard section.referenceModels > 0, population.memberCount > 0, population.nonMemberCount > 0 else { return [] }
     note("training \(section.referenceModels) reference teacher/student pairs (\(threads) at a time)")
     let pairStart = Clock.seconds()
     let records = population.auditRecords
-    let populationRecords = RunAudit.populationRecords(section, test: data.test, generator: generator)
-    let imageShape = RunAudit.imageShape(recipe.data)
+    let populationRecords = context.populationRecords
+    let data = context.data
+    let imageShape = recipe.data.imageShape
     let previousThreads = BLAS.threadCount
     BLAS.setThreadCount(1)
     defer { BLAS.setThreadCount(previousThreads) }
     let pairs = try ReferenceTraining.parallelMap(count: section.referenceModels, parallelism: threads) { index in
-      let root = generator.split("reference", index: index)
+      let root = context.auditGenerator.split("reference", index: index)
       let (members, isMember) = try ReferenceTraining.membership(root: root, recordCount: records.count)
       let teacherSet = records.subset(indices: members, name: "reference-train")
       let teacher = try ReferenceTraining.trainModel(

@@ -4,8 +4,9 @@ import TacitRecipe
 import TacitTensor
 import TacitTraining
 
-/// One model trained from a recipe's `model` and `training` sections: the run's target model or
-/// one of its reference models (which are trained exactly like the target, on other records).
+/// One model trained from a recipe's `model` and `training` sections: the run's target, a
+/// distillation's teacher or student, or a reference model (trained exactly like the target, on
+/// other records). Every model of every run is built, trained and evaluated through here.
 struct ModelTraining {
   let recipe: Recipe
   /// The DP-SGD mechanism, or `nil` for a non-private run.
@@ -14,10 +15,19 @@ struct ModelTraining {
   let noise: NoiseSource?
   /// White-box audit canaries for the DP-SGD step, or `nil`.
   var canaries: GradientCanaries?
-  /// Test-only: DP-SGD with the noise switched off while the plan (and its claimed ε) stays.
-  var disablesNoise = false
+  /// Test-only faults injected into DP-SGD (the mutation suite); empty in every real run.
+  var faults: Set<DPSGDFault> = []
   /// A teacher to distil from (`DistillationLoss` on its logits), or `nil`.
   var distillation: Distillation?
+
+  /// Training for `recipe` under `plan`, drawing its noise and sampling from `root`
+  /// (`noiseSource`).
+  init(recipe: Recipe, plan: PrivacyPlan?, root: SeededGenerator, distillation: Distillation? = nil) {
+    self.recipe = recipe
+    self.plan = plan
+    self.noise = Self.noiseSource(recipe: recipe, plan: plan, root: root)
+    self.distillation = distillation
+  }
 
   /// The noise source a recipe asks for: secure or seeded (split "noise" of `root`) under
   /// privacy, seeded (split "sampling") for non-private Poisson sampling, none otherwise.
@@ -49,12 +59,12 @@ struct ModelTraining {
       weightAverageDecay: training.emaDecay,
       augmentation: training.augmentation.map { spec in
         Augmentation(
-          imageShape: RunAudit.imageShape(recipe.data) ?? [1, 1, train.featuresPerExample], cropPadding: spec.cropPadding,
+          imageShape: recipe.data.imageShape ?? [1, 1, train.featuresPerExample], cropPadding: spec.cropPadding,
           flip: spec.flip, cutoutSize: spec.cutout, noiseStandardDeviation: Float(spec.noiseStandardDeviation))
       })
     var gradientMode = GradientMode.mean
     if var settings = plan?.stepSettings {
-      if disablesNoise {
+      if faults.contains(.noiseDisabled) {
         settings.noiseMultiplier = 0
         settings.adaptiveClipping?.countNoise = 0
       }
@@ -69,5 +79,22 @@ struct ModelTraining {
     return Trainer(step: step, configuration: configuration).train(
       on: train, validation: validation.flatMap { $0.count > 0 ? $0 : nil }, generator: root, progress: progress,
       epochCompleted: epochCompleted)
+  }
+}
+
+extension ModelTraining {
+  /// Trains `model` on `trainingSet` (validating on `data.validation` when `validates`) and
+  /// evaluates it on the test, training and validation records: the train → evaluate step every
+  /// run's target, teacher and student share.
+  func fit(
+    _ model: Sequential, on trainingSet: LabeledDataset, data: PreparedData, root: SeededGenerator,
+    progress: (TrainingProgress) -> Void = { _ in }, epochCompleted: (EpochMetrics) -> Void = { _ in }
+  ) -> TrainedModel {
+    let start = Clock.seconds()
+    let history = train(
+      model, on: trainingSet, validation: data.validation, root: root, progress: progress,
+      epochCompleted: epochCompleted)
+    return TrainedModel.evaluate(
+      model, plan: plan, history: history, trainingSet: trainingSet, data: data, start: start)
   }
 }

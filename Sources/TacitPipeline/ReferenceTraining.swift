@@ -51,35 +51,26 @@ enum ReferenceTraining {
     var view: ModelView
   }
 
-  /// Trains references `indices` and returns them in index order.
+  /// Trains references `indices` of the run `context` and returns them in index order.
   static func train(
-    indices: [Int], recipe: Recipe, targetPlan: PrivacyPlan?, population: AuditPopulation,
-    populationRecords: LabeledDataset, validation: LabeledDataset?, queries: [AuditSection.Query], imageShape: [Int]?,
-    generator: SeededGenerator, parallelism: Int
+    indices: [Int], recipe: Recipe, targetPlan: PrivacyPlan?, context: RunContext, populationRecords: LabeledDataset,
+    parallelism: Int
   ) throws -> [Reference] {
-    let records = population.auditRecords
+    let records = context.population.auditRecords
+    let validation = context.data.validation
+    let queries = recipe.audit.queries
+    let imageShape = recipe.data.imageShape
     return try parallelMap(count: indices.count, parallelism: parallelism) { slot in
-      try trainOne(
-        index: indices[slot], recipe: recipe, targetPlan: targetPlan, records: records,
-        populationRecords: populationRecords, validation: validation, queries: queries, imageShape: imageShape,
-        generator: generator)
+      let index = indices[slot]
+      let root = context.auditGenerator.split("reference", index: index)
+      let (members, isMember) = try membership(root: root, recordCount: records.count)
+      let model = try trainModel(
+        recipe: recipe, targetPlan: targetPlan, trainingSet: records.subset(indices: members, name: "reference-train"),
+        validation: validation, root: root)
+      let view = try ModelView.make(
+        model, records: records, population: populationRecords, queries: queries, imageShape: imageShape)
+      return Reference(index: index, isMember: isMember, view: view)
     }
-  }
-
-  /// Reference `index`: a random half of `records`, the target's recipe and noise multiplier, and
-  /// the target's validation records (so early stopping chooses its epoch the same way).
-  static func trainOne(
-    index: Int, recipe: Recipe, targetPlan: PrivacyPlan?, records: LabeledDataset, populationRecords: LabeledDataset,
-    validation: LabeledDataset?, queries: [AuditSection.Query], imageShape: [Int]?, generator: SeededGenerator
-  ) throws -> Reference {
-    let root = generator.split("reference", index: index)
-    let (members, isMember) = try membership(root: root, recordCount: records.count)
-    let model = try trainModel(
-      recipe: recipe, targetPlan: targetPlan, trainingSet: records.subset(indices: members, name: "reference-train"),
-      validation: validation, root: root)
-    let view = try ModelView.make(
-      model, records: records, population: populationRecords, queries: queries, imageShape: imageShape)
-    return Reference(index: index, isMember: isMember, view: view)
   }
 
   /// Reference `root`'s half of `recordCount` audit records (split "membership" of `root`): the
@@ -93,32 +84,34 @@ enum ReferenceTraining {
   }
 
   /// One model trained like the target (`recipe`, and under DP-SGD the target's noise
-  /// multiplier and clipping with seeded noise) on `trainingSet`, from `root`.
+  /// multiplier and clipping with seeded noise: `referencePlan`) on `trainingSet`, from `root`.
+  /// Validation records matter only to early stopping; they are not evaluated otherwise.
   static func trainModel(
     recipe: Recipe, targetPlan: PrivacyPlan?, trainingSet: LabeledDataset, validation: LabeledDataset?,
     root: SeededGenerator, distillation: Distillation? = nil
   ) throws -> Sequential {
-    var plan: PrivacyPlan?
-    if let targetPlan {
-      var section = targetPlan.section
-      section.budget = .noiseMultiplier(targetPlan.noiseMultiplier)
-      section.delta = nil
-      section.noise = .seeded
-      section.resolved = nil
-      plan = try PrivacyPlan.make(section, training: recipe.training, recordCount: trainingSet.count)
-    }
     var referenceRecipe = recipe
     referenceRecipe.training.evaluateTrain = false
-    var training = ModelTraining(
-      recipe: referenceRecipe, plan: plan,
-      noise: ModelTraining.noiseSource(recipe: referenceRecipe, plan: plan, root: root))
-    training.distillation = distillation
+    let plan = try targetPlan.map { try referencePlan($0, training: recipe.training, recordCount: trainingSet.count) }
+    let training = ModelTraining(recipe: referenceRecipe, plan: plan, root: root, distillation: distillation)
     let model = try training.buildModel(
       inputShape: trainingSet.exampleShape, classCount: trainingSet.classCount, root: root)
-    // Validation records matter only to early stopping; skip evaluating them otherwise.
     _ = training.train(
       model, on: trainingSet, validation: recipe.training.earlyStopping == nil ? nil : validation, root: root)
     return model
+  }
+
+  /// A reference model's DP-SGD mechanism: the target's noise multiplier, clipping and adaptive
+  /// settings with seeded noise, the sample rate and steps of its own `recordCount` records.
+  static func referencePlan(_ targetPlan: PrivacyPlan, training: TrainingSection, recordCount: Int) throws
+    -> PrivacyPlan
+  {
+    var section = targetPlan.section
+    section.budget = .noiseMultiplier(targetPlan.noiseMultiplier)
+    section.delta = nil
+    section.noise = .seeded
+    section.resolved = nil
+    return try PrivacyPlan.make(section, training: training, recordCount: recordCount)
   }
 
   /// `body(0..<count)` on `parallelism` concurrent workers, in index order; the first error thrown.

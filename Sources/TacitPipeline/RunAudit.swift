@@ -11,18 +11,17 @@ import TacitTraining
 enum RunAudit {
   /// Everything the audit needs from the run.
   struct Inputs {
+    /// The recipe whose audit section (and, for reference models, training) applies.
     var recipe: Recipe
-    var data: PreparedData
-    var population: AuditPopulation
+    /// The run's set-up: data, population and the audit generator (split "audit" of the seed).
+    var context: RunContext
     var target: Sequential
     var plan: PrivacyPlan?
     /// The ε the run claims (its accountant's), `nil` for a non-private run.
     var claimedEpsilon: Double?
     var gradientCanaries: GradientCanaries?
     var threads: Int
-    /// Split "audit" of the recipe seed.
-    var generator: SeededGenerator
-    /// Caveats of the run that the audit's verdict inherits (e.g. a test-only hook).
+    /// Caveats of the run that the audit's verdict inherits (e.g. test-only faults).
     var caveats: [String]
     /// Shard folders of `tacit shadow` holding the reference models; empty: train them here.
     var referenceDirectories: [String] = []
@@ -31,17 +30,18 @@ enum RunAudit {
     var references: [ReferenceTraining.Reference]? = nil
     /// The δ of `claimedEpsilon` when it is not the plan's (a composed claim); `nil`: the plan's.
     var claimedDelta: Double? = nil
-  }
 
-  /// The image layout the data source has, for image queries (`nil` for tabular data).
-  static func imageShape(_ data: DataSection) -> [Int]? {
-    if case .fashionMNIST = data.source { return [28, 28, 1] }
-    return nil
+    var population: AuditPopulation { context.population }
+    var generator: SeededGenerator { context.auditGenerator }
+    /// δ for the bounds: the claim's, else the default below 1/N (no claim).
+    var delta: Double {
+      claimedDelta ?? plan?.delta ?? PrivacySection.defaultDelta(recordCount: max(population.memberCount, 1))
+    }
   }
 
   /// Checks that the queries fit the data before anything is trained.
   static func validate(_ section: AuditSection, data: DataSection) throws {
-    if imageShape(data) == nil, let query = section.queries.first(where: { $0 != .identity }) {
+    if data.imageShape == nil, let query = section.queries.first(where: { $0 != .identity }) {
       throw PipelineError(
         "audit.queries: '\(query.rawValue)' needs image data; data.source \(data.source.name) is tabular, use [identity]")
     }
@@ -58,13 +58,11 @@ enum RunAudit {
     return test.subset(indices: indices, name: "population")
   }
 
+  /// The audit: attacks on members and non-members, the canary audit, the bounds and the verdict.
   static func perform(_ inputs: Inputs, note: (String) -> Void) throws -> AuditOutcome {
     let section = inputs.recipe.audit
     let population = inputs.population
-    let generator = inputs.generator
-    let delta =
-      inputs.claimedDelta ?? inputs.plan?.delta ?? PrivacySection.defaultDelta(recordCount: max(population.memberCount, 1))
-    let imageShape = Self.imageShape(inputs.recipe.data)
+    let delta = inputs.delta
     let hasMembership = population.memberCount > 0 && population.nonMemberCount > 0
     var caveats = inputs.caveats
     if inputs.plan == nil && inputs.claimedDelta == nil {
@@ -73,74 +71,99 @@ enum RunAudit {
           format: "no ε claim covers these records: δ = %.0e (the largest power of ten below 1/N) is used for the bounds only",
           delta))
     }
-
-    let populationRecords = Self.populationRecords(section, test: inputs.data.test, generator: generator)
-    let populationCount = populationRecords.count
-
+    let populationRecords = inputs.context.populationRecords
     var scored: [(AuditSection.Attack, [Double])] = []
     var referenceCount = 0
     if hasMembership {
-      let records = population.auditRecords
       let targetView = try ModelView.make(
-        inputs.target, records: records, population: populationRecords, queries: section.queries,
-        imageShape: imageShape, keepOutputs: true)
-      var references: [ReferenceTraining.Reference] = []
-      if let given = inputs.references {
-        references = given
-        referenceCount = given.count
-      } else if section.referenceModels > 0, !inputs.referenceDirectories.isEmpty {
-        references = try ReferenceStore.load(
-          directories: inputs.referenceDirectories,
-          fingerprint: ReferenceStore.fingerprint(of: inputs.recipe.resolvedYAML()),
-          referenceModels: section.referenceModels)
-        referenceCount = references.count
-        note("\(referenceCount) reference models read from \(inputs.referenceDirectories.count) shard folder(s)")
-      } else if section.referenceModels > 0 {
-        note("training \(section.referenceModels) reference models (\(inputs.threads) at a time)")
-        let referenceStart = Clock.seconds()
-        let previousThreads = BLAS.threadCount
-        BLAS.setThreadCount(1)
-        defer { BLAS.setThreadCount(previousThreads) }
-        references = try ReferenceTraining.train(
-          indices: Array(0..<section.referenceModels), recipe: inputs.recipe, targetPlan: inputs.plan,
-          population: population, populationRecords: populationRecords, validation: inputs.data.validation,
-          queries: section.queries,
-          imageShape: imageShape, generator: generator, parallelism: inputs.threads)
-        referenceCount = references.count
-        note(String(format: "%d reference models trained in %.1f s", referenceCount, Clock.seconds() - referenceStart))
-      }
+        inputs.target, records: population.auditRecords, population: populationRecords, queries: section.queries,
+        imageShape: inputs.recipe.data.imageShape, keepOutputs: true)
+      let references = try referenceModels(inputs, populationRecords: populationRecords, note: note)
+      referenceCount = references.count
       scored = AuditRunner.scores(
         attacks: section.attacks, target: targetView, targetOutputs: targetView.outputs!, references: references,
-        rmiaA: section.rmiaA, generator: generator)
+        rmiaA: section.rmiaA, generator: inputs.generator)
     } else {
       caveats.append(
         "no membership attacks: audit.member_fraction is 1, so every pool record is a member and there are no non-members")
     }
-
-    // Canary scores (higher = more likely included).
-    var canaryScores: (kind: String, scores: [Double], included: [Bool])?
-    if let gradientCanaries = inputs.gradientCanaries {
-      canaryScores = ("gradient", gradientCanaries.scores, gradientCanaries.isIncluded)
-    } else if !population.canaryIndices.isEmpty {
-      let outputs = try ModelScoring.outputs(
-        of: inputs.target, on: population.canaryRecords, queries: [.identity], imageShape: imageShape)
-      canaryScores = ("mislabeled", ThresholdAttack.loss.scores(outputs[0]), population.canaryIncluded)
-    }
-
+    let canaryScores = try self.canaryScores(inputs)
     let boundCount = scored.count + (canaryScores == nil ? 0 : 1)
     let perBoundConfidence = 1 - (1 - section.confidence) / Double(max(boundCount, 1))
     let attacks =
       hasMembership
       ? try AuditRunner.measure(
         scored, isMember: population.isMember, delta: delta, confidence: section.confidence, boundCount: boundCount,
-        bootstrap: section.bootstrap, generator: generator)
+        bootstrap: section.bootstrap, generator: inputs.generator)
       : []
     let canaries = canaryScores.map {
       AuditRunner.canaryAudit(
         kind: $0.kind, scores: $0.scores, included: $0.included, guessFraction: section.canaries?.guessFraction ?? 0.2,
         delta: delta, confidence: perBoundConfidence)
     }
+    let (bound, source) = strongestBound(attacks: attacks, canaries: canaries)
+    var outcome = AuditOutcome(
+      verdict: AuditVerdict.judge(
+        claimed: inputs.claimedEpsilon, bound: bound, audited: !attacks.isEmpty || canaries != nil),
+      epsilonClaimed: inputs.claimedEpsilon, epsilonLowerBound: bound, boundSource: source, confidence: section.confidence,
+      delta: delta,
+      deltaIsDefault: inputs.claimedEpsilon == nil, attacks: attacks, canaries: canaries, memberCount: population.memberCount,
+      nonMemberCount: population.nonMemberCount, referenceModels: referenceCount, populationSize: populationRecords.count,
+      caveats: caveats, gdpEstimate: nil)
+    if let strongest = outcome.strongestAttack {
+      let estimate = GDPEstimate.estimate(strongest.scores, delta: delta, confidence: section.confidence)
+      outcome.gdpEstimate = (strongest.name, estimate.mu, estimate.epsilon)
+    }
+    return outcome
+  }
 
+  /// The reference models: the caller's (a distillation's pairs), read from `tacit shadow` shard
+  /// folders, or trained here `threads` at a time with one BLAS thread each; none when the recipe
+  /// asks for none.
+  static func referenceModels(_ inputs: Inputs, populationRecords: LabeledDataset, note: (String) -> Void) throws
+    -> [ReferenceTraining.Reference]
+  {
+    let section = inputs.recipe.audit
+    if let given = inputs.references { return given }
+    guard section.referenceModels > 0 else { return [] }
+    if !inputs.referenceDirectories.isEmpty {
+      let references = try ReferenceStore.load(
+        directories: inputs.referenceDirectories,
+        fingerprint: ReferenceStore.fingerprint(of: inputs.recipe.resolvedYAML()),
+        referenceModels: section.referenceModels)
+      note("\(references.count) reference models read from \(inputs.referenceDirectories.count) shard folder(s)")
+      return references
+    }
+    note("training \(section.referenceModels) reference models (\(inputs.threads) at a time)")
+    let referenceStart = Clock.seconds()
+    let previousThreads = BLAS.threadCount
+    BLAS.setThreadCount(1)
+    defer { BLAS.setThreadCount(previousThreads) }
+    let references = try ReferenceTraining.train(
+      indices: Array(0..<section.referenceModels), recipe: inputs.recipe, targetPlan: inputs.plan,
+      context: inputs.context, populationRecords: populationRecords, parallelism: inputs.threads)
+    note(String(format: "%d reference models trained in %.1f s", references.count, Clock.seconds() - referenceStart))
+    return references
+  }
+
+  /// Canary scores (higher = more likely included): the white-box gradient canaries' when the
+  /// run had them, else the mislabeled canaries' loss scores through the target; `nil` without
+  /// canaries.
+  static func canaryScores(_ inputs: Inputs) throws -> (kind: String, scores: [Double], included: [Bool])? {
+    if let gradientCanaries = inputs.gradientCanaries {
+      return ("gradient", gradientCanaries.scores, gradientCanaries.isIncluded)
+    }
+    let population = inputs.population
+    guard !population.canaryIndices.isEmpty else { return nil }
+    let outputs = try ModelScoring.outputs(
+      of: inputs.target, on: population.canaryRecords, queries: [.identity], imageShape: inputs.recipe.data.imageShape)
+    return ("mislabeled", ThresholdAttack.loss.scores(outputs[0]), population.canaryIncluded)
+  }
+
+  /// The largest ε lower bound over the attacks and the canary audit (each already at its
+  /// Bonferroni-corrected confidence, so the maximum holds at the audit's confidence), and
+  /// where it came from.
+  static func strongestBound(attacks: [AttackResult], canaries: CanaryResult?) -> (bound: Double, source: String?) {
     var bound = 0.0
     var source: String?
     for attack in attacks where attack.epsilon.epsilon > bound {
@@ -151,18 +174,6 @@ enum RunAudit {
       bound = canaries.epsilonLowerBound
       source = "\(canaries.kind) canaries"
     }
-    var outcome = AuditOutcome(
-      verdict: AuditVerdict.judge(
-        claimed: inputs.claimedEpsilon, bound: bound, audited: !attacks.isEmpty || canaries != nil),
-      epsilonClaimed: inputs.claimedEpsilon, epsilonLowerBound: bound, boundSource: source, confidence: section.confidence,
-      delta: delta,
-      deltaIsDefault: inputs.claimedEpsilon == nil, attacks: attacks, canaries: canaries, memberCount: population.memberCount,
-      nonMemberCount: population.nonMemberCount, referenceModels: referenceCount, populationSize: populationCount,
-      caveats: caveats, gdpEstimate: nil)
-    if let strongest = outcome.strongestAttack {
-      let estimate = GDPEstimate.estimate(strongest.scores, delta: delta, confidence: section.confidence)
-      outcome.gdpEstimate = (strongest.name, estimate.mu, estimate.epsilon)
-    }
-    return outcome
+    return (bound, source)
   }
 }

@@ -21,12 +21,15 @@ public struct RunResult: Sendable {
   public var isViolation: Bool { auditVerdict == .violation }
 }
 
+/// What a run (plain or distillation) produced, for `RunPipeline` to finish the folder.
+struct RunOutcome {
+  var summaryJSON: String
+  var terminalSummary: String
+  var verdict: AuditVerdict?
+}
+
 /// recipe → data → model → training → evaluation → run folder. No argument parsing.
 public enum RunPipeline {
-  /// Test-only: set to `1`, a private run trains WITHOUT noise while still claiming its ε, so that
-  /// tests can check that the audit catches it (the run says so loudly in its log and report).
-  public static let disableNoiseVariable = "TACIT_TEST_ONLY_DISABLE_NOISE"
-
   /// Loads and checks a recipe, turning its errors into one `PipelineError`.
   public static func loadRecipe(path: String, overrides: [String]) throws -> Recipe {
     do {
@@ -47,10 +50,10 @@ public enum RunPipeline {
         "distillation: teacher \(teacher.recipe.name) " + (teacher.runFolder.map { "loaded from \($0)" } ?? "trained in the run")
           + ", \(distillation.transfer.rawValue) transfer set")
     }
-    if let inputShape = knownInputShape(recipe.data) {
+    if let inputShape = recipe.data.knownInputShape {
       var generator = SeededGenerator(seed: recipe.seed).split("init")
       let model = try ModelBuilder.build(recipe.model, inputShape: inputShape, generator: &generator)
-      if let classCount = knownClassCount(recipe.data) {
+      if let classCount = recipe.data.knownClassCount {
         try checkOutput(of: model, classCount: classCount, specs: recipe.model)
       }
       lines.append(ModelSummary.describe(model))
@@ -58,24 +61,6 @@ public enum RunPipeline {
     lines.append("")
     lines.append(recipe.resolvedYAML())
     return lines.joined(separator: "\n")
-  }
-
-  /// The per-example input shape a data section produces, when it is known without reading data.
-  static func knownInputShape(_ data: DataSection) -> [Int]? {
-    switch data.source {
-    case .fashionMNIST: return data.flatten ? [784] : [28, 28, 1]
-    case .synthetic(let source): return [source.features]
-    case .csv: return nil
-    }
-  }
-
-  /// The number of classes a data section has, when it is known without reading data.
-  static func knownClassCount(_ data: DataSection) -> Int? {
-    switch data.source {
-    case .fashionMNIST: return FashionMNIST.classCount
-    case .synthetic(let source): return source.classes
-    case .csv: return nil
-    }
   }
 
   /// Checks that the model ends in one score per class, naming the last layer if not.
@@ -99,6 +84,17 @@ public enum RunPipeline {
     recipePath: String, overrides: [String], outputDirectory: String?, threads: Int,
     showProgress: Bool, referenceDirectories: [String] = [], log: (String) -> Void
   ) throws -> RunResult {
+    try run(
+      recipePath: recipePath, overrides: overrides, outputDirectory: outputDirectory,
+      options: RunOptions(threads: threads, showProgress: showProgress, referenceDirectories: referenceDirectories),
+      log: log)
+  }
+
+  /// `run` with every option, test-only fault injection included (`RunOptions.faults`): reachable
+  /// from tests (`@testable import`), never from the command line or the environment.
+  static func run(
+    recipePath: String, overrides: [String], outputDirectory: String?, options: RunOptions, log: (String) -> Void
+  ) throws -> RunResult {
     let start = Clock.seconds()
     var logLines: [String] = []
     func note(_ line: String) {
@@ -106,130 +102,30 @@ public enum RunPipeline {
       log(line)
     }
     let recipe = try loadRecipe(path: recipePath, overrides: overrides)
-    BLAS.setThreadCount(threads)
+    BLAS.setThreadCount(options.threads)
     Allocator.configureForTraining()
     let folder = try RunFolder(path: outputDirectory ?? "runs/\(recipe.name)")
     defer { folder.discard() }
-    note("tacit run \(recipePath) → \(folder.path) (seed \(recipe.seed), \(threads) BLAS thread\(threads == 1 ? "" : "s"))")
-
+    let threads = options.threads
+    note(
+      "tacit run \(recipePath) → \(folder.path) (seed \(recipe.seed), \(threads) BLAS thread\(threads == 1 ? "" : "s"))")
+    let outcome: RunOutcome
     if let distillation = recipe.distillation {
-      guard referenceDirectories.isEmpty else {
+      guard options.referenceDirectories.isEmpty else {
         throw PipelineError("reference shards (tacit audit merge) do not support distillation recipes yet")
       }
-      let outcome = try DistillationRun.run(
+      outcome = try DistillationRun.run(
         recipe: recipe, section: distillation, overrides: overrides, folder: folder, threads: threads, start: start,
-        note: { note($0) })
-      note(String(format: "finished in %.1f s", Clock.seconds() - start))
-      try folder.write("log.txt", logLines.joined(separator: "\n") + "\n")
-      try folder.commit()
-      return RunResult(
-        directory: folder.path, summaryJSON: outcome.summaryJSON, terminalSummary: outcome.terminalSummary,
-        auditVerdict: outcome.verdict)
+        note: note)
+    } else {
+      outcome = try TargetRun.run(recipe, into: folder, options: options, start: start, note: note)
     }
-
-    let root = SeededGenerator(seed: recipe.seed)
-    let data = try DataPreparation.prepare(recipe.data, generator: root)
-    note(
-      "data: \(data.train.count) train, \(data.validation.count) validation, \(data.test.count) test records of shape \(data.train.exampleShape), \(data.train.classCount) classes"
-    )
-
-    try RunAudit.validate(recipe.audit, data: recipe.data)
-    let auditGenerator = root.split("audit")
-    let population = try AuditPopulation.make(recipe.audit, pool: data.train, generator: auditGenerator)
-    let trainingSet = population.targetTrainingSet
-    if recipe.audit.enabled {
-      note(
-        "audit protocol: the target trains on \(population.memberCount) of \(population.auditIndices.count) pool records "
-          + "(member_fraction \(recipe.audit.memberFraction)), \(population.nonMemberCount) non-members"
-          + (population.canaryIndices.isEmpty
-            ? ""
-            : ", plus \(population.canaryIncluded.filter { $0 }.count) of \(population.canaryIndices.count) mislabeled canaries"))
-    }
-
-    let plan = try recipe.privacy.map {
-      try PrivacyPlan.make($0, training: recipe.training, recordCount: trainingSet.count)
-    }
-    var resolvedRecipe = recipe
-    resolvedRecipe.privacy = plan?.resolvedSection
-    if let plan {
-      note(
-        String(
-          format: "DP-SGD: σ = %.4f, q = %.6f (expected batch %.1f), T = %d steps, C = %g, δ = %.1e, ",
-          plan.noiseMultiplier, plan.sampleRate, plan.expectedBatchSize, plan.steps, plan.section.maxGradNorm, plan.delta)
-          + "\(plan.section.noise.rawValue) noise, \(plan.section.clipping.rawValue) clipping")
-    }
-
-    var training = ModelTraining(
-      recipe: recipe, plan: plan, noise: ModelTraining.noiseSource(recipe: recipe, plan: plan, root: root))
-    let model = try training.buildModel(inputShape: trainingSet.exampleShape, classCount: trainingSet.classCount, root: root)
-    note(ModelSummary.describe(model))
-    var runCaveats: [String] = []
-    if plan != nil, ProcessInfo.processInfo.environment[disableNoiseVariable] == "1" {
-      training.disablesNoise = true
-      let warning =
-        "TEST-ONLY HOOK \(disableNoiseVariable)=1: DP-SGD ran WITHOUT NOISE; the claimed ε is false and the model must not be released"
-      note(warning)
-      runCaveats.append(warning)
-    }
-    if let plan, recipe.audit.enabled, let canaries = recipe.audit.canaries, canaries.kind == .gradient {
-      guard canaries.count <= model.parameterCount else {
-        throw PipelineError(
-          "audit.canaries.count: \(canaries.count) gradient canaries need as many parameter coordinates; the model has \(model.parameterCount)"
-        )
-      }
-      // Per-layer clipping bounds each layer's share by C/√L: a one-coordinate canary can be no larger.
-      let layers = Double(model.layers.filter { !$0.parameters.isEmpty }.count)
-      let norm = plan.section.clipping == .flat ? plan.section.maxGradNorm : plan.section.maxGradNorm / layers.squareRoot()
-      training.canaries = GradientCanaries(
-        count: canaries.count, parameterCounts: model.parameters.map(\.value.count), sampleRate: plan.sampleRate,
-        gradientNorm: Float(norm), generator: auditGenerator.split("gradient-canaries"))
-      note("audit: \(canaries.count) white-box gradient canaries (norm \(norm)) join the DP-SGD steps")
-    }
-    let progressLine = ProgressLine(enabled: showProgress && isatty(STDERR_FILENO) == 1)
-    let history = training.train(
-      model, on: trainingSet, validation: data.validation, root: root, progress: progressLine.update,
-      epochCompleted: { metrics in
-        progressLine.finish()
-        note(EpochLine.format(metrics))
-      })
-    progressLine.finish()
-    if history.stoppedEarly {
-      note("early stopping after epoch \(history.epochs.count); keeping the parameters of epoch \(history.finalEpoch)")
-    }
-
-    let test = Evaluation.evaluate(model, on: data.test, loss: SoftmaxCrossEntropy())
-    let train = Evaluation.evaluate(model, on: trainingSet, loss: SoftmaxCrossEntropy())
-    let validation = data.validation.count > 0 ? Evaluation.evaluate(model, on: data.validation) : nil
-    note(String(format: "test accuracy %.2f%%, train accuracy %.2f%%", 100 * test.accuracy, 100 * train.accuracy))
-
-    let privacyReport = try plan.map { try PrivacyReport.make(plan: $0, training: recipe.training, history: history) }
-    for line in privacyReport?.lines ?? [] { note(line) }
-
-    var audit: AuditOutcome?
-    if recipe.audit.enabled {
-      let auditStart = Clock.seconds()
-      audit = try RunAudit.perform(
-        RunAudit.Inputs(
-          recipe: recipe, data: data, population: population, target: model, plan: plan,
-          claimedEpsilon: privacyReport?.claimedEpsilon, gradientCanaries: training.canaries, threads: threads,
-          generator: auditGenerator, caveats: runCaveats, referenceDirectories: referenceDirectories),
-        note: { note($0) })
-      for line in audit?.lines ?? [] { note(line) }
-      note(String(format: "audit finished in %.1f s", Clock.seconds() - auditStart))
-    }
-
-    let summary = RunSummary(
-      name: recipe.name, seed: recipe.seed, threads: threads, test: test, train: train, validation: validation,
-      history: history, parameterCount: model.parameterCount, trainingRecords: trainingSet.count,
-      seconds: Clock.seconds() - start, privacy: privacyReport, audit: audit)
-    let summaryJSON = try writeModelFiles(
-      into: folder, prefix: "", recipe: resolvedRecipe, summary: summary, history: history, model: model)
     note(String(format: "finished in %.1f s", Clock.seconds() - start))
     try folder.write("log.txt", logLines.joined(separator: "\n") + "\n")
     try folder.commit()
     return RunResult(
-      directory: folder.path, summaryJSON: summaryJSON,
-      terminalSummary: summary.terminalTable(directory: folder.path), auditVerdict: audit?.verdict)
+      directory: folder.path, summaryJSON: outcome.summaryJSON, terminalSummary: outcome.terminalSummary,
+      auditVerdict: outcome.verdict)
   }
 
   /// Writes one trained model's files into `folder`, each name prefixed by `prefix` ("" for the

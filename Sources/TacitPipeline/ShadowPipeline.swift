@@ -86,24 +86,15 @@ public enum ShadowPipeline {
     Allocator.configureForTraining()
     let folder = try RunFolder(path: outputDirectory)
     defer { folder.discard() }
-    let root = SeededGenerator(seed: recipe.seed)
-    let data = try DataPreparation.prepare(recipe.data, generator: root)
-    try RunAudit.validate(section, data: recipe.data)
-    let auditGenerator = root.split("audit")
-    let population = try AuditPopulation.make(section, pool: data.train, generator: auditGenerator)
-    let plan = try recipe.privacy.map {
-      try PrivacyPlan.make($0, training: recipe.training, recordCount: population.targetTrainingSet.count)
-    }
+    let context = try RunContext.make(recipe)
+    let plan = try context.plan(for: recipe, on: context.targetTrainingSet)
     let indices = ReferenceStore.indices(shard: shard.index, of: shard.count, referenceModels: section.referenceModels)
     log(
       "tacit shadow \(recipePath): shard \(shard.index)/\(shard.count) trains reference models "
         + (indices.isEmpty ? "none (more shards than reference models)" : indices.map(String.init).joined(separator: ", "))
         + " of \(section.referenceModels), \(threads) at a time")
     let references = try ReferenceTraining.train(
-      indices: indices, recipe: recipe, targetPlan: plan, population: population,
-      populationRecords: RunAudit.populationRecords(section, test: data.test, generator: auditGenerator),
-      validation: data.validation, queries: section.queries, imageShape: RunAudit.imageShape(recipe.data),
-      generator: auditGenerator,
+      indices: indices, recipe: recipe, targetPlan: plan, context: context, populationRecords: context.populationRecords,
       parallelism: threads)
     for reference in references {
       try folder.write(ReferenceStore.fileName(reference.index), data: ReferenceStore.encode(reference))

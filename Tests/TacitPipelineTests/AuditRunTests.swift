@@ -1,8 +1,10 @@
 import Foundation
 import Testing
 
-/// The audit after a run, end to end through the executable: a broken DP-SGD (noise switched
-/// off by the test-only hook) is caught, a correct one at ε = 1 is not, and a non-private run
+@testable import TacitPipeline
+
+/// The audit after a run, end to end: a broken DP-SGD (noise switched off by test-only fault
+/// injection, reachable only through the internal API) is caught, a correct one at ε = 1 is not, and a non-private run
 /// that overfits leaks measurably.
 @Suite(.serialized) struct AuditRunTests {
   /// 2,000 synthetic records (1,600 in the pool), an MLP with 1,283 parameters, DP-SGD at
@@ -55,12 +57,16 @@ import Testing
     let space = try Workspace()
     defer { space.remove() }
     let recipe = try space.write("dp.yaml", Self.privateRecipe(seed: 1))
-    let outcome = try CommandLineTool.run(
-      ["run", recipe, "--output", space.runFolder.path], environment: ["TACIT_TEST_ONLY_DISABLE_NOISE": "1"])
-    #expect(outcome.status == 3, "exit \(outcome.status): \(outcome.standardError)")
-    #expect(outcome.standardError.contains("TEST-ONLY HOOK"))
+    var lines: [String] = []
+    let result = try RunPipeline.run(
+      recipePath: recipe, overrides: [], outputDirectory: space.runFolder.path,
+      options: RunOptions(threads: 1, showProgress: false, faults: [.noiseDisabled]), log: { lines.append($0) })
+    #expect(result.isViolation, "verdict \(String(describing: result.auditVerdict))")
+    #expect(lines.contains { $0.contains("TEST-ONLY FAULT INJECTION (noiseDisabled)") })
     let audit = try audit(space.runFolder)
     #expect(audit["verdict"] as? String == "VIOLATION")
+    let caveats = try #require(audit["caveats"] as? [String])
+    #expect(caveats.contains { $0.contains("TEST-ONLY FAULT INJECTION") }, "\(caveats)")
     let bound = try #require(audit["epsilon_lower_bound"] as? Double)
     let claimed = try #require(audit["epsilon_claimed"] as? Double)
     #expect(bound > claimed, "bound \(bound), claimed \(claimed)")

@@ -1,0 +1,62 @@
+import TacitData
+import TacitRecipe
+import TacitTensor
+
+/// The set-up every run of a recipe shares, made once: `tacit run`, `tacit shadow` (one shard of
+/// the reference models) and a distillation run all start here, so a shard's reference models
+/// see exactly the records, population and generators of the unsharded run.
+///
+/// seed → data (`DataPreparation.prepare` from the seed's generator) → the audit's checks →
+/// split "audit" of the seed → the population (`AuditPopulation`: members, non-members,
+/// mislabeled canaries). The DP-SGD plan depends on which recipe trains on which records (a
+/// distillation student plans for its transfer set), so it is asked for with `plan(for:on:)`.
+struct RunContext {
+  let recipe: Recipe
+  /// The recipe seed's generator: the target's splits "init", "data-order", "noise", ….
+  let root: SeededGenerator
+  /// Train / validation / test (and a distillation's public transfer set).
+  let data: PreparedData
+  /// Split "audit" of the seed: the population, canaries, reference models and bootstrap.
+  let auditGenerator: SeededGenerator
+  /// Who is a member of the target's training set.
+  let population: AuditPopulation
+
+  /// - Parameter publicSize: records of a distillation's public transfer set (0: none).
+  static func make(_ recipe: Recipe, publicSize: Int = 0) throws -> RunContext {
+    let root = SeededGenerator(seed: recipe.seed)
+    let data = try DataPreparation.prepare(recipe.data, generator: root, publicSize: publicSize)
+    try RunAudit.validate(recipe.audit, data: recipe.data)
+    let auditGenerator = root.split("audit")
+    let population = try AuditPopulation.make(recipe.audit, pool: data.train, generator: auditGenerator)
+    return RunContext(
+      recipe: recipe, root: root, data: data, auditGenerator: auditGenerator, population: population)
+  }
+
+  /// What the target trains on: its members and the included canaries.
+  var targetTrainingSet: LabeledDataset { population.targetTrainingSet }
+
+  /// RMIA's population records (`RunAudit.populationRecords`: test records no model trains on).
+  var populationRecords: LabeledDataset {
+    RunAudit.populationRecords(recipe.audit, test: data.test, generator: auditGenerator)
+  }
+
+  /// The DP-SGD mechanism of `recipe`'s privacy section on `trainingSet`, `nil` without one.
+  func plan(for recipe: Recipe, on trainingSet: LabeledDataset) throws -> PrivacyPlan? {
+    try recipe.privacy.map { try PrivacyPlan.make($0, training: recipe.training, recordCount: trainingSet.count) }
+  }
+
+  /// The run's data line for the log.
+  var dataLine: String {
+    "data: \(data.train.count) train, \(data.validation.count) validation, \(data.test.count) test records of shape \(data.train.exampleShape), \(data.train.classCount) classes"
+  }
+
+  /// The audit protocol's line for the log, `nil` when the audit is off.
+  var populationLine: String? {
+    guard recipe.audit.enabled else { return nil }
+    return "audit protocol: the target trains on \(population.memberCount) of \(population.auditIndices.count) pool records "
+      + "(member_fraction \(recipe.audit.memberFraction)), \(population.nonMemberCount) non-members"
+      + (population.canaryIndices.isEmpty
+        ? ""
+        : ", plus \(population.canaryIncluded.filter { $0 }.count) of \(population.canaryIndices.count) mislabeled canaries")
+  }
+}
