@@ -49,20 +49,9 @@ enum AuditRunner {
       case .confidence: return (attack, ThresholdAttack.confidence.scores(targetOutputs))
       case .entropy: return (attack, ThresholdAttack.entropy.scores(targetOutputs))
       case .modifiedEntropy: return (attack, ThresholdAttack.modifiedEntropy.scores(targetOutputs))
-      case .liraOnline:
-        return (
-          attack,
-          LiRA.onlineScores(
-            target: target.logitScaledConfidence, reference: referencePhi, referenceIsMember: referenceMembership,
-            variance: .automatic)
-        )
-      case .liraOffline:
-        return (
-          attack,
-          LiRA.offlineScores(
-            target: target.logitScaledConfidence, reference: referencePhi, referenceIsMember: referenceMembership,
-            variance: .automatic)
-        )
+      case .liraOnline, .liraOffline:
+        let lira = attack == .liraOnline ? LiRA.onlineScores : LiRA.offlineScores
+        return (attack, lira(target.logitScaledConfidence, referencePhi, referenceMembership, .automatic))
       case .rmiaOffline:
         return (
           attack,
@@ -80,24 +69,32 @@ enum AuditRunner {
             populationReferenceProbabilities: populationReference, gamma: 1)
         )
       case .learned:
-        var features: [[Double]] = []
-        var labels: [Bool] = []
-        var sampler = generator.split("learned-attack-sample")
-        // At most `learnedTrainingRecords` (record, reference) pairs, uniformly chosen.
-        let total = references.count * target.attackFeatures.count
-        let keep = Double(min(learnedTrainingRecords, total)) / Double(max(total, 1))
-        for reference in references {
-          for (record, feature) in reference.view.attackFeatures.enumerated()
-          where Double(sampler.next() >> 11) * 0x1p-53 < keep {
-            features.append(feature)
-            labels.append(reference.isMember[record])
-          }
-        }
-        var trainer = generator.split("learned-attack")
-        let classifier = AttackClassifier.train(features: features, isMember: labels, generator: &trainer)
-        return (attack, classifier.scores(target.attackFeatures))
+        return (attack, learnedScores(target: target, references: references, generator: generator))
       }
     }
+  }
+
+  /// The learned attack (Shokri et al. 2017): an attack classifier trained on the reference
+  /// models' features and memberships (at most `learnedTrainingRecords` (record, reference)
+  /// pairs, uniformly chosen with split "learned-attack-sample"), scoring the target's features.
+  static func learnedScores(target: ModelView, references: [ReferenceTraining.Reference], generator: SeededGenerator)
+    -> [Double]
+  {
+    var features: [[Double]] = []
+    var labels: [Bool] = []
+    var sampler = generator.split("learned-attack-sample")
+    let total = references.count * target.attackFeatures.count
+    let keep = Double(min(learnedTrainingRecords, total)) / Double(max(total, 1))
+    for reference in references {
+      for (record, feature) in reference.view.attackFeatures.enumerated()
+      where Double(sampler.next() >> 11) * 0x1p-53 < keep {
+        features.append(feature)
+        labels.append(reference.isMember[record])
+      }
+    }
+    var trainer = generator.split("learned-attack")
+    let classifier = AttackClassifier.train(features: features, isMember: labels, generator: &trainer)
+    return classifier.scores(target.attackFeatures)
   }
 
   /// The learned attack trains on at most this many (record, reference model) pairs.

@@ -252,7 +252,7 @@ import Testing
       return model.parameters.flatMap(\.value.scalars)
     }
     // The oracle: the target's own training path with the same generator and validation records.
-    let training = ModelTraining(recipe: recipe, plan: nil, noise: nil)
+    let training = ModelTraining(recipe: recipe, plan: nil, root: root)
     let oracle = try training.buildModel(inputShape: trainingSet.exampleShape, classCount: 3, root: root)
     let history = training.train(oracle, on: trainingSet, validation: data.validation, root: root)
     try #require(history.stoppedEarly, "the recipe must stop early for this test to mean anything")
