@@ -165,7 +165,7 @@ public enum RunPipeline {
     note(ModelSummary.describe(model))
     var runCaveats: [String] = []
     if plan != nil, ProcessInfo.processInfo.environment[disableNoiseVariable] == "1" {
-      training.disablesNoise = true
+      training.faults.insert(.noiseDisabled)
       let warning =
         "TEST-ONLY HOOK \(disableNoiseVariable)=1: DP-SGD ran WITHOUT NOISE; the claimed ε is false and the model must not be released"
       note(warning)
