@@ -177,9 +177,11 @@ public enum RunPipeline {
           "audit.canaries.count: \(canaries.count) gradient canaries need as many parameter coordinates; the model has \(model.parameterCount)"
         )
       }
-      // Per-layer clipping bounds each layer's share by C/√L: a one-coordinate canary can be no larger.
-      let layers = Double(model.layers.filter { !$0.parameters.isEmpty }.count)
-      let norm = plan.section.clipping == .flat ? plan.section.maxGradNorm : plan.section.maxGradNorm / layers.squareRoot()
+      // Per-layer clipping bounds each trainable leaf's share by C/√L: a one-coordinate canary can be no larger.
+      let norm =
+        plan.section.clipping == .flat
+        ? plan.section.maxGradNorm
+        : DPSGDSettings.perLayerBound(maxGradNorm: plan.section.maxGradNorm, leafCount: model.trainableLeaves.count)
       training.canaries = GradientCanaries(
         count: canaries.count, parameterCounts: model.parameters.map(\.value.count), sampleRate: plan.sampleRate,
         gradientNorm: Float(norm), generator: auditGenerator.split("gradient-canaries"))
