@@ -22,17 +22,17 @@ import TacitTensor
 /// **Shapes.** Classification (`SoftmaxCrossEntropy`, `Distillation`): `Z` is `[B, K]` logits,
 /// `labels` `[B]` class indices, `correct = Σ_b 1[argmax_k Z_bk = y_b]`. A next-token language
 /// model: `Z` is `[B, T, V]`, `inputs` the token ids `[B, T]`, the targets the inputs shifted by
-/// one (`y_bt = x_b,t+1`), a mask `m_bt` (0 on padding and on the last position) and
-/// `n_b = Σ_t m_bt`; then `ℓ_b = (1/n_b) Σ_t m_bt · (−log softmax(Z_bt)[y_bt])` (a record's loss is
-/// the mean over its tokens) and `∂ℓ_b/∂Z_bt = m_bt (softmax(Z_bt) − onehot(y_bt)) / n_b`; labels
-/// go unused.
+/// one (`y_bt = x_b,t+1`), a mask `m_bt` (0 where `y_bt` is padding, and at the last position)
+/// and `n_b = Σ_t m_bt`; then `ℓ_b = (1/n_b) Σ_t m_bt · (−log softmax(Z_bt)[y_bt])` (a record's
+/// loss is the mean over its tokens) and `∂ℓ_b/∂Z_bt = m_bt (softmax(Z_bt) − onehot(y_bt)) / n_b`;
+/// `labels` is empty.
 ///
 /// An objective may keep state for the forward passes it makes (a teacher's caches): one
 /// objective per training thread, like the model.
 public protocol TrainingObjective {
   /// The per-example losses, their gradient with respect to `logits`, and the correct count, for
   /// `logits` (the model's outputs on `inputs`), `inputs` (`[B, …]`, after augmentation) and
-  /// `labels` (`[B]`).
+  /// `labels` (`[B]`, or empty for an objective that needs none).
   func lossesAndGradient(logits: Tensor, inputs: Tensor, labels: [Int32]) -> ObjectiveResult
 }
 

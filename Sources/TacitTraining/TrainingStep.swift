@@ -52,14 +52,16 @@ public struct TrainingStep {
     self.gradientMode = gradientMode
   }
 
-  /// Runs the step on a batch `inputs` (`[B, …]`) with `labels` at `learningRate`. Under DP-SGD
-  /// with augmentation multiplicity K the batch is K consecutive copies of each record.
+  /// Runs the step on a batch `inputs` (`[B, …]`) with `labels` (`[B]`, or empty for an objective
+  /// that needs none, such as next-token prediction, whose targets are the inputs) at
+  /// `learningRate`. Under DP-SGD with augmentation multiplicity K the batch is K consecutive
+  /// copies of each record.
   @discardableResult
   public func run(
     inputs: Tensor, labels: [Int32], learningRate: Float, generator: inout SeededGenerator
   ) -> StepResult {
-    let batch = labels.count
-    precondition(inputs.batchSize == batch, "batch of \(inputs.batchSize) inputs with \(labels.count) labels")
+    let batch = inputs.batchSize
+    precondition(labels.isEmpty || labels.count == batch, "batch of \(batch) inputs with \(labels.count) labels")
     model.zeroGradients()
     let settings = privateSettings
     var result = StepResult(

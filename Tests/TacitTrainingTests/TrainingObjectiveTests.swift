@@ -29,7 +29,44 @@ final class RecordingObjective: TrainingObjective {
   }
 }
 
+/// An objective that takes its targets from the inputs, as next-token prediction does: each
+/// example's class is the index of its largest input among the first K = 4 features.
+struct TargetsFromInputs: TrainingObjective {
+  static func targets(_ inputs: Tensor) -> [Int32] {
+    let features = inputs.shape[1]
+    return (0..<inputs.batchSize).map { b in
+      let row = Array(inputs.scalars[(b * features)..<(b * features + 4)])
+      return Int32(row.firstIndex(of: row.max()!)!)
+    }
+  }
+
+  func lossesAndGradient(logits: Tensor, inputs: Tensor, labels: [Int32]) -> ObjectiveResult {
+    precondition(labels.isEmpty, "the targets come from the inputs")
+    return SoftmaxCrossEntropy().lossesAndGradient(logits: logits, inputs: inputs, labels: Self.targets(inputs))
+  }
+}
+
 @Suite struct TrainingObjectiveTests {
+  /// A step may run without labels when its objective needs none: the same update as
+  /// cross-entropy given those targets as labels.
+  @Test func objectiveWithoutLabelsTakesTargetsFromTheInputs() throws {
+    let (inputs, _) = randomBatch(8)
+    var updates: [[Float]] = []
+    for (objective, labels): (any TrainingObjective, [Int32]) in [
+      (TargetsFromInputs(), []), (SoftmaxCrossEntropy(), TargetsFromInputs.targets(inputs)),
+    ] {
+      let model = try makeModel()
+      let step = TrainingStep(
+        model: model, optimizer: SGD(momentum: 0, nesterov: false), objective: objective,
+        regularization: Regularization(l1: 0, l2: 0), gradientMode: .clippedMean(maxGradNorm: 0.1))
+      var generator = SeededGenerator(seed: 1)
+      let result = step.run(inputs: inputs, labels: labels, learningRate: 1, generator: &generator)
+      #expect(result.count == 8)
+      updates.append(model.parameters.flatMap(\.gradient.scalars))
+    }
+    #expect(updates[0] == updates[1] && updates[0].contains { $0 != 0 })
+  }
+
   /// The cross-entropy objective is `SoftmaxCrossEntropy.lossesAndGradient` plus the argmax count.
   @Test func crossEntropyObjectiveIsTheLossWithItsArgmaxCount() {
     let (inputs, labels) = randomBatch(8)
