@@ -33,8 +33,20 @@ public protocol Layer: AnyObject {
   /// The recipe name of the layer kind (`dense`, `conv2d`, …).
   var kind: String { get }
 
-  /// The trainable parameters in a fixed order; empty for parameter-free layers.
+  /// The trainable parameters in a fixed order; empty for parameter-free layers. A composite
+  /// layer's parameters are its trainable leaves' parameters, concatenated in leaf order.
   var parameters: [Parameter] { get }
+
+  /// The layers whose parameters per-layer clipping bounds one by one (DESIGN.md §8): `[self]`
+  /// for a layer with parameters, `[]` for a parameter-free one (the default), and, for a
+  /// composite layer (a transformer block holding attention and MLP projections), its
+  /// parameterised sub-layers, recursively flattened.
+  ///
+  /// Contract: the leaves' `parameters`, concatenated, are this layer's `parameters` in the same
+  /// order, and after a backward pass of this layer each leaf answers `addGroupSquaredNorms` and
+  /// `accumulateGradients` for its own parameters alone, so clipping leaf by leaf is clipping
+  /// this layer's parameter gradient in blocks.
+  var trainableLeaves: [Layer] { get }
 
   /// The per-example output shape for a per-example input shape (no batch dimension).
   func outputShape(forInput inputShape: [Int]) throws(ShapeError) -> [Int]
@@ -63,6 +75,7 @@ public protocol Layer: AnyObject {
 
 extension Layer {
   public var parameters: [Parameter] { [] }
+  public var trainableLeaves: [Layer] { parameters.isEmpty ? [] : [self] }
   public func addGroupSquaredNorms(into norms: inout [Double], groupSize: Int) {}
 
   /// Adds ‖∇θ ℓ_b‖² over this layer's parameters to `norms[b]` for every example of the last

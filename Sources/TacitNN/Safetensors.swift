@@ -76,88 +76,21 @@ public enum Safetensors {
   public static func decode(
     _ bytes: [UInt8], fileName: String = "<memory>"
   ) throws(CheckpointError) -> (tensors: [String: Tensor], metadata: [String: String]) {
-    func failure(_ reason: CheckpointError.Reason, tensor: String? = nil) -> CheckpointError {
-      CheckpointError(file: fileName, tensor: tensor, reason: reason)
-    }
-    guard bytes.count >= 8 else { throw failure(.truncated(byteCount: bytes.count)) }
-    let headerLength = bytes.withUnsafeBytes { UInt64(littleEndian: $0.loadUnaligned(as: UInt64.self)) }
-    guard headerLength <= UInt64(bytes.count - 8) else {
-      throw failure(.headerBeyondFile(headerLength: headerLength, fileSize: bytes.count))
-    }
-    let dataStart = 8 + Int(headerLength)
+    let (header, dataStart) = try parseHeader(bytes, fileName: fileName)
     let dataSize = bytes.count - dataStart
-
-    let parsed: Any
-    do {
-      parsed = try JSONSerialization.jsonObject(with: Data(bytes[8..<dataStart]), options: [])
-    } catch {
-      throw failure(.invalidHeader("not valid JSON (\(error.localizedDescription))"))
-    }
-    guard let header = parsed as? [String: Any] else {
-      throw failure(.invalidHeader("the header is not a JSON object"))
-    }
-
     var metadata: [String: String] = [:]
     if let rawMetadata = header[metadataKey] {
       guard let strings = rawMetadata as? [String: String] else {
-        throw failure(.invalidHeader("\(metadataKey) is not an object of strings"))
+        throw CheckpointError(
+          file: fileName, tensor: nil, reason: .invalidHeader("\(metadataKey) is not an object of strings"))
       }
       metadata = strings
     }
-
-    struct Entry {
-      let name: String
-      let shape: [Int]
-      let begin: Int
-      let end: Int
-    }
     var entries: [Entry] = []
     for (name, value) in header where name != metadataKey {
-      guard let fields = value as? [String: Any] else {
-        throw failure(.invalidHeader("the entry is not a JSON object"), tensor: name)
-      }
-      guard let dataType = fields["dtype"] as? String else {
-        throw failure(.invalidHeader("missing or non-string \"dtype\""), tensor: name)
-      }
-      guard let shape = integers(fields["shape"]), shape.allSatisfy({ $0 >= 0 }) else {
-        throw failure(.invalidHeader("\"shape\" is not an array of non-negative integers"), tensor: name)
-      }
-      guard let offsets = integers(fields["data_offsets"]), offsets.count == 2 else {
-        throw failure(.invalidHeader("\"data_offsets\" is not an array of two integers"), tensor: name)
-      }
-      guard dataType == "F32" else { throw failure(.unsupportedDataType(dataType), tensor: name) }
-      let begin = offsets[0]
-      let end = offsets[1]
-      guard begin >= 0, begin <= end, end <= dataSize else {
-        throw failure(.offsetsOutOfRange(begin: begin, end: end, dataSize: dataSize), tensor: name)
-      }
-      var byteCount = 4
-      var overflow = false
-      for dimension in shape where !overflow {
-        (byteCount, overflow) = byteCount.multipliedReportingOverflow(by: dimension)
-      }
-      guard !overflow, byteCount == end - begin else {
-        throw failure(.sizeMismatch(shape: shape, byteCount: end - begin), tensor: name)
-      }
-      entries.append(Entry(name: name, shape: shape, begin: begin, end: end))
+      entries.append(try Entry(name: name, value: value, dataSize: dataSize, fileName: fileName))
     }
-
-    // The tensors must tile [0, dataSize) exactly.
-    entries.sort { ($0.begin, $0.end, $0.name) < ($1.begin, $1.end, $1.name) }
-    var covered = 0
-    var previousName: String?
-    for entry in entries {
-      if entry.begin < covered, let previousName {
-        throw failure(.overlapping(otherTensor: previousName), tensor: entry.name)
-      }
-      if entry.begin > covered {
-        throw failure(.unusedBytes(begin: covered, end: entry.begin))
-      }
-      covered = entry.end
-      previousName = entry.name
-    }
-    if covered < dataSize { throw failure(.unusedBytes(begin: covered, end: dataSize)) }
-
+    try checkTiling(&entries, dataSize: dataSize, fileName: fileName)
     var tensors: [String: Tensor] = [:]
     bytes.withUnsafeBytes { raw in
       for entry in entries {
@@ -174,6 +107,92 @@ public enum Safetensors {
       }
     }
     return (tensors, metadata)
+  }
+
+  /// The header's JSON object and the offset of the data (`8 + N`).
+  private static func parseHeader(
+    _ bytes: [UInt8], fileName: String
+  ) throws(CheckpointError) -> (header: [String: Any], dataStart: Int) {
+    func failure(_ reason: CheckpointError.Reason) -> CheckpointError {
+      CheckpointError(file: fileName, tensor: nil, reason: reason)
+    }
+    guard bytes.count >= 8 else { throw failure(.truncated(byteCount: bytes.count)) }
+    let headerLength = bytes.withUnsafeBytes { UInt64(littleEndian: $0.loadUnaligned(as: UInt64.self)) }
+    guard headerLength <= UInt64(bytes.count - 8) else {
+      throw failure(.headerBeyondFile(headerLength: headerLength, fileSize: bytes.count))
+    }
+    let dataStart = 8 + Int(headerLength)
+    let parsed: Any
+    do {
+      parsed = try JSONSerialization.jsonObject(with: Data(bytes[8..<dataStart]), options: [])
+    } catch {
+      throw failure(.invalidHeader("not valid JSON (\(error.localizedDescription))"))
+    }
+    guard let header = parsed as? [String: Any] else {
+      throw failure(.invalidHeader("the header is not a JSON object"))
+    }
+    return (header, dataStart)
+  }
+
+  /// One tensor's header entry, checked: F32, a non-negative shape, offsets inside the data
+  /// whose span is the shape's byte size.
+  private struct Entry {
+    let name: String
+    let shape: [Int]
+    let begin: Int
+    let end: Int
+
+    init(name: String, value: Any, dataSize: Int, fileName: String) throws(CheckpointError) {
+      func failure(_ reason: CheckpointError.Reason) -> CheckpointError {
+        CheckpointError(file: fileName, tensor: name, reason: reason)
+      }
+      guard let fields = value as? [String: Any] else { throw failure(.invalidHeader("the entry is not a JSON object")) }
+      guard let dataType = fields["dtype"] as? String else { throw failure(.invalidHeader("missing or non-string \"dtype\"")) }
+      guard let shape = integers(fields["shape"]), shape.allSatisfy({ $0 >= 0 }) else {
+        throw failure(.invalidHeader("\"shape\" is not an array of non-negative integers"))
+      }
+      guard let offsets = integers(fields["data_offsets"]), offsets.count == 2 else {
+        throw failure(.invalidHeader("\"data_offsets\" is not an array of two integers"))
+      }
+      guard dataType == "F32" else { throw failure(.unsupportedDataType(dataType)) }
+      let begin = offsets[0]
+      let end = offsets[1]
+      guard begin >= 0, begin <= end, end <= dataSize else {
+        throw failure(.offsetsOutOfRange(begin: begin, end: end, dataSize: dataSize))
+      }
+      var byteCount = 4
+      var overflow = false
+      for dimension in shape where !overflow {
+        (byteCount, overflow) = byteCount.multipliedReportingOverflow(by: dimension)
+      }
+      guard !overflow, byteCount == end - begin else {
+        throw failure(.sizeMismatch(shape: shape, byteCount: end - begin))
+      }
+      self.name = name
+      self.shape = shape
+      self.begin = begin
+      self.end = end
+    }
+  }
+
+  /// Sorts `entries` by offset and checks that they tile `[0, dataSize)` exactly.
+  private static func checkTiling(_ entries: inout [Entry], dataSize: Int, fileName: String) throws(CheckpointError) {
+    entries.sort { ($0.begin, $0.end, $0.name) < ($1.begin, $1.end, $1.name) }
+    var covered = 0
+    var previousName: String?
+    for entry in entries {
+      if entry.begin < covered, let previousName {
+        throw CheckpointError(file: fileName, tensor: entry.name, reason: .overlapping(otherTensor: previousName))
+      }
+      if entry.begin > covered {
+        throw CheckpointError(file: fileName, tensor: nil, reason: .unusedBytes(begin: covered, end: entry.begin))
+      }
+      covered = entry.end
+      previousName = entry.name
+    }
+    if covered < dataSize {
+      throw CheckpointError(file: fileName, tensor: nil, reason: .unusedBytes(begin: covered, end: dataSize))
+    }
   }
 
   /// Integers from a JSON array of numbers (nil for anything else, including fractions).

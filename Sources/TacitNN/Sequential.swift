@@ -37,6 +37,10 @@ public final class Sequential {
   /// Every parameter in layer order.
   public var parameters: [Parameter] { layers.flatMap(\.parameters) }
 
+  /// Every layer's trainable leaves (`Layer.trainableLeaves`), in layer order: the units that
+  /// per-layer clipping bounds one by one. Their parameters, concatenated, are `parameters`.
+  public var trainableLeaves: [Layer] { layers.flatMap(\.trainableLeaves) }
+
   /// The total number of trainable scalars.
   public var parameterCount: Int { parameters.reduce(0) { $0 + $1.value.count } }
 

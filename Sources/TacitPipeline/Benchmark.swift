@@ -66,7 +66,7 @@ public struct Benchmark {
       var initGenerator = SeededGenerator(seed: 11)
       let model = try ModelBuilder.build(specs, inputShape: inputShape, generator: &initGenerator)
       let step = TrainingStep(
-        model: model, optimizer: SGD(momentum: 0.9, nesterov: false), loss: SoftmaxCrossEntropy(),
+        model: model, optimizer: SGD(momentum: 0.9, nesterov: false), objective: SoftmaxCrossEntropy(),
         regularization: Regularization(l1: 0, l2: 0), gradientMode: mode)
       var dropout = SeededGenerator(seed: 3)
       return Double(batchSize)
@@ -87,7 +87,7 @@ public struct Benchmark {
       let noise = seededNoise ? NoiseSource.seeded(SeededGenerator(seed: 17)) : NoiseSource.secure()
       let settings = DPSGDSettings(maxGradNorm: 1, noiseMultiplier: 1, expectedBatchSize: sampler.expectedBatchSize)
       let step = TrainingStep(
-        model: model, optimizer: SGD(momentum: 0.9, nesterov: false), loss: SoftmaxCrossEntropy(),
+        model: model, optimizer: SGD(momentum: 0.9, nesterov: false), objective: SoftmaxCrossEntropy(),
         regularization: Regularization(l1: 0, l2: 0), gradientMode: .privateSum(settings), noise: noise)
       var dropout = SeededGenerator(seed: 3)
       return sampler.expectedBatchSize

@@ -15,9 +15,10 @@ struct ModelTraining {
   let noise: NoiseSource?
   /// White-box audit canaries for the DP-SGD step, or `nil`.
   var canaries: GradientCanaries?
-  /// Test-only faults injected into DP-SGD (the mutation suite); empty in every real run.
+  /// Test-only defects of the DP-SGD step (`DPSGDFault`, e.g. `.noiseDisabled`: no noise while
+  /// the plan and its claimed ε stay); empty for every real run, ignored without a plan.
   var faults: Set<DPSGDFault> = []
-  /// A teacher to distil from (`DistillationLoss` on its logits), or `nil`.
+  /// A teacher to distil from (the step's objective: `DistillationLoss` on its logits), or `nil`.
   var distillation: Distillation?
 
   /// Training for `recipe` under `plan`, drawing its noise and sampling from `root`
@@ -52,6 +53,8 @@ struct ModelTraining {
     progress: (TrainingProgress) -> Void = { _ in }, epochCompleted: (EpochMetrics) -> Void = { _ in }
   ) -> TrainingHistory {
     let training = recipe.training
+    // The training loss without a teacher, and the evaluation loss always.
+    let hardLabelLoss = SoftmaxCrossEntropy(labelSmoothing: Float(training.regularization.labelSmoothing))
     let configuration = TrainerConfiguration(
       epochs: training.epochs, batchSize: training.batchSize, sampling: training.sampling == .poisson ? .poisson : .shuffled,
       schedule: TrainingFactory.schedule(training),
@@ -61,21 +64,18 @@ struct ModelTraining {
         Augmentation(
           imageShape: recipe.data.imageShape ?? [1, 1, train.featuresPerExample], cropPadding: spec.cropPadding,
           flip: spec.flip, cutoutSize: spec.cutout, noiseStandardDeviation: Float(spec.noiseStandardDeviation))
-      })
+      }, evaluationLoss: hardLabelLoss)
     var gradientMode = GradientMode.mean
     if var settings = plan?.stepSettings {
-      if faults.contains(.noiseDisabled) {
-        settings.noiseMultiplier = 0
-        settings.adaptiveClipping?.countNoise = 0
-      }
+      settings.faults = faults
       settings.augmentationMultiplicity = training.augmentation?.multiplicity ?? 1
       gradientMode = .privateSum(settings)
     }
     let step = TrainingStep(
       model: model, optimizer: TrainingFactory.optimizer(training.optimizer),
-      loss: SoftmaxCrossEntropy(labelSmoothing: Float(training.regularization.labelSmoothing)),
+      objective: distillation.map { $0 as any TrainingObjective } ?? hardLabelLoss,
       regularization: TacitNN.Regularization(l1: Float(training.regularization.l1), l2: Float(training.regularization.l2)),
-      gradientMode: gradientMode, noise: noise, canaries: canaries, distillation: distillation)
+      gradientMode: gradientMode, noise: noise, canaries: canaries)
     return Trainer(step: step, configuration: configuration).train(
       on: train, validation: validation.flatMap { $0.count > 0 ? $0 : nil }, generator: root, progress: progress,
       epochCompleted: epochCompleted)

@@ -1,3 +1,5 @@
+import TacitTraining
+
 /// How a run is carried out, beyond its recipe.
 struct RunOptions {
   /// BLAS threads, and how many reference models train at once.

@@ -75,7 +75,7 @@ enum TargetRun {
 
   /// White-box gradient canaries (`audit.canaries.kind: gradient`) for a DP-SGD target, else
   /// `nil`. Each canary is one parameter coordinate, so the model needs at least as many; under
-  /// per-layer clipping a canary's norm is one layer's bound C/√L.
+  /// per-layer clipping a canary's norm is one trainable leaf's bound C/√L.
   static func gradientCanaries(
     _ section: AuditSection, plan: PrivacyPlan?, model: Sequential, generator: SeededGenerator, note: (String) -> Void
   ) throws -> GradientCanaries? {
@@ -85,8 +85,10 @@ enum TargetRun {
         "audit.canaries.count: \(canaries.count) gradient canaries need as many parameter coordinates; the model has \(model.parameterCount)"
       )
     }
-    let layers = Double(model.layers.filter { !$0.parameters.isEmpty }.count)
-    let norm = plan.section.clipping == .flat ? plan.section.maxGradNorm : plan.section.maxGradNorm / layers.squareRoot()
+    let norm =
+      plan.section.clipping == .flat
+      ? plan.section.maxGradNorm
+      : DPSGDSettings.perLayerBound(maxGradNorm: plan.section.maxGradNorm, leafCount: model.trainableLeaves.count)
     note("audit: \(canaries.count) white-box gradient canaries (norm \(norm)) join the DP-SGD steps")
     return GradientCanaries(
       count: canaries.count, parameterCounts: model.parameters.map(\.value.count), sampleRate: plan.sampleRate,

@@ -1,9 +1,10 @@
 import TacitNN
 import TacitTensor
 
-/// A teacher for a training step: the student's loss becomes `DistillationLoss` against the
-/// teacher's logits on the very inputs of the batch (after augmentation, so student and teacher
-/// see the same images).
+/// A teacher for a training step: as the step's `TrainingObjective`, the student's loss is
+/// `DistillationLoss` against the teacher's logits on the very inputs of the batch (after
+/// augmentation, so student and teacher see the same images). The teacher's output shape must
+/// equal the student's.
 ///
 /// The teacher runs in inference mode and is never updated. Under DP-SGD the teacher's logits on
 /// a record are a function of that record, so clipping and noise cover them with the record: the

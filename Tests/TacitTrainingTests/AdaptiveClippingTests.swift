@@ -99,7 +99,7 @@ import Testing
     let model = try makeModel()
     let adaptive = AdaptiveClippingSettings(targetQuantile: 0.5, learningRate: 0.2, countNoise: 0)
     let step = TrainingStep(
-      model: model, optimizer: SGD(momentum: 0, nesterov: false), loss: SoftmaxCrossEntropy(),
+      model: model, optimizer: SGD(momentum: 0, nesterov: false), objective: SoftmaxCrossEntropy(),
       regularization: Regularization(l1: 0, l2: 0),
       gradientMode: .privateSum(
         DPSGDSettings(maxGradNorm: 0.05, noiseMultiplier: 0, expectedBatchSize: 1, adaptiveClipping: adaptive)),
@@ -139,7 +139,7 @@ import Testing
     let expected = 4.0
     let adaptive = AdaptiveClippingSettings(targetQuantile: 0.5, learningRate: 0.2, countNoise: 3)
     let step = TrainingStep(
-      model: model, optimizer: SGD(momentum: 0, nesterov: false), loss: SoftmaxCrossEntropy(),
+      model: model, optimizer: SGD(momentum: 0, nesterov: false), objective: SoftmaxCrossEntropy(),
       regularization: Regularization(l1: 0, l2: 0),
       gradientMode: .privateSum(
         DPSGDSettings(maxGradNorm: 0.7, noiseMultiplier: sigma, expectedBatchSize: expected, adaptiveClipping: adaptive)),
@@ -177,7 +177,7 @@ import Testing
       generator: SeededGenerator(seed: 21))
     let adaptive = AdaptiveClippingSettings(targetQuantile: 0.9, learningRate: 0.2, countNoise: 0)
     let step = TrainingStep(
-      model: model, optimizer: SGD(momentum: 0, nesterov: false), loss: SoftmaxCrossEntropy(),
+      model: model, optimizer: SGD(momentum: 0, nesterov: false), objective: SoftmaxCrossEntropy(),
       regularization: Regularization(l1: 0, l2: 0),
       gradientMode: .privateSum(
         DPSGDSettings(maxGradNorm: 0.5, noiseMultiplier: 0, expectedBatchSize: 8, adaptiveClipping: adaptive)),

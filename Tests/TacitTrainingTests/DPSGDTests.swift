@@ -10,7 +10,7 @@ func appliedUpdate(
 ) -> [Double] {
   let before = model.parameters.flatMap { $0.value.scalars.map(Double.init) }
   let step = TrainingStep(
-    model: model, optimizer: SGD(momentum: 0, nesterov: false), loss: SoftmaxCrossEntropy(),
+    model: model, optimizer: SGD(momentum: 0, nesterov: false), objective: SoftmaxCrossEntropy(),
     regularization: Regularization(l1: 0, l2: 0), gradientMode: mode, noise: noise)
   var generator = SeededGenerator(seed: 1)
   step.run(inputs: inputs, labels: labels, learningRate: 1, generator: &generator)

@@ -13,8 +13,9 @@ import Testing
     let before = model.parameters.flatMap { $0.value.scalars.map(Double.init) }
     let noise: NoiseSource? = if case .privateSum = mode { .seeded(SeededGenerator(seed: 5)) } else { nil }
     let step = TrainingStep(
-      model: model, optimizer: SGD(momentum: 0, nesterov: false), loss: SoftmaxCrossEntropy(),
-      regularization: Regularization(l1: 0, l2: 0), gradientMode: mode, noise: noise, distillation: distillation)
+      model: model, optimizer: SGD(momentum: 0, nesterov: false),
+      objective: distillation.map { $0 as any TrainingObjective } ?? SoftmaxCrossEntropy(),
+      regularization: Regularization(l1: 0, l2: 0), gradientMode: mode, noise: noise)
     var generator = SeededGenerator(seed: 1)
     step.run(inputs: inputs, labels: labels, learningRate: 1, generator: &generator)
     let after = model.parameters.flatMap { $0.value.scalars.map(Double.init) }

@@ -14,7 +14,7 @@ import Testing
       count: count, parameterCounts: model.parameters.map(\.value.count), sampleRate: sampleRate, gradientNorm: clip,
       generator: SeededGenerator(seed: 21))
     let step = TrainingStep(
-      model: model, optimizer: SGD(momentum: 0, nesterov: false), loss: SoftmaxCrossEntropy(),
+      model: model, optimizer: SGD(momentum: 0, nesterov: false), objective: SoftmaxCrossEntropy(),
       regularization: Regularization(l1: 0, l2: 0),
       gradientMode: .privateSum(DPSGDSettings(maxGradNorm: clip, noiseMultiplier: sigma, expectedBatchSize: expected)),
       noise: .seeded(SeededGenerator(seed: 22)), canaries: canaries)

@@ -11,7 +11,7 @@ func blobs(samples: Int, seed: UInt64, separation: Float = 4) -> LabeledDataset 
 
 func trainer(model: Sequential, epochs: Int, earlyStopping: EarlyStopping? = nil, learningRate: Float = 0.1) -> Trainer {
   let step = TrainingStep(
-    model: model, optimizer: SGD(momentum: 0.9, nesterov: false), loss: SoftmaxCrossEntropy(),
+    model: model, optimizer: SGD(momentum: 0.9, nesterov: false), objective: SoftmaxCrossEntropy(),
     regularization: Regularization(l1: 0, l2: 0), gradientMode: .mean)
   return Trainer(
     step: step,

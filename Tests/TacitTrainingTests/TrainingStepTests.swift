@@ -43,7 +43,7 @@ func exampleGradient(_ model: Sequential, _ inputs: Tensor, _ labels: [Int32], i
     let (inputs, labels) = randomBatch(batch)
     let before = model.parameters.flatMap { $0.value.scalars.map(Double.init) }
     let step = TrainingStep(
-      model: model, optimizer: SGD(momentum: 0, nesterov: false), loss: SoftmaxCrossEntropy(),
+      model: model, optimizer: SGD(momentum: 0, nesterov: false), objective: SoftmaxCrossEntropy(),
       regularization: Regularization(l1: 0, l2: 0), gradientMode: mode)
     var generator = SeededGenerator(seed: 1)
     step.run(inputs: inputs, labels: labels, learningRate: 1, generator: &generator)
@@ -86,7 +86,7 @@ func exampleGradient(_ model: Sequential, _ inputs: Tensor, _ labels: [Int32], i
       let (inputs, labels) = randomBatch(5)
       let before = model.parameters.flatMap { $0.value.scalars.map(Double.init) }
       let step = TrainingStep(
-        model: model, optimizer: SGD(momentum: 0, nesterov: false), loss: SoftmaxCrossEntropy(),
+        model: model, optimizer: SGD(momentum: 0, nesterov: false), objective: SoftmaxCrossEntropy(),
         regularization: Regularization(l1: 0, l2: 0), gradientMode: .clippedMean(maxGradNorm: 0.1))
       var generator = SeededGenerator(seed: 1)
       step.run(inputs: inputs.rows(index..<(index + 1)), labels: [labels[index]], learningRate: 1, generator: &generator)
@@ -100,7 +100,7 @@ func exampleGradient(_ model: Sequential, _ inputs: Tensor, _ labels: [Int32], i
     let model = try makeModel()
     let before = model.parameters.map(\.value)
     let step = TrainingStep(
-      model: model, optimizer: SGD(momentum: 0, nesterov: false), loss: SoftmaxCrossEntropy(),
+      model: model, optimizer: SGD(momentum: 0, nesterov: false), objective: SoftmaxCrossEntropy(),
       regularization: Regularization(l1: 0, l2: 0), gradientMode: .clippedMean(maxGradNorm: 1))
     var generator = SeededGenerator(seed: 1)
     let result = step.run(inputs: Tensor(shape: [0, 6]), labels: [], learningRate: 0.5, generator: &generator)

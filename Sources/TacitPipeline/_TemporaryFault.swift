@@ -1,2 +1,0 @@
-// Temporary until the training branch lands DPSGDFault in TacitTraining.
-enum DPSGDFault: Hashable, Sendable { case noiseDisabled }

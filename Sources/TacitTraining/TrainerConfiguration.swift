@@ -1,0 +1,59 @@
+import TacitNN
+
+/// How each step's batch is drawn.
+public enum BatchSampling: Sendable, Equatable {
+  /// Each epoch visits every record once, in a fresh random order, in batches of `batchSize`
+  /// (the last may be smaller). Non-private runs only.
+  case shuffled
+  /// Every record joins every step independently with probability `batchSize / N`
+  /// (`PoissonSampler`), for `⌈N / batchSize⌉` steps per epoch. What DP-SGD's accountants
+  /// assume; the randomness comes from the step's `NoiseSource` (secure or seeded).
+  case poisson
+}
+
+/// What the trainer needs besides the model and data.
+public struct TrainerConfiguration {
+  public var epochs: Int
+  /// The batch size (shuffled), or the expected batch size (Poisson).
+  public var batchSize: Int
+  public var sampling: BatchSampling
+  public var schedule: LearningRateSchedule
+  public var earlyStopping: EarlyStopping?
+  public var evaluateTrain: Bool
+  /// The decay β of an exponential moving average of the parameters (`WeightAverage`), or `nil`
+  /// for none. With an average, every evaluation (and early stopping) sees the averaged
+  /// parameters, and the model ends training holding them.
+  public var weightAverageDecay: Double?
+  /// Random augmentation of every training batch (`Augmentation`), or `nil` for none.
+  public var augmentation: Augmentation?
+  /// The hard-label loss of the end-of-epoch evaluations (`Evaluation`, and early stopping on
+  /// the validation loss), whatever the step's training objective (a distilled student too is
+  /// evaluated on its labels).
+  public var evaluationLoss: SoftmaxCrossEntropy
+
+  public init(
+    epochs: Int, batchSize: Int, sampling: BatchSampling = .shuffled, schedule: LearningRateSchedule,
+    earlyStopping: EarlyStopping?, evaluateTrain: Bool, weightAverageDecay: Double? = nil,
+    augmentation: Augmentation? = nil, evaluationLoss: SoftmaxCrossEntropy = SoftmaxCrossEntropy()
+  ) {
+    precondition(epochs >= 1 && batchSize >= 1, "epochs \(epochs) and batch size \(batchSize) must be ≥ 1")
+    self.epochs = epochs
+    self.batchSize = batchSize
+    self.sampling = sampling
+    self.schedule = schedule
+    self.earlyStopping = earlyStopping
+    self.evaluateTrain = evaluateTrain
+    self.weightAverageDecay = weightAverageDecay
+    self.augmentation = augmentation
+    self.evaluationLoss = evaluationLoss
+  }
+}
+
+extension TrainerConfiguration {
+  /// Steps per epoch: `⌈N / batchSize⌉` for shuffled batches (the last one short), and the same
+  /// for Poisson batches, whose expected size is `batchSize` (so an epoch is `N` expected
+  /// examples; DP-SGD's step count `T = epochs · stepsPerEpoch`).
+  public static func stepsPerEpoch(records: Int, batchSize: Int) -> Int {
+    max(1, (records + batchSize - 1) / batchSize)
+  }
+}

@@ -1,0 +1,73 @@
+import TacitData
+import TacitTensor
+
+/// Draws each training step's batch for `Trainer`: the records (a slice of the epoch's shuffled
+/// order, or a Poisson sample from the step's noise source), their K consecutive copies under
+/// augmentation multiplicity, gathered and augmented.
+struct TrainingBatches {
+  let dataset: LabeledDataset
+  let sampling: BatchSampling
+  let batchSize: Int
+  /// K, the copies of each record (`DPSGDSettings.augmentationMultiplicity`; 1 otherwise).
+  let multiplicity: Int
+  let augmentation: Augmentation?
+  /// Draws Poisson batches (`.poisson`).
+  let sampler: PoissonSampler
+  let noise: NoiseSource?
+  /// Draws each epoch's order (`.shuffled`).
+  private var orderGenerator: SeededGenerator
+  private var augmentationGenerator: SeededGenerator
+  /// The current epoch's record order (`.shuffled`; empty otherwise).
+  private var order: [Int] = []
+
+  /// The batches of `dataset` for `configuration`, under `gradientMode` (its augmentation
+  /// multiplicity and sampling fault), drawing from the splits "data-order" and "augmentation"
+  /// of `generator` and from `noise` (Poisson).
+  ///
+  /// The Poisson rate is `q = min(1, batchSize / N)`; under the test-only fault
+  /// `.sampleRateQuadrupled` it is `min(1, 4q)` while the step's divisor stays `E = qN`.
+  init(
+    dataset: LabeledDataset, configuration: TrainerConfiguration, gradientMode: GradientMode, noise: NoiseSource?,
+    generator: SeededGenerator
+  ) {
+    let count = dataset.labels.count
+    var sampleRate = min(1, Double(configuration.batchSize) / Double(max(count, 1)))
+    var multiplicity = 1
+    if case .privateSum(let settings) = gradientMode {
+      multiplicity = settings.augmentationMultiplicity
+      if settings.faults.contains(.sampleRateQuadrupled) { sampleRate = min(1, 4 * sampleRate) }
+    }
+    self.dataset = dataset
+    sampling = configuration.sampling
+    batchSize = configuration.batchSize
+    self.multiplicity = multiplicity
+    augmentation = configuration.augmentation
+    sampler = PoissonSampler(recordCount: count, sampleRate: sampleRate)
+    self.noise = noise
+    orderGenerator = generator.split("data-order")
+    augmentationGenerator = generator.split("augmentation")
+  }
+
+  /// Starts an epoch: a fresh random order of the records (`.shuffled`).
+  mutating func startEpoch() {
+    order = sampling == .shuffled ? Random.permutation(dataset.labels.count, using: &orderGenerator) : []
+  }
+
+  /// The batch of step `stepIndex` of the epoch: inputs `[K·n, …]`, labels `[K·n]`, and the
+  /// number n of records drawn.
+  mutating func batch(step stepIndex: Int) -> (inputs: Tensor, labels: [Int32], records: Int) {
+    let indices: [Int]
+    switch sampling {
+    case .shuffled:
+      indices = Array(order[(stepIndex * batchSize)..<min(stepIndex * batchSize + batchSize, order.count)])
+    case .poisson:
+      guard let noise else { preconditionFailure("Poisson sampling draws from the step's noise source") }
+      indices = noise.sample(sampler)
+    }
+    // Augmentation multiplicity: K consecutive copies of every sampled record, each augmented.
+    let rows = multiplicity == 1 ? indices : indices.flatMap { Array(repeating: $0, count: multiplicity) }
+    var inputs = dataset.features.gathering(rows: rows)
+    if let augmentation { inputs = augmentation.apply(inputs, generator: &augmentationGenerator) }
+    return (inputs, rows.map { dataset.labels[$0] }, indices.count)
+  }
+}
