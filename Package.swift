@@ -55,7 +55,6 @@ let package = Package(
       name: "tacit",
       dependencies: [
         "TacitPipeline",
-        "TacitReport",
         .product(name: "ArgumentParser", package: "swift-argument-parser"),
       ]
     ),

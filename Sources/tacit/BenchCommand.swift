@@ -1,7 +1,6 @@
 import ArgumentParser
 import Foundation
 import TacitPipeline
-import TacitReport
 import TacitTensor
 
 /// `tacit bench`: training-step throughput, plain vs per-example, against the GEMM floor.

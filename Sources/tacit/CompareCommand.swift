@@ -1,6 +1,5 @@
 import ArgumentParser
 import TacitPipeline
-import TacitReport
 
 /// `tacit compare RUN_DIR RUN_DIR…`: runs side by side (accuracy, claimed ε, audit bound, attacks).
 struct CompareCommand: ParsableCommand {
