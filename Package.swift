@@ -44,9 +44,12 @@ let package = Package(
     .target(name: "TacitData", dependencies: ["TacitTensor", "CZlib"]),
     .target(name: "TacitTraining", dependencies: ["TacitNN", "TacitData"]),
     .target(name: "TacitRecipe", dependencies: [.product(name: "Yams", package: "Yams")]),
+    .target(name: "TacitReport", dependencies: ["TacitAudit", "TacitPrivacy"]),
     .target(
       name: "TacitPipeline",
-      dependencies: ["TacitTraining", "TacitRecipe", "TacitData", "TacitNN", "TacitTensor", "TacitPrivacy", "TacitAudit"]
+      dependencies: [
+        "TacitTraining", "TacitRecipe", "TacitData", "TacitNN", "TacitTensor", "TacitPrivacy", "TacitAudit", "TacitReport",
+      ]
     ),
     .executableTarget(
       name: "tacit",
@@ -68,6 +71,7 @@ let package = Package(
       name: "TacitAuditTests", dependencies: ["TacitAudit", "TacitMath"],
       resources: [.copy("Fixtures")]
     ),
+    .testTarget(name: "TacitReportTests", dependencies: ["TacitReport", "TacitAudit", "TacitPrivacy"]),
     .testTarget(name: "TacitPipelineTests", dependencies: ["TacitPipeline", "tacit"]),
   ],
   swiftLanguageModes: [.v6]

@@ -1,30 +1,8 @@
 import Foundation
 import TacitAudit
 import TacitRecipe
+import TacitReport
 import TacitTensor
-
-/// One attack's result on the run's audit records.
-struct AttackResult {
-  var name: String
-  var scores: MembershipScores
-  var metrics: AttackMetrics
-  var epsilon: EmpiricalEpsilon
-  var roc: ROCCurve
-}
-
-/// The canary audit's result (one-run bound).
-struct CanaryResult {
-  var kind: String
-  var count: Int
-  var guesses: Int
-  var correct: Int
-  var epsilonLowerBound: Double
-  /// The bound if every one of the `guesses` were right: the most this audit could show.
-  var ceiling: Double
-  var confidence: Double
-  var scores: [Double]
-  var included: [Bool]
-}
 
 /// The attacks of `audit.attacks` scored, measured and turned into ε lower bounds.
 ///

@@ -1,5 +1,6 @@
 import Foundation
 import TacitPrivacy
+import TacitReport
 
 /// `tacit epsilon` and `tacit calibrate`: the accountants on the command line, for a
 /// Poisson-subsampled Gaussian mechanism run `steps` times.

@@ -3,6 +3,7 @@ import TacitAudit
 import TacitData
 import TacitNN
 import TacitRecipe
+import TacitReport
 import TacitTensor
 import TacitTraining
 

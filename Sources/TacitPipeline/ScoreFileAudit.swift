@@ -1,5 +1,6 @@
 import Foundation
 import TacitAudit
+import TacitReport
 import TacitTensor
 
 /// `tacit audit scores` and `tacit audit canaries`: audits of score files written by any attack,

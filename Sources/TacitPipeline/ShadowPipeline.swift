@@ -103,9 +103,7 @@ public enum ShadowPipeline {
     let manifest = ReferenceStore.Manifest(
       recipeFingerprint: ReferenceStore.fingerprint(of: resolved), shardIndex: shard.index, shardCount: shard.count,
       referenceModels: section.referenceModels, references: indices)
-    let encoder = JSONEncoder()
-    encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
-    try folder.write("shard.json", data: try encoder.encode(manifest))
+    try folder.write("shard.json", manifest.json())
     try folder.write("recipe.yaml", resolved)
     try folder.commit()
     let line = String(

@@ -1,5 +1,6 @@
 import TacitData
 import TacitNN
+import TacitReport
 import TacitTraining
 
 /// One trained model of a run (target, teacher or student) with its evaluations: what its

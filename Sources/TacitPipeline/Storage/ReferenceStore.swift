@@ -1,5 +1,6 @@
 import Foundation
 import TacitAudit
+import TacitReport
 
 /// Reference models' views saved by `tacit shadow` and read back by `tacit audit merge`.
 ///
@@ -17,8 +18,9 @@ enum ReferenceStore {
   static let magic = Array("TACITREF".utf8)
   static let version: UInt32 = 1
 
-  /// The manifest of one shard folder.
-  struct Manifest: Codable, Equatable {
+  /// The manifest of one shard folder, `shard.json`: `{"format": "tacit-shard-1",
+  /// "recipe_fingerprint", "shard_index", "shard_count", "reference_models", "references": [K…]}`.
+  struct Manifest: Equatable {
     var format = "tacit-shard-1"
     /// `fingerprint(of:)` of the recipe every reference was trained for.
     var recipeFingerprint: String
@@ -29,9 +31,51 @@ enum ReferenceStore {
     /// The reference indices this shard trained.
     var references: [Int]
 
-    enum CodingKeys: String, CodingKey {
-      case format, shardIndex = "shard_index", shardCount = "shard_count", referenceModels = "reference_models"
-      case recipeFingerprint = "recipe_fingerprint", references
+    init(recipeFingerprint: String, shardIndex: Int, shardCount: Int, referenceModels: Int, references: [Int]) {
+      self.recipeFingerprint = recipeFingerprint
+      self.shardIndex = shardIndex
+      self.shardCount = shardCount
+      self.referenceModels = referenceModels
+      self.references = references
+    }
+
+    /// `shard.json`'s text (through `JSONText`, as every JSON file of a run).
+    func json() -> String {
+      JSONText.encode(
+        [
+          "format": format, "recipe_fingerprint": recipeFingerprint, "shard_index": shardIndex,
+          "shard_count": shardCount, "reference_models": referenceModels, "references": references,
+        ] as [String: Any])
+    }
+
+    /// Reads `json()`'s format; errors name the file and what is wrong.
+    init(data: Data, file: String) throws {
+      func fail(_ reason: String) -> PipelineError { PipelineError("\(file): not a shard manifest (\(reason))") }
+      let parsed: Any
+      do {
+        parsed = try JSONText.decode(data)
+      } catch {
+        throw fail("malformed JSON")
+      }
+      guard let object = parsed as? [String: Any] else { throw fail("not a JSON object") }
+      func integer(_ key: String) throws -> Int {
+        guard let value = object[key] else { throw fail("missing `\(key)`") }
+        guard let integer = JSONText.integer(value) else { throw fail("`\(key)` is not an integer") }
+        return integer
+      }
+      guard let format = object["format"] as? String else { throw fail("`format` is missing or not a string") }
+      guard let fingerprint = object["recipe_fingerprint"] as? String else {
+        throw fail("`recipe_fingerprint` is missing or not a string")
+      }
+      guard let list = object["references"] as? [Any] else { throw fail("`references` is missing or not an array") }
+      let references = try list.map { element in
+        guard let index = JSONText.integer(element) else { throw fail("`references` holds something other than integers") }
+        return index
+      }
+      self.init(
+        recipeFingerprint: fingerprint, shardIndex: try integer("shard_index"), shardCount: try integer("shard_count"),
+        referenceModels: try integer("reference_models"), references: references)
+      self.format = format
     }
   }
 
@@ -119,12 +163,7 @@ enum ReferenceStore {
       guard let manifestData = FileManager.default.contents(atPath: manifestPath) else {
         throw PipelineError("\(manifestPath): missing; \(directory) is not a folder written by `tacit shadow`")
       }
-      let manifest: Manifest
-      do {
-        manifest = try JSONDecoder().decode(Manifest.self, from: manifestData)
-      } catch {
-        throw PipelineError("\(manifestPath): not a shard manifest (\(error.localizedDescription))")
-      }
+      let manifest = try Manifest(data: manifestData, file: manifestPath)
       guard manifest.recipeFingerprint == fingerprint else {
         throw PipelineError(
           "\(directory): trained for another recipe (fingerprint \(manifest.recipeFingerprint), expected \(fingerprint)); "

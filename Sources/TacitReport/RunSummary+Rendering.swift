@@ -1,7 +1,6 @@
 import Foundation
-import TacitTraining
 
-/// The numbers of a run written to `summary.json`.
+/// `summary.json`, `metrics.json` and the terminal table.
 ///
 /// Keys: `name`, `seed`, `threads`, `test_accuracy`, `test_loss`, `train_accuracy`, `train_loss`,
 /// `validation_accuracy` (null without a validation split), `epochs_run`, `final_epoch`,
@@ -12,28 +11,12 @@ import TacitTraining
 /// turns the audit off, else `{verdict, epsilon_claimed, epsilon_lower_bound, confidence,
 /// attacks: {NAME: {auc, tpr_at_fpr: {"0.1", "0.01", "0.001"}, advantage}}}` (details in
 /// `audit.json`).
-struct RunSummary {
-  var name: String
-  var seed: UInt64
-  var threads: Int
-  var test: Evaluation
-  var train: Evaluation
-  var validation: Evaluation?
-  var history: TrainingHistory
-  var parameterCount: Int
-  var trainingRecords: Int
-  var seconds: Double
-  /// What a private run claims; `nil` for a non-private run.
-  var privacy: PrivacyReport?
-  /// The audit after training; `nil` when the recipe turns it off.
-  var audit: AuditOutcome?
-
-  var trainingSeconds: Double { history.epochs.reduce(0) { $0 + $1.seconds } }
-
-  func json() -> String { JSONText.encode(jsonObject) }
+extension RunSummary {
+  /// `summary.json` (without the final newline).
+  public func json() -> String { JSONText.encode(jsonObject) }
 
   /// The object `json()` encodes.
-  var jsonObject: [String: Any] {
+  public var jsonObject: [String: Any] {
     let examples = Double(trainingRecords * history.epochs.count)
     return [
       "name": name,
@@ -58,7 +41,7 @@ struct RunSummary {
   }
 
   /// The per-epoch curves for `metrics.json`.
-  static func metricsJSON(_ history: TrainingHistory) -> String {
+  public static func metricsJSON(_ history: TrainingCurves) -> String {
     let epochs: [[String: Any]] = history.epochs.map { epoch in
       var row: [String: Any] = [
         "epoch": epoch.epoch,
@@ -81,7 +64,8 @@ struct RunSummary {
     return JSONText.encode(object) + "\n"
   }
 
-  func terminalTable(directory: String) -> String {
+  /// The table `tacit run` prints at the end.
+  public func terminalTable(directory: String) -> String {
     var lines = [
       "",
       "  \(name)",
@@ -96,8 +80,8 @@ struct RunSummary {
     if let privacy {
       lines.append(
         String(format: "  privacy             ε = %.3f, δ = %.1e (", privacy.claimedEpsilon, privacy.plan.delta)
-          + privacy.plan.section.accountant.rawValue + ")"
-          + (privacy.plan.section.noise == .seeded ? ", seeded noise: NOT FOR RELEASE" : ""))
+          + privacy.plan.accountant + ")"
+          + (privacy.plan.isSeededNoise ? ", seeded noise: NOT FOR RELEASE" : ""))
     } else {
       lines.append("  privacy             none (not trained with DP-SGD)")
     }
@@ -122,24 +106,4 @@ struct RunSummary {
   }
 
   private func rounded(_ value: Double) -> Double { (value * 1000).rounded() / 1000 }
-}
-
-/// JSON text with sorted keys and indentation, for files people read.
-///
-/// Non-finite numbers (a loss on an empty split) become `null`: JSON has no NaN.
-enum JSONText {
-  static func encode(_ object: Any) -> String {
-    let data = try! JSONSerialization.data(
-      withJSONObject: sanitized(object), options: [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes])
-    return String(decoding: data, as: UTF8.self)
-  }
-
-  private static func sanitized(_ value: Any) -> Any {
-    switch value {
-    case let number as Double: return number.isFinite ? number : NSNull()
-    case let dictionary as [String: Any]: return dictionary.mapValues(sanitized)
-    case let array as [Any]: return array.map(sanitized)
-    default: return value
-    }
-  }
 }

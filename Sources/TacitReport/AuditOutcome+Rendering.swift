@@ -1,37 +1,9 @@
 import Foundation
 import TacitAudit
 
-/// Everything a run's audit found, and the verdict: what `audit.json`, `summary.json`, the
-/// terminal and the HTML report show.
-struct AuditOutcome {
-  typealias Verdict = AuditVerdict
-
-  var verdict: Verdict
-  var epsilonClaimed: Double?
-  /// The largest bound over attacks and canaries (each at Bonferroni-corrected confidence).
-  var epsilonLowerBound: Double
-  /// Which bound gave `epsilonLowerBound`.
-  var boundSource: String?
-  var confidence: Double
-  var delta: Double
-  /// `true` when δ was not given by a privacy section (non-private runs): the default δ below 1/N.
-  var deltaIsDefault: Bool
-  var attacks: [AttackResult]
-  var canaries: CanaryResult?
-  var memberCount: Int
-  var nonMemberCount: Int
-  var referenceModels: Int
-  var populationSize: Int
-  /// Lines the report repeats verbatim: what the audit does not cover, test-only hooks, ….
-  var caveats: [String]
-  /// GDP estimate (Nasr et al. 2023) from the strongest attack: μ and ε, an estimate, not a bound.
-  var gdpEstimate: (attack: String, mu: Double, epsilon: Double)?
-
-  /// The attack with the highest AUC.
-  var strongestAttack: AttackResult? { attacks.max { $0.metrics.auc < $1.metrics.auc } }
-
+extension AuditOutcome {
   /// `summary.json`'s `audit` object.
-  var summaryObject: [String: Any] {
+  public var summaryObject: [String: Any] {
     var attackObjects: [String: Any] = [:]
     for attack in attacks {
       attackObjects[attack.name] = [
@@ -47,7 +19,7 @@ struct AuditOutcome {
 
   /// `audit.json`: the summary object plus intervals, per-attack bounds, the protocol, canaries,
   /// GDP estimate and ROC curves (thinned to at most 300 points each for plotting).
-  var jsonObject: [String: Any] {
+  public var jsonObject: [String: Any] {
     var object = summaryObject
     object["delta"] = delta
     object["delta_is_default"] = deltaIsDefault
@@ -112,7 +84,7 @@ struct AuditOutcome {
   }
 
   /// Terminal lines: one per attack, then the bound and verdict.
-  var lines: [String] {
+  public var lines: [String] {
     var lines = [
       "audit: \(memberCount) members, \(nonMemberCount) non-members, \(referenceModels) reference models",
       "attack              AUC     adv    TPR@10%  TPR@1%   TPR@0.1%  ε_LB",

@@ -1,5 +1,6 @@
 import TacitNN
 import TacitRecipe
+import TacitReport
 import TacitTensor
 import TacitTraining
 
@@ -15,23 +16,7 @@ import TacitTraining
 /// Each figure is the median of `repetitions` timings of `stepsPerRepetition` steps.
 public struct Benchmark {
   /// One model's measurements, in examples per second.
-  public struct Result: Sendable, Equatable {
-    public var model: String
-    public var plainExamplesPerSecond: Double
-    public var perExampleExamplesPerSecond: Double
-    /// The full DP-SGD step (Poisson batch, norms, clipping, secure noise, optimizer).
-    public var dpExamplesPerSecond: Double
-    public var gemmFloorExamplesPerSecond: Double
-    /// The step's GEMM work in GFLOP per example.
-    public var gemmFlopsPerExample: Double
-
-    /// Plain step time over per-example step time's inverse: per-example cost / plain cost.
-    public var perExampleCostRatio: Double { plainExamplesPerSecond / perExampleExamplesPerSecond }
-    /// DP-SGD step time over plain step time.
-    public var dpCostRatio: Double { plainExamplesPerSecond / dpExamplesPerSecond }
-    /// The plain step's speed as a fraction of the GEMM floor.
-    public var fractionOfFloor: Double { plainExamplesPerSecond / gemmFloorExamplesPerSecond }
-  }
+  public typealias Result = BenchmarkResult
 
   public var batchSize = 256
   public var repetitions = 7

@@ -1,4 +1,5 @@
 import Foundation
+import TacitAudit
 
 extension RunComparison {
   /// `comparison.html`: self-contained (inline SVG and CSS, no scripts, no network).
@@ -60,19 +61,20 @@ extension RunComparison {
         return "<tr class=\"group\"><th colspan=\"\(runs.count + 1)\">attack \(escape(row.label))</th></tr>"
       }
       let label = row.label.hasPrefix("  ") ? "<th class=\"indent\">" : "<th>"
-      let values = cells.map { cell -> String in
+      let values = zip(cells, runs).map { cell, run -> String in
         guard row.label == "verdict" else { return "<td>\(escape(cell))</td>" }
-        return "<td><strong style=\"color: \(Self.verdictColor(cell))\">\(escape(cell))</strong></td>"
+        return "<td><strong style=\"color: \(Self.verdictColor(run.audit?.verdict))\">\(escape(cell))</strong></td>"
       }
       return "<tr>\(label)\(escape(row.label.trimmingCharacters(in: .whitespaces)))</th>\(values.joined())</tr>"
     }.joined(separator: "\n")
     return "<table class=\"comparison\">\(header)\n<tbody>\n\(body)\n</tbody></table>"
   }
 
-  static func verdictColor(_ verdict: String) -> String {
+  /// Green for a pass, red for a violation, grey otherwise (and for an audit that was off).
+  static func verdictColor(_ verdict: AuditVerdict?) -> String {
     switch verdict {
-    case "PASS": "#1a7f37"
-    case "VIOLATION": "#cf222e"
+    case .pass?: "#1a7f37"
+    case .violation?: "#cf222e"
     default: "#66727f"
     }
   }
@@ -103,7 +105,7 @@ extension RunComparison {
       svg += "<rect x=\"0\" y=\"\(y + 10)\" width=\"10\" height=\"10\" fill=\"\(Self.color(index))\"/>"
       svg += "<text x=\"16\" y=\"\(y + 19)\">\(escape(Self.shortened(run.name, to: 28)))</text>"
       svg += bar(y, run.epsilonClaimed, "#9aa5b1", missing: "no ε claim covers the audited records")
-      let boundColor = run.audit?.verdict == "VIOLATION" ? "#cf222e" : "#1f77b4"
+      let boundColor = run.audit?.verdict == .violation ? "#cf222e" : "#1f77b4"
       svg += bar(y + 17, run.audit?.epsilonLowerBound, boundColor, missing: run.audit == nil ? "audit off" : "no bound")
     }
     return svg + "</svg>"

@@ -1,8 +1,5 @@
 import Foundation
-import TacitNN
 import TacitPrivacy
-import TacitRecipe
-import TacitTraining
 
 /// The self-contained `report.html` of a run: no scripts, no network; charts are inline SVG.
 ///
@@ -10,8 +7,13 @@ import TacitTraining
 /// validation records), the privacy account of a DP run (ε by accountant, the mechanism, the
 /// caveats), the audit (verdict, ε bound against the claim, attacks, ROC curves, histograms,
 /// canaries), the model, the resolved recipe.
-enum RunReport {
-  static func html(recipe: Recipe, summary: RunSummary, history: TrainingHistory, model: Sequential) -> String {
+public enum RunReport {
+  /// The report of the run `summary` of the recipe `recipeName` (seed `seed`), with the model
+  /// described by `modelDescription` (one line per layer) and the resolved recipe as YAML text.
+  public static func html(
+    recipeName: String, seed: UInt64, summary: RunSummary, modelDescription: String, resolvedRecipe: String
+  ) -> String {
+    let history = summary.history
     let epochs = history.epochs.map { Double($0.epoch) }
     var lossSeries: [Chart.Series] = [
       .init(name: "running (train batches)", points: zip(epochs, history.epochs.map(\.runningLoss)).map { $0 }, color: "#9aa5b1")
@@ -48,15 +50,15 @@ enum RunReport {
         "privacy",
         summary.privacy.map { privacy in
           String(format: "ε = %.3f, δ = %.1e, ", privacy.claimedEpsilon, privacy.plan.delta)
-            + "claimed by the \(privacy.plan.section.accountant.rawValue) accountant"
-            + (privacy.plan.section.noise == .seeded ? " (seeded noise: NOT FOR RELEASE)" : "")
+            + "claimed by the \(privacy.plan.accountant) accountant"
+            + (privacy.plan.isSeededNoise ? " (seeded noise: NOT FOR RELEASE)" : "")
         } ?? "none: not trained with DP-SGD, no ε guarantee"
       ),
     ]
     let rows = headline.map { "<tr><th>\(escape($0.0))</th><td>\(escape($0.1))</td></tr>" }.joined(separator: "\n")
     return """
       <!DOCTYPE html>
-      <html lang="en"><head><meta charset="utf-8"><title>Tacit run: \(escape(recipe.name))</title>
+      <html lang="en"><head><meta charset="utf-8"><title>Tacit run: \(escape(recipeName))</title>
       <style>
       body { font: 14px/1.45 system-ui, sans-serif; margin: 2em auto; max-width: 960px; color: #1d2733; }
       h1 { font-size: 1.6em; margin-bottom: 0.2em; } h2 { font-size: 1.2em; margin-top: 1.8em; border-bottom: 1px solid #d8dee4; }
@@ -64,8 +66,8 @@ enum RunReport {
       pre { background: #f4f6f8; padding: 1em; overflow-x: auto; font-size: 12px; }
       .charts { display: flex; flex-wrap: wrap; gap: 1em; } .muted { color: #66727f; }
       </style></head><body>
-      <h1>\(escape(recipe.name))</h1>
-      <p class="muted">Tacit run report · seed \(recipe.seed) · \(summary.threads) BLAS thread(s)</p>
+      <h1>\(escape(recipeName))</h1>
+      <p class="muted">Tacit run report · seed \(seed) · \(summary.threads) BLAS thread(s)</p>
       <h2>Summary</h2>
       <table class="summary">\(rows)</table>
       <h2>Learning curves</h2>
@@ -76,9 +78,9 @@ enum RunReport {
       \(privacySection(summary.privacy))
       \(auditSection(summary.audit))
       <h2>Model</h2>
-      <pre>\(escape(ModelSummary.describe(model)))</pre>
+      <pre>\(escape(modelDescription))</pre>
       <h2>Resolved recipe</h2>
-      <pre>\(escape(recipe.resolvedYAML()))</pre>
+      <pre>\(escape(resolvedRecipe))</pre>
       </body></html>
       """
   }
@@ -89,7 +91,7 @@ enum RunReport {
     let plan = privacy.plan
     let rows = privacy.figures.map { figure -> String in
       let value = figure.epsilon.map { String(format: "%.4f", $0) } ?? escape(figure.error ?? "n/a")
-      let claimed = figure.accountant == plan.section.accountant.rawValue ? " <strong>(claimed)</strong>" : ""
+      let claimed = figure.accountant == plan.accountant ? " <strong>(claimed)</strong>" : ""
       let note = figure.isApproximation ? " <span class=\"muted\">approximation</span>" : ""
       return "<tr><th>ε (\(escape(figure.accountant)))</th><td>\(value)\(claimed)\(note)</td></tr>"
     }.joined(separator: "\n")
@@ -101,9 +103,9 @@ enum RunReport {
         String(format: "%.6f (expected batch %.1f of %d records)", plan.sampleRate, plan.expectedBatchSize, plan.recordCount)
       ),
       ("steps T", "\(plan.steps) (\(plan.stepsPerEpoch) per epoch)"),
-      ("clipping norm C", String(format: "%g", plan.section.maxGradNorm) + " (\(plan.section.clipping.rawValue))"),
-      ("noise source", plan.section.noise.rawValue),
-      ("ledger (what the accountants analyse)", ledgerText(plan.event)),
+      ("clipping norm C", String(format: "%g", plan.maxGradNorm) + " (\(plan.clipping))"),
+      ("noise source", plan.noise),
+      ("ledger (what the accountants analyse)", plan.event.ledgerText),
     ].map { "<tr><th>\(escape($0.0))</th><td>\(escape($0.1))</td></tr>" }.joined(separator: "\n")
     let caveats =
       privacy.caveats.isEmpty
@@ -116,17 +118,6 @@ enum RunReport {
       <h3>What ε does not cover</h3>
       \(caveats)
       """
-  }
-
-  /// A DP event in words, e.g. `1200 × Poisson-sampled (q = 0.034133) Gaussian (σ = 1.8257)`.
-  static func ledgerText(_ event: DPEvent) -> String {
-    switch event {
-    case .gaussian(let noiseMultiplier): return String(format: "Gaussian (σ = %.4f)", noiseMultiplier)
-    case .poissonSampled(let sampleRate, let inner):
-      return String(format: "Poisson-sampled (q = %.6f) ", sampleRate) + ledgerText(inner)
-    case .selfComposed(let inner, let count): return "\(count) × " + ledgerText(inner)
-    case .composed(let events): return "composed of [" + events.map(ledgerText).joined(separator: "; ") + "]"
-    }
   }
 
   static func escape(_ text: String) -> String {

@@ -1,4 +1,5 @@
 import Foundation
+import TacitAudit
 
 extension RunReport {
   /// Colours of the attacks' curves, in `audit.attacks` order.

@@ -1,9 +1,8 @@
 import Foundation
-import TacitTraining
 
 /// The log line of one epoch.
-enum EpochLine {
-  static func format(_ metrics: EpochMetrics) -> String {
+public enum EpochLine {
+  public static func format(_ metrics: EpochRecord) -> String {
     var line = String(
       format: "epoch %3d  lr %.4g  loss %.4f  acc %.2f%%", metrics.epoch, metrics.learningRate, metrics.runningLoss,
       100 * metrics.runningAccuracy)

@@ -6,7 +6,7 @@ public enum BenchmarkReport {
   /// "gemm_floor_examples_per_second": …, …}, "cnn": {…}}`.
   /// With `noise`, a `"noise"` object gives the Gaussian sampler's cost in nanoseconds per sample
   /// with each generator, and which one the DP-SGD figures used.
-  public static func json(_ results: [Benchmark.Result], noise: NoiseCost? = nil) -> String {
+  public static func json(_ results: [BenchmarkResult], noise: NoiseCost? = nil) -> String {
     var object: [String: Any] = [:]
     if let noise {
       object["noise"] = [
@@ -27,8 +27,7 @@ public enum BenchmarkReport {
         "gemm_gflop_per_example": (result.gemmFlopsPerExample * 1e6).rounded() / 1e6,
       ]
     }
-    let data = try! JSONSerialization.data(withJSONObject: object, options: [.prettyPrinted, .sortedKeys])
-    return String(decoding: data, as: UTF8.self)
+    return JSONText.encode(object)
   }
 
   /// The Gaussian sampler's cost, as `GaussianNoise.measureThroughput` reports it.
@@ -46,7 +45,7 @@ public enum BenchmarkReport {
   }
 
   /// A table of examples/s, the per-example cost ratio and the fraction of the GEMM floor.
-  public static func table(_ results: [Benchmark.Result], threads: Int, noise: NoiseCost? = nil) -> String {
+  public static func table(_ results: [BenchmarkResult], threads: Int, noise: NoiseCost? = nil) -> String {
     var lines = [
       "Training step, batch 256, \(threads) BLAS thread\(threads == 1 ? "" : "s") (median examples/s)",
       "model   plain      per-example   ratio   DP-SGD      ratio   GEMM floor   plain/floor",

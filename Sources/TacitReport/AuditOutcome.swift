@@ -1,0 +1,54 @@
+import TacitAudit
+
+/// Everything a run's audit found, and the verdict: what `audit.json`, `summary.json`, the
+/// terminal and the HTML report show (`AuditOutcome+Rendering.swift`, `RunReport+Audit.swift`).
+public struct AuditOutcome {
+  public typealias Verdict = AuditVerdict
+
+  public var verdict: Verdict
+  public var epsilonClaimed: Double?
+  /// The largest bound over attacks and canaries (each at Bonferroni-corrected confidence).
+  public var epsilonLowerBound: Double
+  /// Which bound gave `epsilonLowerBound`.
+  public var boundSource: String?
+  public var confidence: Double
+  public var delta: Double
+  /// `true` when δ was not given by a privacy section (non-private runs): the default δ below 1/N.
+  public var deltaIsDefault: Bool
+  public var attacks: [AttackResult]
+  public var canaries: CanaryResult?
+  public var memberCount: Int
+  public var nonMemberCount: Int
+  public var referenceModels: Int
+  public var populationSize: Int
+  /// Lines the report repeats verbatim: what the audit does not cover, test-only hooks, ….
+  public var caveats: [String]
+  /// GDP estimate (Nasr et al. 2023) from the strongest attack: μ and ε, an estimate, not a bound.
+  public var gdpEstimate: (attack: String, mu: Double, epsilon: Double)?
+
+  /// The attack with the highest AUC.
+  public var strongestAttack: AttackResult? { attacks.max { $0.metrics.auc < $1.metrics.auc } }
+
+  public init(
+    verdict: Verdict, epsilonClaimed: Double?, epsilonLowerBound: Double, boundSource: String?, confidence: Double,
+    delta: Double, deltaIsDefault: Bool, attacks: [AttackResult], canaries: CanaryResult?, memberCount: Int,
+    nonMemberCount: Int, referenceModels: Int, populationSize: Int, caveats: [String],
+    gdpEstimate: (attack: String, mu: Double, epsilon: Double)?
+  ) {
+    self.verdict = verdict
+    self.epsilonClaimed = epsilonClaimed
+    self.epsilonLowerBound = epsilonLowerBound
+    self.boundSource = boundSource
+    self.confidence = confidence
+    self.delta = delta
+    self.deltaIsDefault = deltaIsDefault
+    self.attacks = attacks
+    self.canaries = canaries
+    self.memberCount = memberCount
+    self.nonMemberCount = nonMemberCount
+    self.referenceModels = referenceModels
+    self.populationSize = populationSize
+    self.caveats = caveats
+    self.gdpEstimate = gdpEstimate
+  }
+}

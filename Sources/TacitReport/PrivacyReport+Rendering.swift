@@ -1,0 +1,127 @@
+import Foundation
+import TacitPrivacy
+
+extension PrivacyReport {
+  /// The `privacy` object of `summary.json` (with `adaptive_clipping` under adaptive clipping).
+  public var summaryObject: [String: Any] {
+    var object: [String: Any] = [
+      "epsilon": claimedEpsilon,
+      "delta": plan.delta,
+      "accountant": plan.accountant,
+      "noise_multiplier": plan.noiseMultiplier,
+      "sample_rate": plan.sampleRate,
+      "steps": plan.steps,
+      "max_grad_norm": plan.maxGradNorm,
+      "noise": plan.noise,
+    ]
+    if let adaptive = adaptiveClippingObject { object["adaptive_clipping"] = adaptive }
+    return object
+  }
+
+  /// Adaptive clipping's settings and how the step spends σ (Andrew et al. 2021, §3.1): the
+  /// gradient sum (sensitivity C_t, noise z_Δ·C_t) and the centred unclipped count (sensitivity
+  /// ½, noise σ_b), which together are one Gaussian with σ = (z_Δ⁻² + (2σ_b)⁻²)^{−1/2}.
+  var adaptiveClippingObject: [String: Any]? {
+    guard let adaptive = plan.adaptiveClipping else { return nil }
+    return [
+      "target_quantile": adaptive.targetQuantile,
+      "learning_rate": adaptive.learningRate,
+      "initial_max_grad_norm": plan.maxGradNorm,
+      "final_max_grad_norm": finalClipNorm.map { $0 as Any } ?? NSNull(),
+      "count_noise": adaptive.countNoise,
+      "count_noise_source": adaptive.countNoiseSource,
+      "gradient_noise_multiplier": plan.gradientNoiseMultiplier,
+      "count_noise_multiplier": 2 * adaptive.countNoise,
+      "effective_noise_multiplier": plan.noiseMultiplier,
+    ]
+  }
+
+  /// The components of one step's Gaussian under adaptive clipping, for the ledger.
+  private var stepComponents: [[String: Any]]? {
+    guard let adaptive = plan.adaptiveClipping else { return nil }
+    return [
+      [
+        "query": "sum of per-example gradients clipped to C_t", "sensitivity": "C_t",
+        "noise_standard_deviation": "z_Δ·C_t", "noise_multiplier": plan.gradientNoiseMultiplier,
+      ],
+      [
+        "query": "count of unclipped examples, centred (Σ(b_i − 1/2))", "sensitivity": 0.5,
+        "noise_standard_deviation": adaptive.countNoise, "noise_multiplier": 2 * adaptive.countNoise,
+      ],
+    ]
+  }
+
+  /// `privacy.json`: the ledger, the mechanism's parameters, ε from every accountant, the claim.
+  public func json() -> String {
+    var ledger = plan.event.jsonObject
+    if let stepComponents {
+      // One Gaussian per step at the effective σ, and the two releases it is made of.
+      ledger = PrivacyReport.withComponents(ledger, stepComponents)
+    }
+    var object: [String: Any] = [
+      "ledger": [ledger],
+      "noise_multiplier": plan.noiseMultiplier,
+      "noise_multiplier_source": plan.noiseMultiplierSource,
+      "sample_rate": plan.sampleRate,
+      "expected_batch_size": plan.expectedBatchSize,
+      "training_records": plan.recordCount,
+      "steps": plan.steps,
+      "steps_per_epoch": plan.stepsPerEpoch,
+      "max_grad_norm": plan.maxGradNorm,
+      "clipping": plan.clipping,
+      "delta": plan.delta,
+      "noise": plan.noise,
+      "sampling": "poisson",
+      "epsilons": figures.map { figure -> [String: Any] in
+        [
+          "accountant": figure.accountant,
+          "epsilon": figure.epsilon.map { $0 as Any } ?? NSNull(),
+          "approximation": figure.isApproximation,
+          "error": figure.error.map { $0 as Any } ?? NSNull(),
+        ]
+      },
+      "claimed_epsilon": claimedEpsilon,
+      "claimed_by": plan.accountant,
+      "caveats": caveats,
+    ]
+    if let adaptive = adaptiveClippingObject { object["adaptive_clipping"] = adaptive }
+    return JSONText.encode(object) + "\n"
+  }
+
+  /// `event` (as JSON) with `components` added to its innermost Gaussian.
+  static func withComponents(_ event: [String: Any], _ components: [[String: Any]]) -> [String: Any] {
+    var event = event
+    if let inner = event["inner"] as? [String: Any] {
+      event["inner"] = withComponents(inner, components)
+    } else if event["event"] as? String == "gaussian" {
+      event["components"] = components
+    }
+    return event
+  }
+
+  /// Lines for the terminal and the log.
+  public var lines: [String] {
+    var lines = [
+      String(format: "privacy: (ε = %.3f, δ = %.1e) claimed by the ", claimedEpsilon, plan.delta) + plan.accountant
+        + String(
+          format: " accountant; σ = %.4f, q = %.6f, T = %d, C = %g", plan.noiseMultiplier, plan.sampleRate, plan.steps,
+          plan.maxGradNorm)
+    ]
+    let all = figures.map { figure in
+      figure.epsilon.map { figure.accountant + String(format: " %.3f", $0) + (figure.isApproximation ? " (approx.)" : "") }
+        ?? "\(figure.accountant): \(figure.error ?? "n/a")"
+    }
+    lines.append("  ε by accountant: " + all.joined(separator: ", "))
+    if let adaptive = plan.adaptiveClipping {
+      lines.append(
+        String(
+          format: "  adaptive clipping: γ = %g, η = %g; σ = %.4f is the gradient's z_Δ = %.4f with the count's σ_b = %g "
+            + "(multiplier 2σ_b = %g); C %g → ",
+          adaptive.targetQuantile, adaptive.learningRate, plan.noiseMultiplier, plan.gradientNoiseMultiplier,
+          adaptive.countNoise, 2 * adaptive.countNoise, plan.maxGradNorm)
+          + (finalClipNorm.map { String(format: "%.4g", $0) } ?? "n/a"))
+    }
+    for caveat in caveats { lines.append("  caveat: " + caveat) }
+    return lines
+  }
+}

@@ -1,0 +1,52 @@
+import Foundation
+import TacitAudit
+import Testing
+
+@testable import TacitReport
+
+struct RunComparisonTests {
+  static func run(_ name: String, folder: String, verdict: AuditVerdict?, attacks: [String] = []) -> RunComparison.Run {
+    let audit = verdict.map { verdict in
+      RunComparison.Audit(
+        verdict: verdict, epsilonLowerBound: 1.5, confidence: 0.95, boundSource: "attack loss",
+        attacks: attacks.map {
+          .init(name: $0, auc: 0.6, advantage: 0.1, truePositiveRates: ["0.01": 0.02, "0.001": 0.003], roc: [])
+        }, hasDetails: false)
+    }
+    return .init(recordedName: name, folder: folder, testAccuracy: 0.8, epsilonClaimed: 1, audit: audit)
+  }
+
+  @Test func sharedNamesAreShownByFolderAndAttacksInTheGivenOrder() {
+    let comparison = RunComparison(
+      runs: [
+        Self.run("same", folder: "/runs/a", verdict: .violation, attacks: ["zeta", "loss"]),
+        Self.run("same", folder: "/runs/b", verdict: .pass, attacks: ["lira", "alpha"]),
+        Self.run("other", folder: "/runs/c", verdict: nil),
+      ], attackOrder: ["lira", "loss"])
+    #expect(comparison.runs.map(\.name) == ["a", "b", "other"])
+    // Known names in the given order, unknown ones after, alphabetically.
+    #expect(comparison.attackNames == ["lira", "loss", "alpha", "zeta"])
+  }
+
+  @Test func verdictsAreShownByTheirRecordedWordsAndColours() throws {
+    let comparison = RunComparison(
+      runs: [
+        Self.run("violated", folder: "/runs/a", verdict: .violation), Self.run("passed", folder: "/runs/b", verdict: .pass),
+        Self.run("measured", folder: "/runs/c", verdict: .measured), Self.run("off", folder: "/runs/d", verdict: nil),
+      ], attackOrder: [])
+    let verdictRow = try #require(comparison.table().split(separator: "\n").first { $0.hasPrefix("verdict") })
+    #expect(
+      verdictRow.split(separator: " ", omittingEmptySubsequences: true).dropFirst().joined(separator: " ")
+        == "VIOLATION PASS MEASURED audit off")
+    let html = comparison.html()
+    #expect(html.contains("<strong style=\"color: #cf222e\">VIOLATION</strong>"))
+    #expect(html.contains("<strong style=\"color: #1a7f37\">PASS</strong>"))
+    #expect(html.contains("<strong style=\"color: #66727f\">MEASURED</strong>"))
+    #expect(html.contains("<strong style=\"color: #66727f\">audit off</strong>"))
+    // The violated run's bound is drawn red; the others' blue.
+    #expect(html.components(separatedBy: "height=\"14\" fill=\"#cf222e\"").count == 2)
+    let object = try #require(try JSONText.decode(Data(comparison.json().utf8)) as? [String: Any])
+    let verdicts = (object["runs"] as? [[String: Any]])?.map { $0["verdict"] as? String ?? "null" }
+    #expect(verdicts == ["VIOLATION", "PASS", "MEASURED", "null"])
+  }
+}
