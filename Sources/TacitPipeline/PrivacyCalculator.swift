@@ -24,17 +24,7 @@ public enum PrivacyCalculator {
   }
 
   static func accountants(_ name: String) -> [PrivacyAccountant] {
-    switch name {
-    case "pld": return [PLDAccountant()]
-    case "rdp": return [RDPAccountant()]
-    case "gdp": return [GDPAccountant()]
-    default: return [PLDAccountant(), RDPAccountant(), GDPAccountant()]
-    }
-  }
-
-  static func event(noiseMultiplier: Double, sampleRate: Double, steps: Int) -> DPEvent {
-    .selfComposed(
-      event: .poissonSampled(sampleRate: sampleRate, event: .gaussian(noiseMultiplier: noiseMultiplier)), count: steps)
+    AccountantKind(rawValue: name).map { [$0.accountant] } ?? AccountantKind.allCases.map(\.accountant)
   }
 
   /// ε for each requested accountant: JSON (`{"accountant", "epsilon"}`, or a list for `all`) or
@@ -42,7 +32,7 @@ public enum PrivacyCalculator {
   public static func epsilon(
     noiseMultiplier: Double, sampleRate: Double, steps: Int, delta: Double, accountant: String, json: Bool
   ) throws -> String {
-    let mechanism = event(noiseMultiplier: noiseMultiplier, sampleRate: sampleRate, steps: steps)
+    let mechanism = DPEvent.dpsgd(noiseMultiplier: noiseMultiplier, sampleRate: sampleRate, steps: steps)
     var objects: [[String: Any]] = []
     var lines: [String] = []
     for accountant in accountants(accountant) {

@@ -21,8 +21,8 @@ struct PrivacyReport {
   var finalClipNorm: Double? = nil
 
   static func make(plan: PrivacyPlan, training: TrainingSection, history: TrainingHistory) throws -> PrivacyReport {
-    let figures = PrivacySection.Accountant.allCases.map { kind -> Figure in
-      let accountant = PrivacyPlan.accountant(kind)
+    let figures = AccountantKind.allCases.map { kind -> Figure in
+      let accountant = kind.accountant
       do {
         return Figure(
           accountant: accountant.name, epsilon: try accountant.epsilon(for: plan.event, delta: plan.delta),
