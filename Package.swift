@@ -42,7 +42,7 @@ let package = Package(
       dependencies: ["TacitMath", .product(name: "RealModule", package: "swift-numerics")]
     ),
     .target(name: "TacitData", dependencies: ["TacitTensor", "CZlib"]),
-    .target(name: "TacitTraining", dependencies: ["TacitNN", "TacitData"]),
+    .target(name: "TacitTraining", dependencies: ["TacitNN", "TacitData", "TacitPrivacy"]),
     .target(name: "TacitRecipe", dependencies: [.product(name: "Yams", package: "Yams")]),
     .target(name: "TacitReport", dependencies: ["TacitAudit", "TacitPrivacy"]),
     .target(

@@ -5,48 +5,45 @@ import TacitReport
 /// `tacit epsilon` and `tacit calibrate`: the accountants on the command line, for a
 /// Poisson-subsampled Gaussian mechanism run `steps` times.
 public enum PrivacyCalculator {
-  /// The accountant names the command line accepts; `all` runs every one.
-  public static let accountantNames = ["pld", "rdp", "gdp", "all"]
+  /// `--accountant`: one accountant by name, or `all` of them (in `AccountantKind.allCases`
+  /// order: pld, rdp, gdp).
+  public enum AccountantChoice: String, CaseIterable, Sendable {
+    case pld
+    case rdp
+    case gdp
+    case all
 
-  /// The first problem with the mechanism's flags, in words, or `nil`.
-  public static func problem(noiseMultiplier: Double?, sampleRate: Double, steps: Int, delta: Double, accountant: String)
-    -> String?
-  {
+    /// The accountants this choice runs, in output order.
+    var kinds: [AccountantKind] {
+      switch self {
+      case .pld: return [.pld]
+      case .rdp: return [.rdp]
+      case .gdp: return [.gdp]
+      case .all: return AccountantKind.allCases
+      }
+    }
+  }
+
+  /// The first problem with the mechanism's numbers, in words, or `nil`.
+  public static func problem(noiseMultiplier: Double?, sampleRate: Double, steps: Int, delta: Double) -> String? {
     if let noiseMultiplier, !(noiseMultiplier > 0 && noiseMultiplier.isFinite) {
       return "--noise-multiplier must be a positive number, got \(noiseMultiplier)"
     }
     if !(sampleRate > 0 && sampleRate <= 1) { return "--sample-rate must be in (0, 1], got \(sampleRate)" }
     if steps < 1 { return "--steps must be at least 1, got \(steps)" }
     if !(delta > 0 && delta < 1) { return "--delta must be in (0, 1), got \(delta)" }
-    if !accountantNames.contains(accountant) {
-      return "--accountant must be one of \(accountantNames.joined(separator: ", ")), got '\(accountant)'"
-    }
     return nil
-  }
-
-  static func accountants(_ name: String) -> [PrivacyAccountant] {
-    switch name {
-    case "pld": return [PLDAccountant()]
-    case "rdp": return [RDPAccountant()]
-    case "gdp": return [GDPAccountant()]
-    default: return [PLDAccountant(), RDPAccountant(), GDPAccountant()]
-    }
-  }
-
-  static func event(noiseMultiplier: Double, sampleRate: Double, steps: Int) -> DPEvent {
-    .selfComposed(
-      event: .poissonSampled(sampleRate: sampleRate, event: .gaussian(noiseMultiplier: noiseMultiplier)), count: steps)
   }
 
   /// ε for each requested accountant: JSON (`{"accountant", "epsilon"}`, or a list for `all`) or
   /// text lines.
   public static func epsilon(
-    noiseMultiplier: Double, sampleRate: Double, steps: Int, delta: Double, accountant: String, json: Bool
+    noiseMultiplier: Double, sampleRate: Double, steps: Int, delta: Double, accountant choice: AccountantChoice, json: Bool
   ) throws -> String {
-    let mechanism = event(noiseMultiplier: noiseMultiplier, sampleRate: sampleRate, steps: steps)
+    let mechanism = DPEvent.dpsgd(noiseMultiplier: noiseMultiplier, sampleRate: sampleRate, steps: steps)
     var objects: [[String: Any]] = []
     var lines: [String] = []
-    for accountant in accountants(accountant) {
+    for accountant in choice.kinds.map(\.accountant) {
       let epsilon: Double
       do {
         epsilon = try accountant.epsilon(for: mechanism, delta: delta)
@@ -64,14 +61,14 @@ public enum PrivacyCalculator {
 
   /// The noise multiplier reaching at most `targetEpsilon` for each requested accountant.
   public static func calibrate(
-    targetEpsilon: Double, sampleRate: Double, steps: Int, delta: Double, accountant: String, json: Bool
+    targetEpsilon: Double, sampleRate: Double, steps: Int, delta: Double, accountant choice: AccountantChoice, json: Bool
   ) throws -> String {
     guard targetEpsilon > 0 && targetEpsilon.isFinite else {
       throw PipelineError("--epsilon must be a positive number, got \(targetEpsilon)")
     }
     var objects: [[String: Any]] = []
     var lines: [String] = []
-    for accountant in accountants(accountant) {
+    for accountant in choice.kinds.map(\.accountant) {
       let result: (noiseMultiplier: Double, epsilon: Double)
       do {
         result = try NoiseCalibration.noiseMultiplier(

@@ -8,16 +8,20 @@ import TacitTraining
 /// `DPEvent` the accountants analyse.
 ///
 /// `q = batch_size / N` for the N training records; `T = epochs · ⌈N / batch_size⌉` steps of
-/// Poisson sampling; the event is `selfComposed(poissonSampled(q, gaussian(σ)), T)`.
+/// Poisson sampling; the event is `DPEvent.dpsgd(noiseMultiplier: σ, sampleRate: q, steps: T)`.
 ///
 /// With adaptive clipping (Andrew et al. 2021) each step also releases a noisy count of the
 /// unclipped examples. σ stays the *effective* multiplier of the whole step, the one in the
 /// event: the gradient carries `z_Δ = (σ⁻² − (2σ_b)⁻²)^{−1/2}` and the count noise `σ_b`, so the
 /// two releases together are one Gaussian mechanism with multiplier σ
-/// (`AdaptiveClippingSettings`). The event does not change; privacy.json lists both parts.
+/// (`AdaptiveClippingNoise`). The event does not change; privacy.json lists both parts.
 struct PrivacyPlan {
   let section: PrivacySection
   let recordCount: Int
+  /// `training.batch_size`: the expected batch size, in records, that fixes q for any N.
+  let batchSize: Int
+  /// `training.epochs`.
+  let epochs: Int
   let sampleRate: Double
   let stepsPerEpoch: Int
   let steps: Int
@@ -30,24 +34,13 @@ struct PrivacyPlan {
   private(set) var gradientNoiseMultiplier: Double
 
   /// What the run does, for the accountants.
-  var event: DPEvent {
-    .selfComposed(
-      event: .poissonSampled(sampleRate: sampleRate, event: .gaussian(noiseMultiplier: noiseMultiplier)), count: steps)
-  }
+  var event: DPEvent { .dpsgd(noiseMultiplier: noiseMultiplier, sampleRate: sampleRate, steps: steps) }
 
   /// The expected batch size `qN` that divides the noisy sum.
   var expectedBatchSize: Double { sampleRate * Double(recordCount) }
 
   /// The recipe's accountant (whose ε the run claims).
-  var claimingAccountant: PrivacyAccountant { PrivacyPlan.accountant(section.accountant) }
-
-  static func accountant(_ kind: PrivacySection.Accountant) -> PrivacyAccountant {
-    switch kind {
-    case .pld: return PLDAccountant()
-    case .rdp: return RDPAccountant()
-    case .gdp: return GDPAccountant()
-    }
-  }
+  var claimingAccountant: PrivacyAccountant { AccountantKind(section.accountant).accountant }
 
   /// Fixes the mechanism for `recordCount` training records.
   ///
@@ -62,13 +55,43 @@ struct PrivacyPlan {
           + "a δ that large allows releasing a record outright. Use at most \(PrivacySection.defaultDelta(recordCount: recordCount))"
       )
     }
-    guard training.batchSize <= recordCount else {
+    return try make(
+      section, batchSize: training.batchSize, epochs: training.epochs, recordCount: recordCount, delta: delta)
+  }
+
+  /// The plan of a reference (shadow) model trained like this run on `recordCount` records:
+  /// the same σ (never calibrated again), clipping norm C, clipping mode and adaptive clipping
+  /// settings, with seeded noise; q = batch_size / N and T = epochs · ⌈N / batch_size⌉ for the
+  /// reference's N, and δ the default for N (a reference claims nothing: δ only fills the plan).
+  /// Under adaptive clipping without an explicit `count_noise` the count noise is the default
+  /// E/20 for the reference's expected batch size E, and z_Δ follows from it.
+  ///
+  /// - Throws: `PipelineError` when the batch size exceeds `recordCount`, or when the count
+  ///   noise is too small for σ.
+  func reference(recordCount: Int) throws -> PrivacyPlan {
+    guard recordCount >= 1 else { throw PipelineError("privacy: DP-SGD needs at least one training record") }
+    var referenceSection = section
+    referenceSection.budget = .noiseMultiplier(noiseMultiplier)
+    referenceSection.delta = nil
+    referenceSection.noise = .seeded
+    referenceSection.resolved = nil
+    return try PrivacyPlan.make(
+      referenceSection, batchSize: batchSize, epochs: epochs, recordCount: recordCount,
+      delta: PrivacySection.defaultDelta(recordCount: recordCount))
+  }
+
+  /// The mechanism for `recordCount` records once δ is fixed: q, T, σ (calibrated for a target
+  /// ε with the recipe's accountant) and the adaptive-clipping split.
+  private static func make(_ section: PrivacySection, batchSize: Int, epochs: Int, recordCount: Int, delta: Double)
+    throws -> PrivacyPlan
+  {
+    guard batchSize <= recordCount else {
       throw PipelineError(
-        "training.batch_size: the expected batch size \(training.batchSize) exceeds the \(recordCount) training records")
+        "training.batch_size: the expected batch size \(batchSize) exceeds the \(recordCount) training records")
     }
-    let sampleRate = Double(training.batchSize) / Double(recordCount)
-    let stepsPerEpoch = TrainerConfiguration.stepsPerEpoch(records: recordCount, batchSize: training.batchSize)
-    let steps = training.epochs * stepsPerEpoch
+    let sampleRate = Double(batchSize) / Double(recordCount)
+    let stepsPerEpoch = TrainerConfiguration.stepsPerEpoch(records: recordCount, batchSize: batchSize)
+    let steps = epochs * stepsPerEpoch
     let noiseMultiplier: Double
     switch section.budget {
     case .noiseMultiplier(let sigma):
@@ -77,20 +100,21 @@ struct PrivacyPlan {
       do {
         noiseMultiplier = try NoiseCalibration.noiseMultiplier(
           targetEpsilon: target, delta: delta, sampleRate: sampleRate, steps: steps,
-          accountant: accountant(section.accountant)
+          accountant: AccountantKind(section.accountant).accountant
         ).noiseMultiplier
       } catch {
         throw PipelineError("privacy.target_epsilon: \(error.description)")
       }
     }
     var plan = PrivacyPlan(
-      section: section, recordCount: recordCount, sampleRate: sampleRate, stepsPerEpoch: stepsPerEpoch, steps: steps,
-      delta: delta, noiseMultiplier: noiseMultiplier, gradientNoiseMultiplier: noiseMultiplier)
+      section: section, recordCount: recordCount, batchSize: batchSize, epochs: epochs, sampleRate: sampleRate,
+      stepsPerEpoch: stepsPerEpoch, steps: steps, delta: delta, noiseMultiplier: noiseMultiplier,
+      gradientNoiseMultiplier: noiseMultiplier)
     if let adaptive = section.adaptiveClipping {
       let countNoise =
-        adaptive.countNoise ?? AdaptiveClippingSettings.defaultCountNoise(expectedBatchSize: plan.expectedBatchSize)
+        adaptive.countNoise ?? AdaptiveClippingNoise.defaultCountNoise(expectedBatchSize: plan.expectedBatchSize)
       guard
-        let gradient = AdaptiveClippingSettings.gradientNoiseMultiplier(effective: noiseMultiplier, countNoise: countNoise)
+        let gradient = AdaptiveClippingNoise.gradientNoiseMultiplier(effective: noiseMultiplier, countNoise: countNoise)
       else {
         let origin = adaptive.countNoise == nil ? " (the default, expected batch size \(plan.expectedBatchSize) / 20)" : ""
         throw PipelineError(

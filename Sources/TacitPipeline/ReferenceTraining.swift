@@ -84,7 +84,8 @@ enum ReferenceTraining {
   }
 
   /// One model trained like the target (`recipe`, and under DP-SGD the target's noise
-  /// multiplier and clipping with seeded noise: `referencePlan`) on `trainingSet`, from `root`.
+  /// multiplier and clipping with seeded noise: `PrivacyPlan.reference`) on `trainingSet`, from
+  /// `root`.
   /// Validation records matter only to early stopping; they are not evaluated otherwise.
   static func trainModel(
     recipe: Recipe, targetPlan: PrivacyPlan?, trainingSet: LabeledDataset, validation: LabeledDataset?,
@@ -92,26 +93,13 @@ enum ReferenceTraining {
   ) throws -> Sequential {
     var referenceRecipe = recipe
     referenceRecipe.training.evaluateTrain = false
-    let plan = try targetPlan.map { try referencePlan($0, training: recipe.training, recordCount: trainingSet.count) }
+    let plan = try targetPlan?.reference(recordCount: trainingSet.count)
     let training = ModelTraining(recipe: referenceRecipe, plan: plan, root: root, distillation: distillation)
     let model = try training.buildModel(
       inputShape: trainingSet.exampleShape, classCount: trainingSet.classCount, root: root)
     _ = training.train(
       model, on: trainingSet, validation: recipe.training.earlyStopping == nil ? nil : validation, root: root)
     return model
-  }
-
-  /// A reference model's DP-SGD mechanism: the target's noise multiplier, clipping and adaptive
-  /// settings with seeded noise, the sample rate and steps of its own `recordCount` records.
-  static func referencePlan(_ targetPlan: PrivacyPlan, training: TrainingSection, recordCount: Int) throws
-    -> PrivacyPlan
-  {
-    var section = targetPlan.section
-    section.budget = .noiseMultiplier(targetPlan.noiseMultiplier)
-    section.delta = nil
-    section.noise = .seeded
-    section.resolved = nil
-    return try PrivacyPlan.make(section, training: training, recordCount: recordCount)
   }
 
   /// `body(0..<count)` on `parallelism` concurrent workers, in index order; the first error thrown.

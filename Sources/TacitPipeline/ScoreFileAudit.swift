@@ -188,8 +188,10 @@ public enum ScoreFileAudit {
     } catch let error as AuditError {
       throw PipelineError("\(path): \(error.description)")
     }
-    let isViolation = claimedEpsilon.map { result.epsilonLowerBound > $0 } ?? false
-    let verdict = claimedEpsilon.map { _ in isViolation ? "VIOLATION" : "PASS" }
+    let verdict = claimedEpsilon.map {
+      AuditVerdict.judge(claimed: $0, bound: result.epsilonLowerBound, audited: true)
+    }
+    let isViolation = verdict == .violation
     if json {
       var object: [String: Any] = [
         "file": path, "canaries": result.canaries, "included": canaries.included.filter { $0 }.count,
@@ -200,7 +202,7 @@ public enum ScoreFileAudit {
       ]
       if let claimedEpsilon, let verdict {
         object["claimed_epsilon"] = claimedEpsilon
-        object["verdict"] = verdict
+        object["verdict"] = verdict.rawValue
       }
       return (JSONText.encode(object), isViolation)
     }
@@ -213,7 +215,8 @@ public enum ScoreFileAudit {
     ]
     if let claimedEpsilon, let verdict {
       let comparison = isViolation ? "exceeds" : "does not exceed"
-      lines.append("verdict              \(verdict): the lower bound \(comparison) the claimed ε = \(format(claimedEpsilon))")
+      lines.append(
+        "verdict              \(verdict.rawValue): the lower bound \(comparison) the claimed ε = \(format(claimedEpsilon))")
     }
     return (lines.joined(separator: "\n"), isViolation)
   }

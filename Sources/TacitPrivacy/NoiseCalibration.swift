@@ -1,7 +1,7 @@
 /// Choosing DP-SGD's noise multiplier or step budget for a target (ε, δ), with any accountant.
 ///
-/// The mechanism is T steps of the Poisson-subsampled Gaussian:
-/// `.selfComposed(event: .poissonSampled(sampleRate: q, event: .gaussian(noiseMultiplier: σ)), count: T)`.
+/// The mechanism is T steps of the Poisson-subsampled Gaussian, `DPEvent.dpsgd(noiseMultiplier: σ,
+/// sampleRate: q, steps: T)` = `selfComposed(poissonSampled(q, gaussian(σ)), T)`.
 /// Both searches rely only on monotonicity (ε falls as σ grows and grows with T, true of every
 /// accountant here), and both err on the private side: the answer's ε never exceeds the target
 /// (a recurring complaint about other libraries is calibration that overshoots).
@@ -13,12 +13,6 @@ public enum NoiseCalibration {
   public static let largestNoiseMultiplier = 1e4
   /// The largest step count `maximumSteps` returns.
   public static let largestStepCount = 10_000_000
-
-  /// The DP-SGD event: `steps` Poisson-sampled Gaussian steps.
-  public static func event(noiseMultiplier: Double, sampleRate: Double, steps: Int) -> DPEvent {
-    .selfComposed(
-      event: .poissonSampled(sampleRate: sampleRate, event: .gaussian(noiseMultiplier: noiseMultiplier)), count: steps)
-  }
 
   /// The noise multiplier σ for which `accountant` gives ε ≤ `targetEpsilon` at `delta`, within
   /// `tolerance` (relative) of the smallest such σ, and that ε.
@@ -46,7 +40,7 @@ public enum NoiseCalibration {
     }
     func epsilon(_ sigma: Double) throws(AccountingError) -> Double {
       // The run's event; σ is the only thing that varies.
-      try accountant.epsilon(for: event(noiseMultiplier: sigma, sampleRate: sampleRate, steps: steps), delta: delta)
+      try accountant.epsilon(for: .dpsgd(noiseMultiplier: sigma, sampleRate: sampleRate, steps: steps), delta: delta)
     }
     var high = 1.0
     var highEpsilon = try epsilon(high)
@@ -100,7 +94,7 @@ public enum NoiseCalibration {
   ) throws(AccountingError) -> Int {
     try check(targetEpsilon: targetEpsilon, delta: delta, sampleRate: sampleRate)
     func fits(_ steps: Int) throws(AccountingError) -> Bool {
-      let run = event(noiseMultiplier: noiseMultiplier, sampleRate: sampleRate, steps: steps)
+      let run = DPEvent.dpsgd(noiseMultiplier: noiseMultiplier, sampleRate: sampleRate, steps: steps)
       return try accountant.epsilon(for: run, delta: delta) <= targetEpsilon
     }
     guard try fits(1) else { return 0 }

@@ -18,14 +18,11 @@ import Foundation
 /// **Privacy (the paper's §3.1).** Centring makes each record's count contribution `±½`, so the
 /// count query has sensitivity ½ (the uncentred count `Σ b_i` has sensitivity 1 under add/remove,
 /// because the batch size `n_t` is itself private: Tacit never releases it, and `E` and ½ are
-/// public). Releasing the gradient sum (sensitivity `C_t`, noise `z_Δ C_t`) and the count
-/// (sensitivity ½, noise `σ_b`) from the same Poisson batch is one Gaussian mechanism on the
-/// concatenated vector whose sensitivity, in noise units, is `√(z_Δ⁻² + (2σ_b)⁻²)`: a Gaussian
-/// with noise multiplier `z`, `z⁻² = z_Δ⁻² + (2σ_b)⁻²`. A run states `z` (given, or calibrated to
-/// the target ε) and the accountants analyse `poissonSampled(q, gaussian(z))`; the gradient then
-/// carries `z_Δ = (z⁻² − (2σ_b)⁻²)^{−1/2} > z` (`gradientNoiseMultiplier`), which exists only when
-/// `2σ_b > z`. The paper's default `σ_b = E/20` costs little: for `E = 256`, `z = 1` it gives
-/// `z_Δ = 1.0008`.
+/// public). The gradient sum (noise multiplier `z_Δ`) and the count (noise `σ_b`) together are
+/// one Gaussian mechanism with noise multiplier `z`, `z⁻² = z_Δ⁻² + (2σ_b)⁻²`: the run states `z`
+/// and the gradient carries `z_Δ = (z⁻² − (2σ_b)⁻²)^{−1/2}`. That split, its refusal when
+/// `2σ_b ≤ z` and the default `σ_b = E/20` are accounting math and live in TacitPrivacy
+/// (`AdaptiveClippingNoise`); these settings hold the resolved `σ_b`.
 public struct AdaptiveClippingSettings: Sendable, Equatable {
   /// γ in (0, 1): the fraction of per-example gradients meant to stay unclipped (0.5: the median).
   public var targetQuantile: Double
@@ -41,29 +38,6 @@ public struct AdaptiveClippingSettings: Sendable, Equatable {
     self.targetQuantile = targetQuantile
     self.learningRate = learningRate
     self.countNoise = countNoise
-  }
-
-  /// The paper's default count noise, `σ_b = E/20` for the expected batch size `E`.
-  public static func defaultCountNoise(expectedBatchSize: Double) -> Double { expectedBatchSize / 20 }
-
-  /// The gradient's noise multiplier `z_Δ = (z⁻² − (2σ_b)⁻²)^{−1/2}` that makes the step, count
-  /// included, a Gaussian mechanism with noise multiplier `effective` = z; `nil` when
-  /// `2σ_b ≤ z` (the count alone would already spend the whole budget). `σ_b = ∞` gives `z`.
-  public static func gradientNoiseMultiplier(effective: Double, countNoise: Double) -> Double? {
-    precondition(effective > 0 && effective.isFinite, "effective noise multiplier must be finite and > 0, got \(effective)")
-    let countMultiplier = 2 * countNoise
-    guard countMultiplier > effective else { return nil }
-    let remaining = 1 / (effective * effective) - 1 / (countMultiplier * countMultiplier)
-    return 1 / remaining.squareRoot()
-  }
-
-  /// The effective noise multiplier `z = (z_Δ⁻² + (2σ_b)⁻²)^{−1/2}` of a step whose gradient has
-  /// noise multiplier `gradient` = z_Δ and whose count has noise `countNoise` = σ_b (0 when either
-  /// is 0: that part is released exactly).
-  public static func effectiveNoiseMultiplier(gradient: Double, countNoise: Double) -> Double {
-    guard gradient > 0 && countNoise > 0 else { return 0 }
-    let countMultiplier = 2 * countNoise
-    return 1 / (1 / (gradient * gradient) + 1 / (countMultiplier * countMultiplier)).squareRoot()
   }
 }
 

@@ -39,19 +39,12 @@ struct AuditScoresCommand: ParsableCommand {
   @Option(help: "δ of the ε bounds, in [0, 1) (default: 0, reported as such).") var delta: Double?
   @Option(help: "Bootstrap resamples for the intervals (0: none).") var bootstrap: Int = 0
   @Option(help: "Seed of the held-out split and the bootstrap.") var seed: UInt64 = 0
-  @Option(
-    help:
-      "Threshold selection: held-out (pick on a random half, measure on the other) or corrected (α/(2n) over all n thresholds).")
-  var selection: String = ScoreFileAudit.Selection.heldOut.rawValue
+  @Option(help: "How the ε lower bound picks its threshold.") var selection: ScoreFileAudit.Selection = .heldOut
   @OptionGroup var options: AuditConfidenceOptions
 
   func validate() throws {
     if let delta { try validateDelta(delta) }
     guard bootstrap >= 0 else { throw ValidationError("--bootstrap must be at least 0, got \(bootstrap)") }
-    guard ScoreFileAudit.Selection(rawValue: selection) != nil else {
-      let names = ScoreFileAudit.Selection.allCases.map(\.rawValue).joined(separator: ", ")
-      throw ValidationError("--selection must be one of \(names), got '\(selection)'")
-    }
   }
 
   func run() throws {
@@ -59,7 +52,7 @@ struct AuditScoresCommand: ParsableCommand {
       try reportingErrors {
         try ScoreFileAudit.auditScores(
           path: file, delta: delta, confidence: options.confidence, bootstrapResamples: bootstrap, seed: seed,
-          selection: ScoreFileAudit.Selection(rawValue: selection)!, json: options.json)
+          selection: selection, json: options.json)
       })
   }
 }

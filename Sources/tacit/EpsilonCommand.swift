@@ -7,26 +7,18 @@ struct EpsilonCommand: ParsableCommand {
     commandName: "epsilon", abstract: "Compute ε for a noise multiplier, sample rate, number of steps and δ.")
 
   @Option(help: "The noise multiplier σ (> 0).") var noiseMultiplier: Double
-  @Option(help: "The Poisson sample rate q in (0, 1].") var sampleRate: Double
-  @Option(help: "The number of steps T (≥ 1).") var steps: Int
-  @Option(help: "δ in (0, 1).") var delta: Double
-  @Option(help: "pld, rdp, gdp or all.") var accountant: String = "pld"
-  @Flag(help: "Print JSON.") var json = false
+  @OptionGroup var mechanism: MechanismOptions
 
   func validate() throws {
-    if let problem = PrivacyCalculator.problem(
-      noiseMultiplier: noiseMultiplier, sampleRate: sampleRate, steps: steps, delta: delta, accountant: accountant)
-    {
-      throw ValidationError(problem)
-    }
+    try mechanism.validate(noiseMultiplier: noiseMultiplier)
   }
 
   func run() throws {
     print(
       try reportingErrors {
         try PrivacyCalculator.epsilon(
-          noiseMultiplier: noiseMultiplier, sampleRate: sampleRate, steps: steps, delta: delta, accountant: accountant,
-          json: json)
+          noiseMultiplier: noiseMultiplier, sampleRate: mechanism.sampleRate, steps: mechanism.steps,
+          delta: mechanism.delta, accountant: mechanism.accountant, json: mechanism.json)
       })
   }
 }

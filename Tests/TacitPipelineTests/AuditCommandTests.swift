@@ -191,7 +191,10 @@ import Testing
 
   @Test(arguments: [
     (["audit", "scores", "x.csv", "--confidence", "1.5"], "--confidence must be in (0, 1), got 1.5"),
-    (["audit", "scores", "x.csv", "--selection", "best"], "--selection must be one of held-out, corrected, got 'best'"),
+    (
+      ["audit", "scores", "x.csv", "--selection", "best"],
+      "The value 'best' is invalid for '--selection <selection>'. Please provide one of 'held-out' and 'corrected'."
+    ),
     (["audit", "scores", "x.csv", "--delta=-1"], "--delta must be in [0, 1), got -1.0"),
     (["audit", "scores", "x.csv", "--bootstrap=-2"], "--bootstrap must be at least 0, got -2"),
     (["audit", "canaries", "x.csv"], "Missing expected argument '--delta <delta>'"),

@@ -13,6 +13,23 @@ import Testing
     (["run", recipe, "--threads", "two"], "The value 'two' is invalid for '--threads"),
     (["validate"], "Missing expected argument '<recipe>'"),
     (["frobnicate"], "frobnicate"),
+    (
+      ["epsilon", "--noise-multiplier", "1", "--sample-rate", "0.1", "--steps", "10", "--delta", "1e-5", "--accountant", "RDP"],
+      "The value 'RDP' is invalid for '--accountant <accountant>'. Please provide one of 'pld', 'rdp', 'gdp' or 'all'."
+    ),
+    (
+      ["calibrate", "--epsilon", "1", "--sample-rate", "0.1", "--steps", "10", "--delta", "1e-5", "--accountant", "every"],
+      "The value 'every' is invalid for '--accountant <accountant>'. Please provide one of 'pld', 'rdp', 'gdp' or 'all'."
+    ),
+    (
+      ["calibrate", "--epsilon", "0", "--sample-rate", "0.1", "--steps", "10", "--delta", "1e-5"],
+      "--epsilon must be a positive number, got 0.0"
+    ),
+    (
+      ["calibrate", "--epsilon", "1", "--sample-rate", "0", "--steps", "10", "--delta", "1e-5"],
+      "--sample-rate must be in (0, 1], got 0.0"
+    ),
+    (["calibrate", "--epsilon", "1", "--sample-rate", "0.1", "--steps", "10"], "Missing expected argument '--delta <delta>'"),
   ])
   func usageErrorsExit64(arguments: [String], message: String) throws {
     let outcome = try CommandLineTool.run(arguments)
@@ -29,6 +46,20 @@ import Testing
     let runHelp = try CommandLineTool.run(["run", "--help"])
     #expect(runHelp.status == 0)
     #expect(runHelp.standardOutput.contains("--threads"))
+  }
+
+  /// The typed choices list their values in the help, each with its meaning.
+  @Test(arguments: [
+    (["epsilon", "--help"], ["(default: pld)", "pld               - privacy loss", "all               - each of the three"]),
+    (["calibrate", "--help"], ["--sample-rate", "--steps", "--delta", "--json", "rdp               - Rényi DP"]),
+    (["audit", "scores", "--help"], ["held-out          - pick the threshold", "corrected         - try every one"]),
+  ])
+  func helpListsTheChoices(arguments: [String], expected: [String]) throws {
+    let outcome = try CommandLineTool.run(arguments)
+    #expect(outcome.status == 0, "\(arguments): \(outcome.standardError)")
+    for text in expected {
+      #expect(outcome.standardOutput.contains(text), "\(arguments): no '\(text)' in \(outcome.standardOutput)")
+    }
   }
 
   @Test func validatePrintsTheResolvedRecipe() throws {

@@ -34,7 +34,7 @@ struct GDPAccountantTests {
 
   @Test func opacusVector() throws {
     // Opacus: GDP for q = 0.04, σ = 1.5, T = 2249, δ = 1e-5 is between 6.59 and 6.60 (6.59982).
-    let event = NoiseCalibration.event(noiseMultiplier: 1.5, sampleRate: 0.04, steps: 2249)
+    let event = DPEvent.dpsgd(noiseMultiplier: 1.5, sampleRate: 0.04, steps: 2249)
     let accountant = GDPAccountant()
     let epsilon = try accountant.epsilon(for: event, delta: 1e-5)
     #expect(epsilon > 6.59 && epsilon < 6.60, "ε = \(epsilon)")

@@ -20,11 +20,11 @@ struct NoiseCalibrationTests {
         for sigma in [0.8, 1.3, 3.0] {
           let label = "\(accountant.name) q=\(q) σ=\(sigma) T=\(steps) δ=1e-5"
           let target = try accountant.epsilon(
-            for: NoiseCalibration.event(noiseMultiplier: sigma, sampleRate: q, steps: steps), delta: 1e-5)
+            for: DPEvent.dpsgd(noiseMultiplier: sigma, sampleRate: q, steps: steps), delta: 1e-5)
           let (calibrated, epsilon) = try NoiseCalibration.noiseMultiplier(
             targetEpsilon: target, delta: 1e-5, sampleRate: q, steps: steps, accountant: accountant)
           let check = try accountant.epsilon(
-            for: NoiseCalibration.event(noiseMultiplier: calibrated, sampleRate: q, steps: steps), delta: 1e-5)
+            for: DPEvent.dpsgd(noiseMultiplier: calibrated, sampleRate: q, steps: steps), delta: 1e-5)
           #expect(check == epsilon, "\(label)")
           #expect(epsilon <= target, "\(label): ε(σ') = \(epsilon) > target \(target)")
           #expect(epsilon >= target * (1 - 1e-3), "\(label): ε(σ') = \(epsilon) far below \(target)")
@@ -42,9 +42,9 @@ struct NoiseCalibrationTests {
         noiseMultiplier: sigma, sampleRate: q, targetEpsilon: target, delta: 1e-5, accountant: accountant)
       #expect(steps >= 1, "\(label)")
       let at = try accountant.epsilon(
-        for: NoiseCalibration.event(noiseMultiplier: sigma, sampleRate: q, steps: steps), delta: 1e-5)
+        for: DPEvent.dpsgd(noiseMultiplier: sigma, sampleRate: q, steps: steps), delta: 1e-5)
       let after = try accountant.epsilon(
-        for: NoiseCalibration.event(noiseMultiplier: sigma, sampleRate: q, steps: steps + 1), delta: 1e-5)
+        for: DPEvent.dpsgd(noiseMultiplier: sigma, sampleRate: q, steps: steps + 1), delta: 1e-5)
       #expect(at <= target && after > target, "\(label): T = \(steps), ε(T) = \(at), ε(T+1) = \(after)")
     }
     #expect(

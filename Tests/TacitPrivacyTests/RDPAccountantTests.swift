@@ -5,7 +5,7 @@ import Testing
 /// RDP accountant against public vectors, dp_accounting's fixture and 30-digit references.
 struct RDPAccountantTests {
   static func run(q: Double, sigma: Double, steps: Int) -> DPEvent {
-    NoiseCalibration.event(noiseMultiplier: sigma, sampleRate: q, steps: steps)
+    DPEvent.dpsgd(noiseMultiplier: sigma, sampleRate: q, steps: steps)
   }
 
   @Test func opacusDefaultOrdersVector() throws {

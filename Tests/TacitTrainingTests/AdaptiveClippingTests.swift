@@ -5,31 +5,6 @@ import TacitTraining
 import Testing
 
 @Suite struct AdaptiveClippingTests {
-  /// z_Δ = (z⁻² − (2σ_b)⁻²)^{−1/2}, by hand: z = 2, σ_b = 2.5 gives (0.25 − 0.04)^{−1/2} =
-  /// 0.21^{−1/2} = 2.18217890… (the split TensorFlow Federated's `dp_aggregator` makes);
-  /// z = 1, σ_b = 256/20 gives (1 − 25.6⁻²)^{−1/2} = 1.00076381…; z = 0.6, σ_b = 0.375 gives
-  /// (1/0.36 − 1/0.5625)^{−1/2} = 1. The effective multiplier of (z_Δ, σ_b) is z again.
-  @Test(arguments: [(2.0, 2.5, 2.182_178_902_359_923_8), (1.0, 12.8, 1.000_763_813_679_746), (0.6, 0.375, 1.0)])
-  func gradientNoiseMultiplierClosedForm(effective: Double, countNoise: Double, expected: Double) throws {
-    let gradient = try #require(
-      AdaptiveClippingSettings.gradientNoiseMultiplier(effective: effective, countNoise: countNoise))
-    #expect(abs(gradient / expected - 1) < 1e-14, "z_Δ = \(gradient), expected \(expected)")
-    #expect(gradient > effective)
-    let back = AdaptiveClippingSettings.effectiveNoiseMultiplier(gradient: gradient, countNoise: countNoise)
-    #expect(abs(back / effective - 1) < 1e-14, "effective σ \(back) for z = \(effective)")
-  }
-
-  /// The count would spend the whole budget when 2σ_b ≤ z: no gradient noise can reach z then.
-  /// A huge σ_b costs nothing (z_Δ → z).
-  @Test func countNoiseTooSmallIsRefusedAndHugeCostsNothing() throws {
-    #expect(AdaptiveClippingSettings.gradientNoiseMultiplier(effective: 1, countNoise: 0.5) == nil)
-    #expect(AdaptiveClippingSettings.gradientNoiseMultiplier(effective: 1, countNoise: 0.3) == nil)
-    #expect(AdaptiveClippingSettings.gradientNoiseMultiplier(effective: 3, countNoise: 0) == nil)
-    let free = try #require(AdaptiveClippingSettings.gradientNoiseMultiplier(effective: 1.1, countNoise: 1e9))
-    #expect(abs(free / 1.1 - 1) < 1e-15)
-    #expect(AdaptiveClippingSettings.defaultCountNoise(expectedBatchSize: 256) == 12.8)
-  }
-
   /// One update by hand: E = 10, σ_b = 2, 3 of 10 unclipped, z = 1.5: b̃ = (3 − 5 + 3)/10 + ½ = 0.6,
   /// C₁ = C₀·exp(−0.2·(0.6 − 0.5)). A batch larger than E centres on its own size (not on E), and
   /// the fraction is clamped to [0, 1].

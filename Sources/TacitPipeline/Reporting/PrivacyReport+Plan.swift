@@ -8,8 +8,8 @@ extension PrivacyReport {
   /// recipe's accountant), and the caveats of the recipe's choices (seeded noise, the GDP
   /// approximation, early stopping, training metrics on private records).
   static func make(plan: PrivacyPlan, training: TrainingSection, history: TrainingHistory) throws -> PrivacyReport {
-    let figures = PrivacySection.Accountant.allCases.map { kind -> Figure in
-      let accountant = PrivacyPlan.accountant(kind)
+    let figures = AccountantKind.allCases.map { kind -> Figure in
+      let accountant = kind.accountant
       do {
         return Figure(
           accountant: accountant.name, epsilon: try accountant.epsilon(for: plan.event, delta: plan.delta),
