@@ -94,6 +94,29 @@ import Testing
     #expect(bestFDP > bestSteinke + 0.15 && bestFDP < theoryEpsilon)
   }
 
+  /// Coverage on the mechanism the Gaussian curve describes: the idealised Gaussian game with
+  /// μ ∈ {1, 2} is exactly μ-GDP per canary. 300 games of 400 canaries, k₊ = k₋ = 50 fixed in
+  /// advance: the 95% μ bound may exceed the true μ in at most 15 + 3 binomial standard
+  /// deviations = 26 of them.
+  @Test(arguments: [1.0, 2.0])
+  func muBoundCoversTheGaussianGame(mu: Double) throws {
+    var generator = SplitMix64(seed: UInt64(mu * 100))
+    var exceeded = 0
+    var total = 0.0
+    for _ in 0..<300 {
+      let game = IdealisedGaussianGame.draw(mu: mu, canaries: 400, using: &generator)
+      let outcome = OneRunAudit.guess(
+        scores: game.scores, included: game.included, positiveGuesses: 50, negativeGuesses: 50)
+      let bound = FDPOneRunAudit.muLowerBound(
+        guesses: outcome.guesses, correct: outcome.correct, canaries: 400, confidence: 0.95)
+      if bound > mu { exceeded += 1 }
+      total += bound
+    }
+    print("Gaussian game μ = \(mu), m = 400, r = 100: μ bound exceeded \(exceeded)/300, mean \(total / 300)")
+    #expect(exceeded <= 26)
+    #expect(total / 300 > mu / 3)
+  }
+
   @Test func edgeCases() {
     // No correct guesses, no guesses at all: nothing is rejected.
     for (guesses, correct) in [(100, 0), (0, 0)] {
