@@ -35,9 +35,13 @@ import RealModule
 /// Guesses (r and which canaries) must be fixed before the inclusion bits are seen, as in the
 /// (ε, δ) audit; `OneRunGuessSelection` chooses them soundly.
 ///
+/// Assumptions: the training run is f-DP for each canary with respect to adding or removing it,
+/// with f symmetric (both curves of `TradeOffCurve` are); nothing about the attack.
+///
 /// Cost: one test is at most v steps of the recursion, each one Φ⁻¹ and one Φ; it stops early
 /// once hᵢ stops growing (then nothing changes any more) or r/m is exceeded. A bound bisects
-/// the curve parameter (≈ 40 tests).
+/// the curve parameter (≈ 40 tests). Measured (release, m = 10⁵, r from 10³ to 10⁵): under 1 ms
+/// per bound.
 public enum FDPOneRunAudit {
   /// Whether v = `correct` right out of r = `guesses` among m = `canaries` rejects the curve f
   /// at `significance` τ: true when the recursion started at P[T ≥ v] = τ contradicts (1).
