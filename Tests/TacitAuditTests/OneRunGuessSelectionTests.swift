@@ -207,3 +207,25 @@ import Testing
     }
   }
 }
+
+/// The grid at m = 10⁵ (13 entries, one sort) with each analysis: timed for the record, with a
+/// loose limit for a shared machine.
+@Suite struct OneRunGuessSelectionTimingTests {
+  @Test func gridAtOneHundredThousandCanaries() throws {
+    var generator = SplitMix64(seed: 11)
+    let game = IdealisedGaussianGame.draw(mu: 1, canaries: 100_000, using: &generator)
+    let clock = ContinuousClock()
+    for analysis in OneRunAnalysis.allCases {
+      var result: SelectedOneRunResult?
+      let elapsed = try clock.measure {
+        result = try OneRunGuessSelection.recommended(
+          scores: game.scores, included: game.included, delta: 1e-5, confidence: 0.95, analysis: analysis)
+      }
+      print(
+        "grid, μ = 1 Gaussian, m = 10⁵, \(analysis.rawValue): \(result!.epsilonLowerBound) (r = \(result!.guesses), v = \(result!.correct)) in \(elapsed)"
+      )
+      #expect(elapsed < .seconds(5))
+      #expect(result!.epsilonLowerBound > 1.5 && result!.epsilonLowerBound < 4.38)
+    }
+  }
+}
