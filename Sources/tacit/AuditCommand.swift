@@ -62,9 +62,13 @@ struct AuditCanariesCommand: ParsableCommand {
   static let configuration = CommandConfiguration(
     commandName: "canaries", abstract: "One-run audit of a canary-score CSV (header score,included; included 1 or 0).",
     discussion: """
-      Guesses IN for the k+ highest scores and OUT for the k- lowest (Steinke, Nasr & Jagielski \
-      2023). By default every canary is guessed: k+ = floor(m/2), k- = m - k+; setting one of \
-      the two flags sets the other to 0 unless it is given too. With --claimed-epsilon the verdict \
+      Guesses IN for the k+ highest scores and OUT for the k- lowest and bounds ε two ways, each \
+      at confidence 1 - (1 - c)/2 so the larger holds at c: the one-run p-value of Steinke, Nasr \
+      & Jagielski 2023, and the f-DP one-run analysis of Mahloujifar, Melis & Chaudhuri 2024 with \
+      the (epsilon, delta) trade-off curve. By default the guesses are chosen soundly after the \
+      scores are seen: a Bonferroni grid of r = m, m/2, m/4, ... guesses, half IN and half OUT. \
+      Setting --positive-guesses or --negative-guesses fixes the guesses instead (the other is 0 \
+      unless given too); fix them before looking at the scores. With --claimed-epsilon the verdict \
       is VIOLATION when the lower bound exceeds the claim (the command then exits 3 after \
       printing its report), PASS otherwise.
       """)

@@ -128,29 +128,78 @@ import Testing
     let folder = try CommandLineTool.temporaryDirectory("audit-canaries")
     defer { try? FileManager.default.removeItem(at: folder) }
     let file = try Self.canaryFile(in: folder)
-    let expected = try OneRunResult(
-      scores: file.scores, included: file.included, positiveGuesses: 200, negativeGuesses: 200, delta: 1e-5,
-      confidence: 0.95)
-    #expect(expected.epsilonLowerBound > 0.5 && expected.epsilonLowerBound < 2)
+    // The oracle: each analysis over the Bonferroni grid at 97.5%, the larger of the two.
+    let expected = try [OneRunAnalysis.epsilonDelta, .tradeOffEpsilonDelta].map {
+      try OneRunGuessSelection.bonferroniGrid(
+        scores: file.scores, included: file.included, delta: 1e-5, confidence: 0.975, analysis: $0)
+    }
+    let headline = try #require(expected.max { $0.epsilonLowerBound < $1.epsilonLowerBound })
+    #expect(headline.epsilonLowerBound > 0.5 && headline.epsilonLowerBound < 2)
     let pass = try CommandLineTool.run([
       "audit", "canaries", file.path, "--delta", "1e-5", "--claimed-epsilon", "8", "--json",
     ])
     #expect(pass.status == 0, "\(pass.standardError)")
     let object = try Self.json(pass.standardOutput)
-    #expect(Self.same(object["epsilon_lower_bound"], expected.epsilonLowerBound))
-    #expect(object["guesses"] as? Int == 400 && object["correct"] as? Int == expected.correct)
+    #expect(Self.same(object["epsilon_lower_bound"], headline.epsilonLowerBound))
+    #expect(object["guesses"] as? Int == headline.guesses && object["correct"] as? Int == headline.correct)
+    #expect(object["analysis"] as? String == headline.analysis.rawValue)
     #expect(object["canaries"] as? Int == 400)
-    #expect(Self.same(object["ceiling"], expected.ceiling))
+    #expect(Self.same(object["ceiling"], headline.ceiling))
     #expect(object["verdict"] as? String == "PASS")
+    let bounds = try #require(object["bounds"] as? [[String: Any]])
+    #expect(bounds.count == 2)
+    for (bound, oracle) in zip(bounds, expected) {
+      #expect(Self.same(bound["epsilon_lower_bound"], oracle.epsilonLowerBound), "\(bound)")
+    }
     let violation = try CommandLineTool.run([
       "audit", "canaries", file.path, "--delta", "1e-5", "--claimed-epsilon", "0.1", "--json",
     ])
     #expect(violation.status == 3)  // VIOLATION, as `tacit run` (Tacit.swift on main)
     #expect(try Self.json(violation.standardOutput)["verdict"] as? String == "VIOLATION")
-    // Chosen guesses: 50 IN, 0 OUT.
+    // Chosen guesses: 50 IN, 0 OUT, both analyses at 97.5% on exactly those guesses.
     let chosen = try CommandLineTool.run(["audit", "canaries", file.path, "--delta", "0", "--positive-guesses", "50"])
     #expect(chosen.status == 0, "\(chosen.standardError)")
     #expect(chosen.standardOutput.contains("50 (50 IN, 0 OUT)"), "\(chosen.standardOutput)")
+    #expect(chosen.standardOutput.contains("fixed guesses"), "\(chosen.standardOutput)")
+  }
+
+  /// Issue 11's acceptance for the default guesses: a Gaussian mechanism with μ = 1 (included
+  /// canaries score N(1, 1), excluded N(0, 1)), 10,000 canaries, whose true ε at δ = 1e-5 is
+  /// 4.37: the bound is at least 1.5 (guessing every canary gave 0.77) and never above 4.37; a
+  /// perfect attack on 1,000 canaries gives a bound between 2.5 and the ceiling 5.78 of guessing
+  /// all of them.
+  @Test(arguments: [1, 2, 3] as [UInt64])
+  func defaultGuessesAuditAGaussianMechanismStrongly(seed: UInt64) throws {
+    let folder = try CommandLineTool.temporaryDirectory("audit-gaussian-canaries")
+    defer { try? FileManager.default.removeItem(at: folder) }
+    var generator = SeededGenerator(seed: seed)
+    func write(_ name: String, count: Int, score: (Bool, inout SeededGenerator) -> Double) throws -> String {
+      var lines = ["score,included"]
+      for _ in 0..<count {
+        let inside = Bool.random(using: &generator)
+        lines.append("\(score(inside, &generator)),\(inside ? 1 : 0)")
+      }
+      let path = folder.appendingPathComponent(name).path
+      try (lines.joined(separator: "\n") + "\n").write(toFile: path, atomically: true, encoding: .utf8)
+      return path
+    }
+    let gaussian = try write("gaussian.csv", count: 10_000) { inside, generator in
+      // Box–Muller, as `membershipFile`.
+      let uniform = Double.random(in: Double.leastNonzeroMagnitude..<1, using: &generator)
+      let angle = Double.random(in: 0..<(2 * Double.pi), using: &generator)
+      return (-2 * Foundation.log(uniform)).squareRoot() * Foundation.cos(angle) + (inside ? 1 : 0)
+    }
+    let bound = try #require(
+      try Self.json(try CommandLineTool.run(["audit", "canaries", gaussian, "--delta", "1e-5", "--json"]).standardOutput)[
+        "epsilon_lower_bound"] as? Double)
+    #expect(bound >= 1.5 && bound <= 4.37, "seed \(seed): bound \(bound)")
+    let perfect = try write("perfect.csv", count: 1000) { inside, generator in
+      (inside ? 1 : 0) + Double.random(in: 0..<0.1, using: &generator)
+    }
+    let perfectBound = try #require(
+      try Self.json(try CommandLineTool.run(["audit", "canaries", perfect, "--delta", "1e-5", "--json"]).standardOutput)[
+        "epsilon_lower_bound"] as? Double)
+    #expect(perfectBound >= 2.5 && perfectBound <= 5.78, "seed \(seed): perfect-attack bound \(perfectBound)")
   }
 
   @Test(arguments: [

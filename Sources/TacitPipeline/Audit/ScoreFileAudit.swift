@@ -164,61 +164,164 @@ public enum ScoreFileAudit {
 
   // MARK: - Canaries
 
-  /// The default guesses for m canaries when the user sets neither: every canary is guessed,
-  /// k₊ = ⌊m/2⌋ IN (the highest scores) and k₋ = m − k₊ OUT; they depend on m only, never on the
-  /// scores. When the user sets one of them, the other is 0.
-  public static func defaultGuesses(canaries: Int, positive: Int?, negative: Int?) -> (positive: Int, negative: Int) {
-    if positive == nil && negative == nil { return (canaries / 2, canaries - canaries / 2) }
-    return (positive ?? 0, negative ?? 0)
+  /// The one-run analyses `tacit audit canaries` reports, each at confidence 1 − α/2 so that
+  /// the larger of the two bounds holds at 1 − α (Bonferroni): Steinke, Nasr & Jagielski's
+  /// (ε, δ) p-value, and Mahloujifar, Melis & Chaudhuri's f-DP analysis with the (ε, δ) trade-off
+  /// curve (the same claim, no assumption on the curve's shape).
+  public static let canaryAnalyses: [OneRunAnalysis] = [.epsilonDelta, .tradeOffEpsilonDelta]
+
+  /// One analysis' bound on a canary file: the guesses it used, the bound and its ceiling.
+  public struct CanaryBound {
+    public var analysis: OneRunAnalysis
+    public var positiveGuesses: Int
+    public var negativeGuesses: Int
+    public var correct: Int
+    public var epsilonLowerBound: Double
+    /// The bound of this configuration if every guess were right.
+    public var ceiling: Double
+    /// The confidence of the configuration's own bound (1 − α/2, further divided over a grid).
+    public var configurationConfidence: Double
+    public var guesses: Int { positiveGuesses + negativeGuesses }
+  }
+
+  /// The canary bounds of every `canaryAnalyses` entry, each at 1 − α/2. Without guess counts the
+  /// guesses are chosen soundly after the scores are seen: a Bonferroni grid of r = m, m/2, m/4, …
+  /// split evenly IN/OUT (`OneRunGuessSelection.bonferroniGrid`); with one or both counts given,
+  /// those guesses (the other count 0), which must be fixed before the scores are seen.
+  /// Returns the selection in words and the bounds; throws `AuditError` for mismatched lengths,
+  /// non-finite scores or too many guesses.
+  public static func canaryBounds(
+    scores: [Double], included: [Bool], positiveGuesses: Int?, negativeGuesses: Int?, delta: Double,
+    confidence: Double
+  ) throws -> (selection: String, bounds: [CanaryBound]) {
+    let each = 1 - (1 - confidence) / Double(canaryAnalyses.count)
+    guard positiveGuesses != nil || negativeGuesses != nil else {
+      let bounds = try canaryAnalyses.map { analysis in
+        let result = try OneRunGuessSelection.bonferroniGrid(
+          scores: scores, included: included, delta: delta, confidence: each, analysis: analysis)
+        return CanaryBound(
+          analysis: analysis, positiveGuesses: result.positiveGuesses, negativeGuesses: result.negativeGuesses,
+          correct: result.correct, epsilonLowerBound: result.epsilonLowerBound, ceiling: result.ceiling,
+          configurationConfidence: result.configurationConfidence)
+      }
+      let tried = OneRunGuessGrid.halvings(canaries: scores.count).entries.count
+      return ("Bonferroni grid of \(tried) guess counts (r = m, m/2, m/4, …, half IN, half OUT)", bounds)
+    }
+    let fixed = try OneRunResult(
+      scores: scores, included: included, positiveGuesses: positiveGuesses ?? 0, negativeGuesses: negativeGuesses ?? 0,
+      delta: delta, confidence: each)
+    let bounds = canaryAnalyses.map { analysis in
+      func bound(correct: Int) -> Double {
+        fixed.guesses == 0
+          ? 0
+          : analysis.bound(
+            guesses: fixed.guesses, correct: correct, canaries: fixed.canaries, delta: delta, confidence: each
+          ).epsilon
+      }
+      return CanaryBound(
+        analysis: analysis, positiveGuesses: fixed.positiveGuesses, negativeGuesses: fixed.negativeGuesses,
+        correct: fixed.correct, epsilonLowerBound: bound(correct: fixed.correct), ceiling: bound(correct: fixed.guesses),
+        configurationConfidence: each)
+    }
+    return ("fixed guesses", bounds)
   }
 
   /// The one-run audit of a `score,included` file, as text or JSON, and whether the bound
-  /// exceeds `claimedEpsilon` (a violation of the claim).
+  /// exceeds `claimedEpsilon` (a violation of the claim). The headline bound is the larger of the
+  /// `canaryAnalyses` bounds (`canaryBounds`), valid at `confidence`.
   public static func auditCanaries(
     path: String, delta: Double, claimedEpsilon: Double?, positiveGuesses: Int?, negativeGuesses: Int?,
     confidence: Double, json: Bool
   ) throws -> (output: String, isViolation: Bool) {
     let canaries = try readCanaryScores(path: path)
-    let guesses = defaultGuesses(canaries: canaries.scores.count, positive: positiveGuesses, negative: negativeGuesses)
-    let result: OneRunResult
+    let selection: String
+    let bounds: [CanaryBound]
     do {
-      result = try OneRunResult(
-        scores: canaries.scores, included: canaries.included, positiveGuesses: guesses.positive,
-        negativeGuesses: guesses.negative, delta: delta, confidence: confidence)
+      (selection, bounds) = try canaryBounds(
+        scores: canaries.scores, included: canaries.included, positiveGuesses: positiveGuesses,
+        negativeGuesses: negativeGuesses, delta: delta, confidence: confidence)
     } catch let error as AuditError {
       throw PipelineError("\(path): \(error.description)")
     }
+    let headline = bounds.max { $0.epsilonLowerBound < $1.epsilonLowerBound }!
     let verdict = claimedEpsilon.map {
-      AuditVerdict.judge(claimed: $0, bound: result.epsilonLowerBound, audited: true)
+      AuditVerdict.judge(claimed: $0, bound: headline.epsilonLowerBound, audited: true)
     }
-    let isViolation = verdict == .violation
-    if json {
-      var object: [String: Any] = [
-        "file": path, "canaries": result.canaries, "included": canaries.included.filter { $0 }.count,
-        "positive_guesses": result.positiveGuesses, "negative_guesses": result.negativeGuesses,
-        "guesses": result.guesses, "correct": result.correct, "delta": delta, "confidence": confidence,
-        "epsilon_lower_bound": result.epsilonLowerBound, "ceiling": result.ceiling,
-        "method": "one-run audit (Steinke, Nasr & Jagielski 2023)",
+    let included = canaries.included.filter { $0 }.count
+    let output =
+      json
+      ? canaryJSON(
+        path: path, canaries: canaries.scores.count, included: included, selection: selection, bounds: bounds,
+        headline: headline, delta: delta, confidence: confidence, claimedEpsilon: claimedEpsilon, verdict: verdict)
+      : canaryText(
+        path: path, canaries: canaries.scores.count, included: included, selection: selection, bounds: bounds,
+        headline: headline, delta: delta, confidence: confidence, claimedEpsilon: claimedEpsilon, verdict: verdict)
+    return (output, verdict == .violation)
+  }
+
+  /// The reference and words of each canary analysis.
+  static func analysisName(_ analysis: OneRunAnalysis) -> (short: String, method: String) {
+    switch analysis {
+    case .epsilonDelta: return ("(ε, δ) one-run", "one-run audit (Steinke, Nasr & Jagielski 2023)")
+    case .tradeOffEpsilonDelta:
+      return ("f-DP one-run", "f-DP one-run audit, (ε, δ) trade-off curve (Mahloujifar, Melis & Chaudhuri 2024)")
+    case .tradeOffGaussian:
+      return ("f-DP Gaussian", "f-DP one-run audit, Gaussian trade-off curve (Mahloujifar, Melis & Chaudhuri 2024)")
+    }
+  }
+
+  static func canaryJSON(
+    path: String, canaries: Int, included: Int, selection: String, bounds: [CanaryBound], headline: CanaryBound,
+    delta: Double, confidence: Double, claimedEpsilon: Double?, verdict: AuditVerdict?
+  ) -> String {
+    func object(_ bound: CanaryBound) -> [String: Any] {
+      [
+        "analysis": bound.analysis.rawValue, "method": analysisName(bound.analysis).method,
+        "positive_guesses": bound.positiveGuesses, "negative_guesses": bound.negativeGuesses, "guesses": bound.guesses,
+        "correct": bound.correct, "epsilon_lower_bound": bound.epsilonLowerBound, "ceiling": bound.ceiling,
+        "configuration_confidence": bound.configurationConfidence,
       ]
-      if let claimedEpsilon, let verdict {
-        object["claimed_epsilon"] = claimedEpsilon
-        object["verdict"] = verdict.rawValue
-      }
-      return (JSONText.encode(object), isViolation)
     }
+    var result = object(headline)
+    result["file"] = path
+    result["canaries"] = canaries
+    result["included"] = included
+    result["delta"] = delta
+    result["confidence"] = confidence
+    result["selection"] = selection
+    result["bounds"] = bounds.map(object)
+    if let claimedEpsilon, let verdict {
+      result["claimed_epsilon"] = claimedEpsilon
+      result["verdict"] = verdict.rawValue
+    }
+    return JSONText.encode(result)
+  }
+
+  static func canaryText(
+    path: String, canaries: Int, included: Int, selection: String, bounds: [CanaryBound], headline: CanaryBound,
+    delta: Double, confidence: Double, claimedEpsilon: Double?, verdict: AuditVerdict?
+  ) -> String {
     let percent = format(confidence * 100) + "%"
-    var lines = [
-      "\(path): \(result.canaries) canaries (\(canaries.included.filter { $0 }.count) included)",
-      "guesses              \(result.guesses) (\(result.positiveGuesses) IN, \(result.negativeGuesses) OUT), \(result.correct) correct",
-      "ε lower bound        \(format(result.epsilonLowerBound)) at \(percent) confidence, δ = \(format(delta))  (one-run audit)",
-      "ceiling              \(format(result.ceiling))  (the bound if every guess were right)",
+    let each = format((1 - (1 - confidence) / Double(bounds.count)) * 100) + "%"
+    var lines = ["\(path): \(canaries) canaries (\(included) included)", "selection            \(selection)"]
+    for bound in bounds {
+      let name = analysisName(bound.analysis).short.padding(toLength: 21, withPad: " ", startingAt: 0)
+      lines.append(
+        name
+          + "ε ≥ \(format(bound.epsilonLowerBound)) at \(each) from \(bound.guesses) guesses (\(bound.positiveGuesses) IN, \(bound.negativeGuesses) OUT), \(bound.correct) correct; ceiling \(format(bound.ceiling))"
+      )
+    }
+    lines += [
+      "guesses              \(headline.guesses) (\(headline.positiveGuesses) IN, \(headline.negativeGuesses) OUT), \(headline.correct) correct",
+      "ε lower bound        \(format(headline.epsilonLowerBound)) at \(percent) confidence, δ = \(format(delta))  (\(analysisName(headline.analysis).short), the larger of \(bounds.count) bounds at \(each) each)",
+      "ceiling              \(format(headline.ceiling))  (that configuration's bound if every guess were right)",
     ]
     if let claimedEpsilon, let verdict {
-      let comparison = isViolation ? "exceeds" : "does not exceed"
+      let comparison = verdict == .violation ? "exceeds" : "does not exceed"
       lines.append(
         "verdict              \(verdict.rawValue): the lower bound \(comparison) the claimed ε = \(format(claimedEpsilon))")
     }
-    return (lines.joined(separator: "\n"), isViolation)
+    return lines.joined(separator: "\n")
   }
 
   // MARK: - Formatting
