@@ -61,7 +61,7 @@ let package = Package(
     .testTarget(name: "TacitTensorTests", dependencies: ["TacitTensor"]),
     .testTarget(name: "TacitNNTests", dependencies: ["TacitNN"]),
     .testTarget(name: "TacitDataTests", dependencies: ["TacitData"]),
-    .testTarget(name: "TacitTrainingTests", dependencies: ["TacitTraining"]),
+    .testTarget(name: "TacitTrainingTests", dependencies: ["TacitTraining", "TacitPrivacy"]),
     .testTarget(name: "TacitRecipeTests", dependencies: ["TacitRecipe"]),
     .testTarget(
       name: "TacitPrivacyTests", dependencies: ["TacitPrivacy", "TacitMath"],

@@ -27,11 +27,7 @@ public final class Adam: Optimizer {
   }
 
   public func update(_ parameters: [Parameter], learningRate: Float) {
-    for parameter in parameters {
-      AdamStep.apply(
-        to: parameter, slots: state.slots(for: parameter, slotCount: 2), learningRate: learningRate,
-        beta1: beta1, beta2: beta2, epsilon: epsilon, weightDecay: 0)
-    }
+    AdamStep.update(parameters, state: &state, learningRate: learningRate, beta1: beta1, beta2: beta2, epsilon: epsilon)
   }
 }
 
@@ -52,8 +48,8 @@ public final class AdamW: Optimizer {
 
   /// - Precondition: `0 ≤ β₁, β₂ < 1`, `ε > 0` and `λ ≥ 0`.
   public init(beta1: Float = 0.9, beta2: Float = 0.999, epsilon: Float = 1e-8, weightDecay: Float = 0.01) {
-    AdamStep.check(beta1: beta1, beta2: beta2, epsilon: epsilon)
     precondition(weightDecay >= 0, "AdamW weight decay must be non-negative, got \(weightDecay)")
+    AdamStep.check(beta1: beta1, beta2: beta2, epsilon: epsilon)
     self.beta1 = beta1
     self.beta2 = beta2
     self.epsilon = epsilon
@@ -61,12 +57,9 @@ public final class AdamW: Optimizer {
   }
 
   public func update(_ parameters: [Parameter], learningRate: Float) {
-    for parameter in parameters {
-      AdamStep.apply(
-        to: parameter, slots: state.slots(for: parameter, slotCount: 2), learningRate: learningRate,
-        beta1: beta1, beta2: beta2, epsilon: epsilon,
-        weightDecay: parameter.isDecayed ? weightDecay : 0)
-    }
+    AdamStep.update(
+      parameters, state: &state, learningRate: learningRate, beta1: beta1, beta2: beta2, epsilon: epsilon,
+      weightDecay: weightDecay)
   }
 }
 
@@ -76,6 +69,19 @@ enum AdamStep {
     precondition(beta1 >= 0 && beta1 < 1, "Adam beta1 must be in [0, 1), got \(beta1)")
     precondition(beta2 >= 0 && beta2 < 1, "Adam beta2 must be in [0, 1), got \(beta2)")
     precondition(epsilon > 0, "Adam epsilon must be positive, got \(epsilon)")
+  }
+
+  /// One step on each of `parameters`, with their moments in `state`; the decoupled decay
+  /// `weightDecay` (0: none, plain Adam) applies to the parameters with `isDecayed` only.
+  static func update(
+    _ parameters: [Parameter], state: inout [ObjectIdentifier: OptimizerSlots], learningRate: Float,
+    beta1: Float, beta2: Float, epsilon: Float, weightDecay: Float = 0
+  ) {
+    for parameter in parameters {
+      apply(
+        to: parameter, slots: state.slots(for: parameter, slotCount: 2), learningRate: learningRate,
+        beta1: beta1, beta2: beta2, epsilon: epsilon, weightDecay: parameter.isDecayed ? weightDecay : 0)
+    }
   }
 
   /// One step on one parameter; `slots.first` is `m`, `slots.second` is `v`.

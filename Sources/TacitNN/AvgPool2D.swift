@@ -9,7 +9,7 @@ import TacitTensor
 /// Shapes: input `[B, H, W, C]`, output `[B, outH, outW, C]`, `y = (1/k²) Σ_window x`. No
 /// parameters. Backward: each output gradient is spread as `g/k²` over its window; overlapping
 /// windows (stride < k) add.
-public final class AvgPool2D: Layer {
+public final class AvgPool2D: PoolingLayer {
   public let kind = "avgpool2d"
   /// The window side `k`.
   public let poolSize: Int
@@ -19,42 +19,23 @@ public final class AvgPool2D: Layer {
 
   /// A `poolSize × poolSize` average pool moving by `stride` (default: `poolSize`).
   public init(poolSize: Int, stride: Int? = nil) {
-    precondition(
-      poolSize > 0 && (stride ?? 1) > 0, "AvgPool2D needs pool size and stride > 0, got \(poolSize), \(stride ?? poolSize)")
+    self.stride = Self.resolvedStride(layer: "AvgPool2D", poolSize: poolSize, stride: stride)
     self.poolSize = poolSize
-    self.stride = stride ?? poolSize
-  }
-
-  public func outputShape(forInput inputShape: [Int]) throws(ShapeError) -> [Int] {
-    try PoolingShape.outputShape(kind: kind, poolSize: poolSize, stride: stride, inputShape: inputShape)
   }
 
   public func forward(_ input: Tensor, mode: ForwardMode, generator: inout SeededGenerator) -> Tensor {
-    let shape = PoolingShape.geometry(kind: kind, poolSize: poolSize, stride: stride, input: input)
+    let shape = geometry(of: input)
     let batch = input.shape[0]
-    let H = shape.height, W = shape.width, C = shape.channels, k = poolSize, s = stride
-    let outH = shape.outputHeight, outW = shape.outputWidth
-    let scale = 1 / Float(k * k)
-    var output = Tensor(shape: [batch, outH, outW, C])
+    var output = Tensor(shape: [batch, shape.outputHeight, shape.outputWidth, shape.channels])
     if output.count > 0 {
+      let scale = 1 / Float(poolSize * poolSize)
       input.scalars.withUnsafeBufferPointer { xBuffer in
         output.scalars.withUnsafeMutableBufferPointer { yBuffer in
           let x = xBuffer.baseAddress!, y = yBuffer.baseAddress!
-          for b in 0..<batch {
-            let image = x + b * H * W * C
-            for oy in 0..<outH {
-              for ox in 0..<outW {
-                let out = y + ((b * outH + oy) * outW + ox) * C
-                for ky in 0..<k {
-                  for kx in 0..<k {
-                    let pixel = image + ((oy * s + ky) * W + ox * s + kx) * C
-                    for c in 0..<C { out[c] += pixel[c] }
-                  }
-                }
-                for c in 0..<C { out[c] *= scale }
-              }
-            }
+          forEachWindowPixel(shape, batch: batch) { pixel, windowPixel in
+            for c in 0..<shape.channels { y[pixel + c] += x[windowPixel + c] }
           }
+          for index in 0..<yBuffer.count { y[index] *= scale }
         }
       }
     }
@@ -65,31 +46,20 @@ public final class AvgPool2D: Layer {
   public func backward(_ outputGradient: Tensor, needsInputGradient: Bool) -> Tensor? {
     guard needsInputGradient else { return nil }
     guard let inputShape = cachedInputShape else { preconditionFailure("AvgPool2D.backward before a training forward pass") }
-    let batch = inputShape[0], H = inputShape[1], W = inputShape[2], C = inputShape[3]
-    let k = poolSize, s = stride
-    let outH = (H - k) / s + 1, outW = (W - k) / s + 1
+    let batch = inputShape[0]
+    let shape = geometry(height: inputShape[1], width: inputShape[2], channels: inputShape[3])
     precondition(
-      outputGradient.count == batch * outH * outW * C,
-      "AvgPool2D.backward: gradient \(outputGradient.shape) does not match output [\(batch), \(outH), \(outW), \(C)]")
+      outputGradient.count == batch * shape.positions * shape.channels,
+      "AvgPool2D.backward: gradient \(outputGradient.shape) does not match output "
+        + "[\(batch), \(shape.outputHeight), \(shape.outputWidth), \(shape.channels)]")
     var inputGradient = Tensor(shape: inputShape)
     guard inputGradient.count > 0 else { return inputGradient }
-    let scale = 1 / Float(k * k)
+    let scale = 1 / Float(poolSize * poolSize)
     outputGradient.scalars.withUnsafeBufferPointer { gBuffer in
       inputGradient.scalars.withUnsafeMutableBufferPointer { dxBuffer in
         let g = gBuffer.baseAddress!, dx = dxBuffer.baseAddress!
-        for b in 0..<batch {
-          let image = dx + b * H * W * C
-          for oy in 0..<outH {
-            for ox in 0..<outW {
-              let gradient = g + ((b * outH + oy) * outW + ox) * C
-              for ky in 0..<k {
-                for kx in 0..<k {
-                  let pixel = image + ((oy * s + ky) * W + ox * s + kx) * C
-                  for c in 0..<C { pixel[c] += scale * gradient[c] }
-                }
-              }
-            }
-          }
+        forEachWindowPixel(shape, batch: batch) { pixel, windowPixel in
+          for c in 0..<shape.channels { dx[windowPixel + c] += scale * g[pixel + c] }
         }
       }
     }
@@ -97,4 +67,19 @@ public final class AvgPool2D: Layer {
   }
 
   public func releaseCaches() { cachedInputShape = nil }
+
+  /// Calls `body(pixel, windowPixel)` for every output pixel `(b, oy, ox)` and every input pixel
+  /// `(ky, kx)` of its window, in that order: `pixel` is the output pixel's offset in `[B, outH,
+  /// outW, C]`, `windowPixel` the input pixel's in `[B, H, W, C]` (both to channel 0).
+  @inline(__always)
+  private func forEachWindowPixel(_ shape: ConvolutionGeometry, batch: Int, _ body: (_ pixel: Int, _ windowPixel: Int) -> Void) {
+    let W = shape.width, C = shape.channels, k = poolSize
+    shape.forEachOutputPixel(batch: batch) { imageOffset, pixel, oy, x0, _, _ in
+      for ky in 0..<k {
+        for kx in 0..<k {
+          body(pixel * C, imageOffset + ((oy * stride + ky) * W + x0 + kx) * C)
+        }
+      }
+    }
+  }
 }

@@ -37,33 +37,45 @@ struct ConvolutionGeometry: Equatable, Sendable {
   /// Whether unfolding is the identity (1×1 kernel, stride 1, no padding): columns = input.
   var isIdentity: Bool { kernelSize == 1 && stride == 1 && padding == 0 }
 
+  /// Calls `body(imageOffset, pixel, oy, x0, kxStart, kxEnd)` for every output pixel `(b, oy,
+  /// ox)`, in that order: `imageOffset = b·H·W·C` is where example `b`'s image starts, `pixel =
+  /// (b·outH + oy)·outW + ox` the output pixel's index over the batch, `x0 = ox·s − p` the
+  /// window's first input column, and `kxStart..<kxEnd` the kernel columns that fall inside the
+  /// image (all of them without padding).
+  @inline(__always)
+  func forEachOutputPixel(
+    batch: Int, _ body: (_ imageOffset: Int, _ pixel: Int, _ oy: Int, _ x0: Int, _ kxStart: Int, _ kxEnd: Int) -> Void
+  ) {
+    let H = height, W = width, C = channels, k = kernelSize, s = stride, p = padding
+    let outH = outputHeight, outW = outputWidth
+    for b in 0..<batch {
+      for oy in 0..<outH {
+        for ox in 0..<outW {
+          let x0 = ox * s - p
+          body(b * H * W * C, (b * outH + oy) * outW + ox, oy, x0, max(0, -x0), min(k, W - x0))
+        }
+      }
+    }
+  }
+
   /// Writes the unfolded `[B, T, K]` columns of `batch` images at `input` to `columns` (every
   /// element is written, so `columns` may be uninitialised).
   func unfold(_ input: UnsafePointer<Float>, batch: Int, into columns: UnsafeMutablePointer<Float>) {
     let H = height, W = width, C = channels, k = kernelSize, s = stride, p = padding
-    let outH = outputHeight, outW = outputWidth, K = features
-    let run = k * C
-    for b in 0..<batch {
-      let image = input + b * H * W * C
-      for oy in 0..<outH {
-        for ox in 0..<outW {
-          let row = columns + ((b * outH + oy) * outW + ox) * K
-          let x0 = ox * s - p
-          let kxStart = max(0, -x0)
-          let kxEnd = min(k, W - x0)
-          for ky in 0..<k {
-            let destination = row + ky * run
-            let iy = oy * s - p + ky
-            if iy < 0 || iy >= H || kxEnd <= kxStart {
-              destination.update(repeating: 0, count: run)
-              continue
-            }
-            if kxStart > 0 { destination.update(repeating: 0, count: kxStart * C) }
-            (destination + kxStart * C).update(
-              from: image + (iy * W + x0 + kxStart) * C, count: (kxEnd - kxStart) * C)
-            if kxEnd < k { (destination + kxEnd * C).update(repeating: 0, count: (k - kxEnd) * C) }
-          }
+    let K = features, run = k * C
+    forEachOutputPixel(batch: batch) { imageOffset, pixel, oy, x0, kxStart, kxEnd in
+      let image = input + imageOffset, row = columns + pixel * K
+      for ky in 0..<k {
+        let destination = row + ky * run
+        let iy = oy * s - p + ky
+        if iy < 0 || iy >= H || kxEnd <= kxStart {
+          destination.update(repeating: 0, count: run)
+          continue
         }
+        if kxStart > 0 { destination.update(repeating: 0, count: kxStart * C) }
+        (destination + kxStart * C).update(
+          from: image + (iy * W + x0 + kxStart) * C, count: (kxEnd - kxStart) * C)
+        if kxEnd < k { (destination + kxEnd * C).update(repeating: 0, count: (k - kxEnd) * C) }
       }
     }
   }
@@ -73,26 +85,17 @@ struct ConvolutionGeometry: Equatable, Sendable {
   /// columns are dropped. The adjoint of `unfold`.
   func fold(_ columns: UnsafePointer<Float>, batch: Int, into inputGradient: UnsafeMutablePointer<Float>) {
     let H = height, W = width, C = channels, k = kernelSize, s = stride, p = padding
-    let outH = outputHeight, outW = outputWidth, K = features
-    let run = k * C
-    for b in 0..<batch {
-      let image = inputGradient + b * H * W * C
-      for oy in 0..<outH {
-        for ox in 0..<outW {
-          let row = columns + ((b * outH + oy) * outW + ox) * K
-          let x0 = ox * s - p
-          let kxStart = max(0, -x0)
-          let kxEnd = min(k, W - x0)
-          if kxEnd <= kxStart { continue }
-          let count = (kxEnd - kxStart) * C
-          for ky in 0..<k {
-            let iy = oy * s - p + ky
-            if iy < 0 || iy >= H { continue }
-            let source = row + ky * run + kxStart * C
-            let target = image + (iy * W + x0 + kxStart) * C
-            for i in 0..<count { target[i] += source[i] }
-          }
-        }
+    let K = features, run = k * C
+    forEachOutputPixel(batch: batch) { imageOffset, pixel, oy, x0, kxStart, kxEnd in
+      if kxEnd <= kxStart { return }
+      let image = inputGradient + imageOffset, row = columns + pixel * K
+      let count = (kxEnd - kxStart) * C
+      for ky in 0..<k {
+        let iy = oy * s - p + ky
+        if iy < 0 || iy >= H { continue }
+        let source = row + ky * run + kxStart * C
+        let target = image + (iy * W + x0 + kxStart) * C
+        for i in 0..<count { target[i] += source[i] }
       }
     }
   }

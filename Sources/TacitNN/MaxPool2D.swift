@@ -17,7 +17,7 @@ import TacitTensor
 /// branches), so the forward pass stores no indices. Overlapping windows (stride < k) add their
 /// contributions. Training mode keeps the input and output (the input is usually the previous
 /// layer's kept output: copy-on-write storage makes that free).
-public final class MaxPool2D: Layer {
+public final class MaxPool2D: PoolingLayer {
   public let kind = "maxpool2d"
   /// The window side `k`.
   public let poolSize: Int
@@ -28,18 +28,12 @@ public final class MaxPool2D: Layer {
 
   /// A `poolSize × poolSize` max pool moving by `stride` (default: `poolSize`, non-overlapping).
   public init(poolSize: Int, stride: Int? = nil) {
-    precondition(
-      poolSize > 0 && (stride ?? 1) > 0, "MaxPool2D needs pool size and stride > 0, got \(poolSize), \(stride ?? poolSize)")
+    self.stride = Self.resolvedStride(layer: "MaxPool2D", poolSize: poolSize, stride: stride)
     self.poolSize = poolSize
-    self.stride = stride ?? poolSize
-  }
-
-  public func outputShape(forInput inputShape: [Int]) throws(ShapeError) -> [Int] {
-    try PoolingShape.outputShape(kind: kind, poolSize: poolSize, stride: stride, inputShape: inputShape)
   }
 
   public func forward(_ input: Tensor, mode: ForwardMode, generator: inout SeededGenerator) -> Tensor {
-    let shape = PoolingShape.geometry(kind: kind, poolSize: poolSize, stride: stride, input: input)
+    let shape = geometry(of: input)
     let batch = input.shape[0]
     let H = shape.height, W = shape.width, C = shape.channels, k = poolSize, s = stride
     let outH = shape.outputHeight, outW = shape.outputWidth

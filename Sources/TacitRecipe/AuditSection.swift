@@ -21,43 +21,26 @@
 /// `member_fraction: 1` the target trains on the whole pool and only canary audits run.
 public struct AuditSection: Sendable, Equatable {
   /// `audit.enabled`, default true.
-  public var enabled: Bool
+  public var enabled: Bool = true
   /// `audit.member_fraction`, in (0, 1], default 0.5.
-  public var memberFraction: Double
+  public var memberFraction: Double = 0.5
   /// `audit.reference_models`, >= 0, default 0.
-  public var referenceModels: Int
+  public var referenceModels: Int = 0
   /// `audit.attacks`: the attacks to run, in this order.
-  public var attacks: [Attack]
+  public var attacks: [Attack] = Attack.allCases
   /// `audit.queries`: LiRA's query augmentations.
-  public var queries: [Query]
+  public var queries: [Query] = [.identity]
   /// `audit.population_size`: test records used as RMIA's population, >= 1, default 2000.
-  public var populationSize: Int
+  public var populationSize: Int = 2000
   /// `audit.rmia_a`: offline RMIA's a, in [0, 1], default 0.3 (Zarifzadeh et al. 2024's choice
   /// for CIFAR-10-like data).
-  public var rmiaA: Double
+  public var rmiaA: Double = 0.3
   /// `audit.confidence`: confidence of the ε lower bounds, in (0.5, 1), default 0.95.
-  public var confidence: Double
+  public var confidence: Double = 0.95
   /// `audit.bootstrap`: bootstrap resamples for metric intervals, >= 0, default 200.
-  public var bootstrap: Int
+  public var bootstrap: Int = 200
   /// `audit.canaries`: the one-run canary audit, `nil` when `count` is 0.
   public var canaries: Canaries?
-
-  public init(
-    enabled: Bool = true, memberFraction: Double = 0.5, referenceModels: Int = 0, attacks: [Attack] = Attack.allCases,
-    queries: [Query] = [.identity], populationSize: Int = 2000, rmiaA: Double = 0.3, confidence: Double = 0.95,
-    bootstrap: Int = 200, canaries: Canaries? = nil
-  ) {
-    self.enabled = enabled
-    self.memberFraction = memberFraction
-    self.referenceModels = referenceModels
-    self.attacks = attacks
-    self.queries = queries
-    self.populationSize = populationSize
-    self.rmiaA = rmiaA
-    self.confidence = confidence
-    self.bootstrap = bootstrap
-    self.canaries = canaries
-  }
 
   /// `audit.attacks` items.
   public enum Attack: String, Sendable, Equatable, CaseIterable {
@@ -111,13 +94,7 @@ public struct AuditSection: Sendable, Equatable {
     public var kind: Kind
     /// `guess_fraction`: the auditor guesses IN for the top and OUT for the bottom
     /// `guess_fraction/2 · m` scores each and abstains on the rest; fixed before training, in (0, 1].
-    public var guessFraction: Double
-
-    public init(count: Int, kind: Kind, guessFraction: Double = 0.2) {
-      self.count = count
-      self.kind = kind
-      self.guessFraction = guessFraction
-    }
+    public var guessFraction: Double = 0.2
 
     /// `audit.canaries.kind`.
     public enum Kind: String, Sendable, Equatable, CaseIterable {

@@ -29,16 +29,6 @@ public struct DataSection: Sendable, Equatable {
   /// images as `[28, 28, 1]` (height, width, channels). Tabular data is flat either way.
   public var flatten: Bool
 
-  /// A data section with every value given.
-  public init(source: DataSource, trainSize: Int?, testSize: Int?, validationSize: Int, normalize: Normalization, flatten: Bool) {
-    self.source = source
-    self.trainSize = trainSize
-    self.testSize = testSize
-    self.validationSize = validationSize
-    self.normalize = normalize
-    self.flatten = flatten
-  }
-
   /// `data.normalize`: how features are scaled before training.
   public enum Normalization: String, Sendable, Equatable, CaseIterable {
     /// `standard`: per-feature (x − mean) / std, with mean and std fitted on the training
@@ -86,14 +76,6 @@ public struct CSVSource: Sendable, Equatable {
   /// `data.test_fraction`: fraction of the records of `path` held out for testing when there
   /// is no `test_path`, in (0, 1), default 0.2; `nil` when `test_path` is given.
   public var testFraction: Double?
-
-  /// A CSV source with every value given.
-  public init(path: RecipeFilePath, testPath: RecipeFilePath?, labelColumn: String, testFraction: Double?) {
-    self.path = path
-    self.testPath = testPath
-    self.labelColumn = labelColumn
-    self.testFraction = testFraction
-  }
 }
 
 /// Keys of `source: synthetic`, under `data.synthetic`.
@@ -112,13 +94,4 @@ public struct SyntheticSource: Sendable, Equatable {
   public var separation: Double
   /// `data.test_fraction`: fraction of the samples held out for testing, in (0, 1), default 0.2.
   public var testFraction: Double
-
-  /// A synthetic source with every value given.
-  public init(classes: Int, features: Int, samples: Int, separation: Double, testFraction: Double) {
-    self.classes = classes
-    self.features = features
-    self.samples = samples
-    self.separation = separation
-    self.testFraction = testFraction
-  }
 }

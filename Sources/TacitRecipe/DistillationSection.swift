@@ -49,17 +49,9 @@ public struct DistillationSection: Sendable, Equatable {
   /// `public_size`: the size of a public transfer set; `nil` with `transfer: private`.
   public var publicSize: Int?
   /// `temperature`: T > 0.
-  public var temperature: Double
+  public var temperature: Double = 4
   /// `soft_weight`: α ∈ [0, 1], the weight of the teacher's soft labels.
-  public var softWeight: Double
-
-  public init(teacher: Teacher, transfer: Transfer, publicSize: Int?, temperature: Double = 4, softWeight: Double = 0.9) {
-    self.teacher = teacher
-    self.transfer = transfer
-    self.publicSize = publicSize
-    self.temperature = temperature
-    self.softWeight = softWeight
-  }
+  public var softWeight: Double = 0.9
 }
 
 extension DistillationSection {

@@ -97,11 +97,23 @@ final class MappingReader {
     return nil
   }
 
-  /// An optional integer (absent or null gives `nil`), checked against `rule`.
-  func optionalInteger(_ key: String, _ rule: NumberRule<Int> = .any) -> Int? {
+  /// The value `read` makes of `key`'s node, checked against `rule`; `nil` when the key is
+  /// absent or null, or after reporting a value that cannot be read or breaks `rule`.
+  private func optionalValue<Value: Comparable>(
+    _ key: String, _ rule: NumberRule<Value>, _ read: (Node, RecipeKeyPath) -> Value?
+  ) -> Value? {
     guard let node = nonNullValue(key) else { return nil }
-    return checked(reader.integer(node, at: path(key)), key, rule)
+    return checked(read(node, path(key)), key, rule)
   }
+
+  /// `optional(key)` after reporting `key` as missing when it is absent or null.
+  private func requiredValue<Value>(_ key: String, _ optional: (String) -> Value?) -> Value? {
+    if nonNullValue(key) == nil { reportMissing(key) }
+    return optional(key)
+  }
+
+  /// An optional integer (absent or null gives `nil`), checked against `rule`.
+  func optionalInteger(_ key: String, _ rule: NumberRule<Int> = .any) -> Int? { optionalValue(key, rule, reader.integer) }
 
   /// An integer, `defaultValue` when absent (or invalid, after reporting).
   func integer(_ key: String, default defaultValue: Int, _ rule: NumberRule<Int> = .any) -> Int {
@@ -109,16 +121,10 @@ final class MappingReader {
   }
 
   /// A required integer; `nil` after reporting when absent or invalid.
-  func requiredInteger(_ key: String, _ rule: NumberRule<Int> = .any) -> Int? {
-    if nonNullValue(key) == nil { reportMissing(key) }
-    return optionalInteger(key, rule)
-  }
+  func requiredInteger(_ key: String, _ rule: NumberRule<Int> = .any) -> Int? { requiredValue(key) { optionalInteger($0, rule) } }
 
   /// An optional finite number, checked against `rule`.
-  func optionalNumber(_ key: String, _ rule: NumberRule<Double> = .any) -> Double? {
-    guard let node = nonNullValue(key) else { return nil }
-    return checked(reader.number(node, at: path(key)), key, rule)
-  }
+  func optionalNumber(_ key: String, _ rule: NumberRule<Double> = .any) -> Double? { optionalValue(key, rule, reader.number) }
 
   /// A finite number, `defaultValue` when absent (or invalid, after reporting).
   func number(_ key: String, default defaultValue: Double, _ rule: NumberRule<Double> = .any) -> Double {
@@ -127,8 +133,7 @@ final class MappingReader {
 
   /// A required finite number; `nil` after reporting when absent or invalid.
   func requiredNumber(_ key: String, _ rule: NumberRule<Double> = .any) -> Double? {
-    if nonNullValue(key) == nil { reportMissing(key) }
-    return optionalNumber(key, rule)
+    requiredValue(key) { optionalNumber($0, rule) }
   }
 
   /// A boolean, `defaultValue` when absent (or invalid, after reporting).
@@ -144,10 +149,7 @@ final class MappingReader {
   }
 
   /// A required string; `nil` after reporting when absent or invalid.
-  func requiredString(_ key: String) -> String? {
-    if nonNullValue(key) == nil { reportMissing(key) }
-    return optionalString(key)
-  }
+  func requiredString(_ key: String) -> String? { requiredValue(key, optionalString) }
 
   /// One of an enumeration's spellings; `nil` when absent, or after reporting an unknown one
   /// with the closest spelling.

@@ -44,14 +44,6 @@ public enum OptimizerSpec: Sendable, Equatable {
     public var beta2: Double
     /// `epsilon` > 0 added to the denominator, default 1e-8.
     public var epsilon: Double
-
-    /// Adam with every value given.
-    public init(learningRate: Double, beta1: Double, beta2: Double, epsilon: Double) {
-      self.learningRate = learningRate
-      self.beta1 = beta1
-      self.beta2 = beta2
-      self.epsilon = epsilon
-    }
   }
 
   /// The spellings of `type`.

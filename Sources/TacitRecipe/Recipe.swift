@@ -46,26 +46,10 @@ public struct Recipe: Sendable, Equatable {
   /// `privacy`: DP-SGD settings, see `PrivacySection`; `nil` trains without privacy.
   public var privacy: PrivacySection?
   /// `audit`: the attacks after training, see `AuditSection`; absent reads as every default.
-  public var audit: AuditSection
+  public var audit: AuditSection = AuditSection()
   /// `distillation`: train this recipe's model as a student of a teacher, see
   /// `DistillationSection`; `nil` trains on the labels alone.
   public var distillation: DistillationSection?
-
-  /// A recipe with every value given (no validation: use `parse` or `load` for user input).
-  public init(
-    version: Int, name: String, seed: UInt64, data: DataSection, model: [LayerSpec], training: TrainingSection,
-    privacy: PrivacySection? = nil, audit: AuditSection = AuditSection(), distillation: DistillationSection? = nil
-  ) {
-    self.distillation = distillation
-    self.privacy = privacy
-    self.audit = audit
-    self.version = version
-    self.name = name
-    self.seed = seed
-    self.data = data
-    self.model = model
-    self.training = training
-  }
 
   /// Loads the recipe file at `path`, then applies `overrides` (see `parse`).
   ///

@@ -150,14 +150,6 @@ public struct EarlyStoppingSpec: Sendable, Equatable {
   public var minDelta: Double
   /// `restore_best`: end with the weights of the best epoch, default true.
   public var restoreBest: Bool
-
-  /// Early stopping with every value given.
-  public init(monitor: Monitor, patience: Int, minDelta: Double, restoreBest: Bool) {
-    self.monitor = monitor
-    self.patience = patience
-    self.minDelta = minDelta
-    self.restoreBest = restoreBest
-  }
 }
 
 /// `training.augmentation`: random transforms of every training batch (images only).
@@ -171,22 +163,12 @@ public struct EarlyStoppingSpec: Sendable, Equatable {
 ///   multiplicity: 1     # >= 1, default 1: K augmented copies per record under DP-SGD
 /// ```
 public struct AugmentationSpec: Sendable, Equatable {
-  public var cropPadding: Int
-  public var flip: Bool
-  public var cutout: Int
-  public var noiseStandardDeviation: Double
+  public var cropPadding: Int = 0
+  public var flip: Bool = false
+  public var cutout: Int = 0
+  public var noiseStandardDeviation: Double = 0
   /// Augmentation multiplicity K (De et al. 2022): under DP-SGD each sampled record is augmented
   /// K times and its gradient is the mean over the copies, clipped as one (the record still counts
   /// once). Requires `privacy` and at least one transform.
-  public var multiplicity: Int
-
-  public init(
-    cropPadding: Int = 0, flip: Bool = false, cutout: Int = 0, noiseStandardDeviation: Double = 0, multiplicity: Int = 1
-  ) {
-    self.cropPadding = cropPadding
-    self.flip = flip
-    self.cutout = cutout
-    self.noiseStandardDeviation = noiseStandardDeviation
-    self.multiplicity = multiplicity
-  }
+  public var multiplicity: Int = 1
 }

@@ -29,18 +29,10 @@ extension Chart {
     }
     svg +=
       "<line x1=\"\(x(floor))\" y1=\"\(y(floor))\" x2=\"\(x(1))\" y2=\"\(y(1))\" stroke=\"#888\" stroke-dasharray=\"4 3\"/>"
-    svg += "<text x=\"\(left + plotWidth / 2)\" y=\"\(height - 8)\" text-anchor=\"middle\">false positive rate</text>"
-    svg +=
-      "<text transform=\"translate(14 \(top + plotHeight / 2)) rotate(-90)\" text-anchor=\"middle\">true positive rate</text>"
-    for (index, entry) in series.enumerated() {
-      let path = entry.points.filter { $0.0.isFinite && $0.1.isFinite }
-        .map { String(format: "%.1f,%.1f", x($0.0), y($0.1)) }.joined(separator: " ")
-      svg += "<polyline fill=\"none\" stroke=\"\(entry.color)\" stroke-width=\"1.6\" points=\"\(path)\"/>"
-      let legendY = 34 + Double(index) * 14
-      svg +=
-        "<line x1=\"\(left)\" x2=\"\(left + 16)\" y1=\"\(legendY - 4)\" y2=\"\(legendY - 4)\" stroke=\"\(entry.color)\" stroke-width=\"2\"/>"
-      svg += "<text x=\"\(left + 20)\" y=\"\(legendY)\">\(entry.name)</text>"
-    }
+    svg += axisLabels(
+      x: "false positive rate", y: "true positive rate", left: left, top: top, plotWidth: plotWidth,
+      plotHeight: plotHeight, height: height)
+    svg += polylines(series, left: left, strokeWidth: "1.6", x: x, y: y)
     return svg + "</svg>"
   }
 

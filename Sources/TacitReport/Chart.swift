@@ -38,18 +38,35 @@ enum Chart {
     for tick in ticks(xMin, xMax) {
       svg += "<text x=\"\(x(tick))\" y=\"\(top + plotHeight + 16)\" text-anchor=\"middle\">\(label(tick))</text>"
     }
-    svg += "<text x=\"\(left + plotWidth / 2)\" y=\"\(height - 8)\" text-anchor=\"middle\">\(xLabel)</text>"
-    svg += "<text transform=\"translate(14 \(top + plotHeight / 2)) rotate(-90)\" text-anchor=\"middle\">\(yLabel)</text>"
+    svg += axisLabels(x: xLabel, y: yLabel, left: left, top: top, plotWidth: plotWidth, plotHeight: plotHeight, height: height)
+    svg += polylines(series, left: left, strokeWidth: "1.8", x: x, y: y)
+    return svg + "</svg>"
+  }
+
+  /// The axis labels: `x` centred under the plot, `y` rotated along its left side.
+  static func axisLabels(
+    x: String, y: String, left: Double, top: Double, plotWidth: Double, plotHeight: Double, height: Double
+  ) -> String {
+    "<text x=\"\(left + plotWidth / 2)\" y=\"\(height - 8)\" text-anchor=\"middle\">\(x)</text>"
+      + "<text transform=\"translate(14 \(top + plotHeight / 2)) rotate(-90)\" text-anchor=\"middle\">\(y)</text>"
+  }
+
+  /// One polyline per series (non-finite points skipped; `x` and `y` map values to the plot) and
+  /// its legend row above the plot.
+  static func polylines(
+    _ series: [Series], left: Double, strokeWidth: String, x: (Double) -> Double, y: (Double) -> Double
+  ) -> String {
+    var svg = ""
     for (index, entry) in series.enumerated() {
       let path = entry.points.filter { $0.0.isFinite && $0.1.isFinite }
         .map { String(format: "%.1f,%.1f", x($0.0), y($0.1)) }.joined(separator: " ")
-      svg += "<polyline fill=\"none\" stroke=\"\(entry.color)\" stroke-width=\"1.8\" points=\"\(path)\"/>"
+      svg += "<polyline fill=\"none\" stroke=\"\(entry.color)\" stroke-width=\"\(strokeWidth)\" points=\"\(path)\"/>"
       let legendY = 34 + Double(index) * 14
       svg +=
         "<line x1=\"\(left)\" x2=\"\(left + 16)\" y1=\"\(legendY - 4)\" y2=\"\(legendY - 4)\" stroke=\"\(entry.color)\" stroke-width=\"2\"/>"
       svg += "<text x=\"\(left + 20)\" y=\"\(legendY)\">\(entry.name)</text>"
     }
-    return svg + "</svg>"
+    return svg
   }
 
   /// About five round tick values covering `[low, high]`.

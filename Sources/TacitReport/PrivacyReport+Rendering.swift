@@ -22,14 +22,15 @@ extension PrivacyReport {
   /// gradient sum (sensitivity C_t, noise z_Δ·C_t) and the centred unclipped count (sensitivity
   /// ½, noise σ_b), which together are one Gaussian with σ = (z_Δ⁻² + (2σ_b)⁻²)^{−1/2}.
   var adaptiveClippingObject: [String: Any]? {
-    guard let adaptive = plan.adaptiveClipping else { return nil }
+    guard let adaptiveClipping = plan.adaptiveClipping else { return nil }
+    let adaptive = adaptiveClipping.settings
     return [
       "target_quantile": adaptive.targetQuantile,
       "learning_rate": adaptive.learningRate,
       "initial_max_grad_norm": plan.maxGradNorm,
       "final_max_grad_norm": finalClipNorm.map { $0 as Any } ?? NSNull(),
       "count_noise": adaptive.countNoise,
-      "count_noise_source": adaptive.countNoiseSource,
+      "count_noise_source": adaptiveClipping.countNoiseSource,
       "gradient_noise_multiplier": plan.gradientNoiseMultiplier,
       "count_noise_multiplier": 2 * adaptive.countNoise,
       "effective_noise_multiplier": plan.noiseMultiplier,
@@ -38,7 +39,7 @@ extension PrivacyReport {
 
   /// The components of one step's Gaussian under adaptive clipping, for the ledger.
   private var stepComponents: [[String: Any]]? {
-    guard let adaptive = plan.adaptiveClipping else { return nil }
+    guard let adaptive = plan.adaptiveClipping?.settings else { return nil }
     return [
       [
         "query": "sum of per-example gradients clipped to C_t", "sensitivity": "C_t",
@@ -112,7 +113,7 @@ extension PrivacyReport {
         ?? "\(figure.accountant): \(figure.error ?? "n/a")"
     }
     lines.append("  ε by accountant: " + all.joined(separator: ", "))
-    if let adaptive = plan.adaptiveClipping {
+    if let adaptive = plan.adaptiveClipping?.settings {
       lines.append(
         String(
           format: "  adaptive clipping: γ = %g, η = %g; σ = %.4f is the gradient's z_Δ = %.4f with the count's σ_b = %g "

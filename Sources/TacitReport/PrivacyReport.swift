@@ -22,21 +22,15 @@ public struct PrivacyReport: Sendable {
     }
   }
 
-  /// Adaptive clipping's settings and how a step spends σ (Andrew et al. 2021, §3.1).
+  /// Adaptive clipping's settings and where its count noise came from (Andrew et al. 2021, §3.1).
   public struct AdaptiveClipping: Sendable {
-    /// γ: the fraction of per-example gradients meant to stay unclipped.
-    public var targetQuantile: Double
-    /// η: the geometric learning rate of the norm.
-    public var learningRate: Double
-    /// σ_b: the standard deviation of the noise on the centred count, in examples.
-    public var countNoise: Double
+    /// γ, η and σ_b, as the training used them.
+    public var settings: AdaptiveClippingSettings
     /// Where σ_b came from, e.g. `default: expected batch size / 20`.
     public var countNoiseSource: String
 
-    public init(targetQuantile: Double, learningRate: Double, countNoise: Double, countNoiseSource: String) {
-      self.targetQuantile = targetQuantile
-      self.learningRate = learningRate
-      self.countNoise = countNoise
+    public init(settings: AdaptiveClippingSettings, countNoiseSource: String) {
+      self.settings = settings
       self.countNoiseSource = countNoiseSource
     }
   }

@@ -1,3 +1,5 @@
+import TacitPrivacy
+
 /// The parameters of a DP-SGD step.
 ///
 /// The step computes `g̃ = (Σ_{b ∈ batch} c_b ∇θ ℓ_b + N(0, σ²C² I)) / E` where

@@ -60,7 +60,9 @@ struct ReportRenderingTests {
       delta: 1e-5, noiseMultiplier: 1.2, gradientNoiseMultiplier: 1.3, noiseMultiplierSource: "given in the recipe",
       sampleRate: 0.01, expectedBatchSize: 10, recordCount: 1000, steps: 100, stepsPerEpoch: 100, maxGradNorm: 1,
       accountant: "pld", clipping: "flat", noise: "seeded", event: event,
-      adaptiveClipping: .init(targetQuantile: 0.5, learningRate: 0.2, countNoise: 4, countNoiseSource: "given in the recipe"))
+      adaptiveClipping: .init(
+        settings: AdaptiveClippingSettings(targetQuantile: 0.5, learningRate: 0.2, countNoise: 4),
+        countNoiseSource: "given in the recipe"))
     let report = PrivacyReport(
       plan: plan, figures: [.init(accountant: "pld", epsilon: 2, isApproximation: false, error: nil)], claimedEpsilon: 2,
       caveats: ["c"], finalClipNorm: 0.5)

@@ -1,5 +1,6 @@
 import Foundation
 import TacitNN
+import TacitPrivacy
 import TacitTensor
 import TacitTraining
 import Testing

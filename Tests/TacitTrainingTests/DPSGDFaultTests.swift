@@ -1,6 +1,7 @@
 import Foundation
 import TacitData
 import TacitNN
+import TacitPrivacy
 import TacitTensor
 import TacitTraining
 import Testing

@@ -65,7 +65,7 @@ extension PrivacyReport.Plan {
       clipping: plan.section.clipping.rawValue, noise: plan.section.noise.rawValue, event: plan.event,
       adaptiveClipping: plan.adaptiveClipping.map { adaptive in
         PrivacyReport.AdaptiveClipping(
-          targetQuantile: adaptive.targetQuantile, learningRate: adaptive.learningRate, countNoise: adaptive.countNoise,
+          settings: adaptive,
           countNoiseSource: plan.section.adaptiveClipping?.countNoise == nil
             ? "default: expected batch size / 20" : "given in the recipe")
       })

@@ -10,15 +10,23 @@ struct JSONFile {
 
   init(path: String) throws {
     guard let data = FileManager.default.contents(atPath: path) else { throw PipelineError("\(path): cannot read") }
+    self.root = try Self.object(
+      in: data, malformed: PipelineError("\(path): malformed JSON"),
+      notAnObject: PipelineError("\(path): malformed: not a JSON object"))
+    self.path = path
+  }
+
+  /// The JSON object `data` holds (parsed through `JSONText`): `malformed` is thrown when it is not
+  /// JSON, `notAnObject` when it is JSON but not an object.
+  static func object(in data: Data, malformed: PipelineError, notAnObject: PipelineError) throws -> [String: Any] {
     let parsed: Any
     do {
       parsed = try JSONText.decode(data)
     } catch {
-      throw PipelineError("\(path): malformed JSON")
+      throw malformed
     }
-    guard let root = parsed as? [String: Any] else { throw PipelineError("\(path): malformed: not a JSON object") }
-    self.path = path
-    self.root = root
+    guard let object = parsed as? [String: Any] else { throw notAnObject }
+    return object
   }
 
   func value(_ key: String, in object: [String: Any], path keyPath: String?) throws -> Any {

@@ -51,13 +51,7 @@ enum ReferenceStore {
     /// Reads `json()`'s format; errors name the file and what is wrong.
     init(data: Data, file: String) throws {
       func fail(_ reason: String) -> PipelineError { PipelineError("\(file): not a shard manifest (\(reason))") }
-      let parsed: Any
-      do {
-        parsed = try JSONText.decode(data)
-      } catch {
-        throw fail("malformed JSON")
-      }
-      guard let object = parsed as? [String: Any] else { throw fail("not a JSON object") }
+      let object = try JSONFile.object(in: data, malformed: fail("malformed JSON"), notAnObject: fail("not a JSON object"))
       func integer(_ key: String) throws -> Int {
         guard let value = object[key] else { throw fail("missing `\(key)`") }
         guard let integer = JSONText.integer(value) else { throw fail("`\(key)` is not an integer") }
