@@ -47,16 +47,8 @@ public enum OneRunGuessSelection {
     let grid = grid ?? .halvings(canaries: scores.count)
     let tally = GuessTally(scores: scores, included: included, indices: Array(scores.indices))
     let eachConfidence = 1 - (1 - confidence) / Double(grid.entries.count)
-    var best: (counts: (positive: Int, negative: Int), correct: Int, bound: (epsilon: Double, mu: Double?))?
-    for entry in grid.entries {
-      let counts = entry.counts(canaries: scores.count)
-      let correct = tally.correct(positive: counts.positive, negative: counts.negative)
-      let bound = analysis.bound(
-        guesses: counts.positive + counts.negative, correct: correct, canaries: scores.count, delta: delta,
-        confidence: eachConfidence)
-      if best == nil || bound.epsilon > best!.bound.epsilon { best = (counts, correct, bound) }
-    }
-    let chosen = best!
+    let chosen = best(
+      of: grid, tally: tally, canaries: scores.count, analysis: analysis, delta: delta, confidence: eachConfidence)
     return result(
       strategy: .bonferroniGrid, analysis: analysis, canaries: scores.count, counts: chosen.counts,
       correct: chosen.correct, bound: chosen.bound, delta: delta, confidence: confidence,
@@ -77,16 +69,10 @@ public enum OneRunGuessSelection {
     let audited = Array(permutation.dropFirst(scores.count / 2))
     let grid = grid ?? .halvings(canaries: audited.count)
     let selectionTally = GuessTally(scores: scores, included: included, indices: selection)
-    var bestEntry = grid.entries[0]
-    var bestBound = -Double.infinity
-    for entry in grid.entries {
-      let counts = entry.counts(canaries: selection.count)
-      let correct = selectionTally.correct(positive: counts.positive, negative: counts.negative)
-      let bound = analysis.bound(
-        guesses: counts.positive + counts.negative, correct: correct, canaries: selection.count, delta: delta,
-        confidence: confidence)
-      if bound.epsilon > bestBound { (bestEntry, bestBound) = (entry, bound.epsilon) }
-    }
+    let bestEntry = best(
+      of: grid, tally: selectionTally, canaries: selection.count, analysis: analysis, delta: delta,
+      confidence: confidence
+    ).entry
     let auditedTally = GuessTally(scores: scores, included: included, indices: audited)
     let counts = bestEntry.counts(canaries: audited.count)
     let correct = auditedTally.correct(positive: counts.positive, negative: counts.negative)
@@ -97,6 +83,31 @@ public enum OneRunGuessSelection {
       strategy: .heldOutHalf, analysis: analysis, canaries: audited.count, counts: counts, correct: correct,
       bound: bound, delta: delta, confidence: confidence, configurationConfidence: confidence,
       configurationsTried: grid.entries.count)
+  }
+
+  /// The grid entry with the largest bound on the canaries of `tally` (the first of equal ones),
+  /// its counts, correct guesses and bound, each entry bounded at `confidence`.
+  private static func best(
+    of grid: OneRunGuessGrid, tally: GuessTally, canaries: Int, analysis: OneRunAnalysis, delta: Double,
+    confidence: Double
+  ) -> (
+    entry: OneRunGuessGrid.Fractions, counts: (positive: Int, negative: Int), correct: Int,
+    bound: (epsilon: Double, mu: Double?)
+  ) {
+    var best:
+      (
+        entry: OneRunGuessGrid.Fractions, counts: (positive: Int, negative: Int), correct: Int,
+        bound: (epsilon: Double, mu: Double?)
+      )?
+    for entry in grid.entries {
+      let counts = entry.counts(canaries: canaries)
+      let correct = tally.correct(positive: counts.positive, negative: counts.negative)
+      let bound = analysis.bound(
+        guesses: counts.positive + counts.negative, correct: correct, canaries: canaries, delta: delta,
+        confidence: confidence)
+      if best == nil || bound.epsilon > best!.bound.epsilon { best = (entry, counts, correct, bound) }
+    }
+    return best!
   }
 
   private static func result(
