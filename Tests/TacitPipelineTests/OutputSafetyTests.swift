@@ -225,7 +225,10 @@ import Testing
       ("inner", files.merging([".tacit-run": marker, "teacher/thesis.tex": "x"]) { $1 }, "holds teacher/thesis.tex"),
       ("newer", files.merging([".tacit-run": "{\"format\": \"tacit-folder-2\", \"kind\": \"run\"}"]) { $1 }, "tacit-folder-2"),
       ("garbled", files.merging([".tacit-run": "hello"]) { $1 }, "not a tacit folder marker"),
-      ("a-shard", [".tacit-run": RunFolderMarker.contents(.shard), "shard.json": "{}"], "holds a tacit shard folder"),
+      (
+        "a-shard", [".tacit-run": RunFolderMarker.contents(.shard), "shard.json": "{}"],
+        "is a tacit shard folder, not a tacit run folder"
+      ),
       ("foreign", ["thesis.tex": "x"], "is not a folder tacit wrote"),
     ]
     for (name, contents, message) in cases {

@@ -106,17 +106,17 @@ public enum RunFolderMarker {
     }
     guard found == kind else {
       throw PipelineError(
-        "\(folder): holds \(found.described) folder, not \(kind.described) folder; choose another folder (--output)")
-    }
-    if marked == nil, let missing = [kind.identifyingFile, "recipe.yaml"].first(where: { !entries.contains($0) }) {
-      throw PipelineError(
-        "\(folder): has no \(fileName) marker and no \(missing), so it is not a complete \(kind.rawValue) folder tacit wrote; "
-          + "choose another folder (--output) or remove it")
+        "\(folder): is \(found.described) folder, not \(kind.described) folder; choose another folder (--output)")
     }
     if let foreign = try firstForeignEntry(in: folder, entries: entries, kind: kind) {
       throw PipelineError(
         "\(folder): holds \(foreign), which tacit does not write into \(kind.described) folder, so tacit will not "
           + "replace the folder; move it elsewhere, or choose another folder (--output)")
+    }
+    if marked == nil, let missing = [kind.identifyingFile, "recipe.yaml"].first(where: { !entries.contains($0) }) {
+      throw PipelineError(
+        "\(folder): has no \(fileName) marker and no \(missing), so it is not a complete \(kind.rawValue) folder tacit wrote; "
+          + "choose another folder (--output) or remove it")
     }
   }
 
