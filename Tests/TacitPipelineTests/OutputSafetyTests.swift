@@ -326,10 +326,9 @@ import Testing
     let lines = outcome.standardError.split(separator: "\n").filter { $0.hasPrefix("stale staging folders") }
     #expect(lines.count == 1, "\(outcome.standardError)")
     let line = String(lines.first ?? "")
-    #expect(line.contains("removed 2 staging folders of runs that did not finish"), "\(line)")
-    #expect(line.contains(".tiny.partial-\(first), .tiny.replaced-\(first)"), "\(line)")
-    #expect(line.contains("left alone (their process is still running): .tiny.partial-\(alive)"), "\(line)")
-    #expect(line.contains("not removed (they hold files tacit does not write"), "\(line)")
+    #expect(line.contains("removed .tiny.partial-\(first), .tiny.replaced-\(first) (their process has ended)"), "\(line)")
+    #expect(line.contains("left alone .tiny.partial-\(alive) (their process is still running)"), "\(line)")
+    #expect(line.contains("not removed .tiny.partial-\(second) (they hold files tacit does not write"), "\(line)")
     let log = try String(contentsOf: project.defaultRun.appendingPathComponent("log.txt"), encoding: .utf8)
     #expect(log.contains(line))
   }

@@ -100,16 +100,10 @@ extension RunFolder {
       }
     }
     var parts: [String] = []
-    if !removed.isEmpty {
-      parts.append(
-        "removed \(removed.count) staging folder\(removed.count == 1 ? "" : "s") of runs that did not finish (their process has ended) in \(parent): \(removed.joined(separator: ", "))"
-      )
-    }
-    if !running.isEmpty {
-      parts.append("left alone (their process is still running): \(running.joined(separator: ", "))")
-    }
+    if !removed.isEmpty { parts.append("removed \(removed.joined(separator: ", ")) (their process has ended)") }
+    if !running.isEmpty { parts.append("left alone \(running.joined(separator: ", ")) (their process is still running)") }
     if !kept.isEmpty {
-      parts.append("not removed (they hold files tacit does not write, or cannot be removed): \(kept.joined(separator: ", "))")
+      parts.append("not removed \(kept.joined(separator: ", ")) (they hold files tacit does not write, or cannot be removed)")
     }
     return parts.isEmpty ? nil : "stale staging folders beside \(path): " + parts.joined(separator: "; ")
   }
