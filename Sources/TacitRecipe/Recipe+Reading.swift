@@ -11,12 +11,31 @@ extension Recipe {
   /// Top-level keys the schema reserves for later versions, with the error they produce now.
   static let reservedSections: [(key: String, plannedFor: String)] = []
 
-  /// Characters allowed in `name`.
-  static func isValidName(_ name: String) -> Bool {
-    !name.isEmpty
-      && name.unicodeScalars.allSatisfy {
-        $0.isASCII && ($0.properties.isAlphabetic || ("0"..."9").contains($0) || "._-".unicodeScalars.contains($0))
-      }
+  /// The longest `name` accepted: the run folder's staging folder `.NAME.partial-PID` must stay
+  /// well within a file system's 255-byte limit on a file name.
+  static let maximumNameLength = 100
+
+  /// What is wrong with `name` as the name of the run folder `runs/NAME`, `nil` when nothing is:
+  /// a plain file name of 1 to `maximumNameLength` letters, digits, '.', '_' and '-', not
+  /// starting with '.' (so never `.` or `..`, which would make `runs/` or the working directory
+  /// the run folder, and never a hidden name like the staging folders `.NAME.partial-PID`).
+  static func nameProblem(_ name: String) -> String? {
+    if name.isEmpty { return "must not be empty (it names the run folder runs/NAME)" }
+    let allowed = name.unicodeScalars.allSatisfy {
+      $0.isASCII && ($0.properties.isAlphabetic || ("0"..."9").contains($0) || "._-".unicodeScalars.contains($0))
+    }
+    if !allowed {
+      return
+        "must use only letters, digits, '.', '_' and '-' (it names the run folder), got \(RecipeEmitter.quoted(name))"
+    }
+    if name.hasPrefix(".") {
+      return
+        "must not start with '.' (it names the run folder runs/NAME: '.' and '..' would name runs/ or the working directory, and hidden names are kept for staging folders), got \(RecipeEmitter.quoted(name))"
+    }
+    if name.count > maximumNameLength {
+      return "must be at most \(maximumNameLength) characters (it names the run folder), got \(name.count)"
+    }
+    return nil
   }
 
   /// Reads the whole recipe; `nil` when some part is unusable (the problems are in `reader`).
@@ -37,11 +56,7 @@ extension Recipe {
     }
 
     let name = top.requiredString("name")
-    if let name, !isValidName(name) {
-      top.report(
-        "must use only letters, digits, '.', '_' and '-' (it names the run folder), got \(RecipeEmitter.quoted(name))",
-        key: "name")
-    }
+    if let name, let problem = nameProblem(name) { top.report(problem, key: "name") }
     let seedNode = top.nonNullValue("seed")
     let seed = seedNode.flatMap { reader.unsignedInteger($0, at: top.path("seed")) } ?? 0
 

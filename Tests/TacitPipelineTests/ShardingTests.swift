@@ -58,6 +58,16 @@ import Testing
     let manifest1 = try json(shard1.appendingPathComponent("shard.json"))
     #expect(manifest0["references"] as? [Int] == [0, 2, 4])
     #expect(manifest1["references"] as? [Int] == [1, 3])
+    // Each folder is marked with its kind; a run never replaces a shard folder, nor a shard a run.
+    #expect(
+      try String(contentsOf: shard0.appendingPathComponent(".tacit-run"), encoding: .utf8)
+        == "{\"format\": \"tacit-folder-1\", \"kind\": \"shard\"}\n")
+    let runOverShard = try CommandLineTool.run(["run", recipe, "--output", shard0.path])
+    #expect(runOverShard.status == 65, "\(runOverShard.standardError)")
+    #expect(runOverShard.standardError.contains("is a tacit shard folder, not a tacit run folder"))
+    let shardOverRun = try CommandLineTool.run(["shadow", recipe, "--shard", "0/2", "--output", unsharded.path])
+    #expect(shardOverRun.status == 65, "\(shardOverRun.standardError)")
+    #expect(shardOverRun.standardError.contains("is a tacit run folder, not a tacit shard folder"))
 
     let merged = space.root.appendingPathComponent("merged")
     let merge = try CommandLineTool.run(["audit", "merge", shard0.path, shard1.path, "--output", merged.path])

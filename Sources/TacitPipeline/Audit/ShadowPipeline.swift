@@ -84,8 +84,9 @@ public enum ShadowPipeline {
     }
     BLAS.setThreadCount(1)
     Allocator.configureForTraining()
-    let folder = try RunFolder(path: outputDirectory)
+    let folder = try RunFolder(path: outputDirectory, kind: .shard, recipePath: recipePath)
     defer { folder.discard() }
+    if let line = folder.staleFoldersLine { log(line) }
     let context = try RunContext.make(recipe)
     let plan = try context.plan(for: recipe, on: context.targetTrainingSet)
     let indices = ReferenceStore.indices(shard: shard.index, of: shard.count, referenceModels: section.referenceModels)

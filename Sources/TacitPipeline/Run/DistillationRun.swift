@@ -106,6 +106,28 @@ enum DistillationRun {
     return source
   }
 
+  /// Refuses a `teacher_run` that a run into `output` would replace or write into: the output
+  /// folder equal to the teacher's run folder, holding it, or inside it. Called before the run
+  /// folder is made, so nothing trains and nothing is written.
+  static func checkTeacherRun(_ section: DistillationSection, output: String) throws {
+    guard case .run(let path) = section.teacher else { return }
+    let teacher = RunFolder.resolvedPath(path.absolute)
+    let folder = RunFolder.resolvedPath(output)
+    let relation: String
+    if teacher == folder {
+      relation = "is the output folder"
+    } else if RunFolder.isInside(teacher, orEqualTo: folder) {
+      relation = "is inside the output folder \(folder)"
+    } else if RunFolder.isInside(folder, orEqualTo: teacher) {
+      relation = "holds the output folder \(folder)"
+    } else {
+      return
+    }
+    throw PipelineError(
+      "distillation.teacher_run: \(path.absolute) \(relation), which this run would replace; write the run elsewhere (--output) or move the teacher's run"
+    )
+  }
+
   /// The lines of a recipe's resolved `data` section (every default spelled out).
   static func dataLines(_ recipe: Recipe) -> [String] {
     let lines = recipe.resolvedYAML().split(separator: "\n").map(String.init)

@@ -76,7 +76,8 @@ public enum RunPipeline {
   /// Runs the recipe at `recipePath` and writes its run folder (atomically).
   ///
   /// - Parameters:
-  ///   - outputDirectory: the run folder; default `runs/NAME`.
+  ///   - outputDirectory: the run folder; default `runs/NAME`. An existing folder there is replaced
+  ///     only if Tacit wrote it (`RunFolder+Safety.swift`).
   ///   - threads: BLAS threads.
   ///   - log: receives progress messages (one line each).
   ///   - referenceDirectories: shard folders written by `tacit shadow` for this recipe: the audit
@@ -105,11 +106,14 @@ public enum RunPipeline {
     let recipe = try loadRecipe(path: recipePath, overrides: overrides)
     BLAS.setThreadCount(options.threads)
     Allocator.configureForTraining()
-    let folder = try RunFolder(path: outputDirectory ?? "runs/\(recipe.name)")
+    let output = outputDirectory ?? "runs/\(recipe.name)"
+    if let distillation = recipe.distillation { try DistillationRun.checkTeacherRun(distillation, output: output) }
+    let folder = try RunFolder(path: output, kind: .run, recipePath: recipePath)
     defer { folder.discard() }
     let threads = options.threads
     note(
       "tacit run \(recipePath) → \(folder.path) (seed \(recipe.seed), \(threads) BLAS thread\(threads == 1 ? "" : "s"))")
+    if let line = folder.staleFoldersLine { note(line) }
     let outcome: RunOutcome
     if let distillation = recipe.distillation {
       guard options.referenceDirectories.isEmpty else {

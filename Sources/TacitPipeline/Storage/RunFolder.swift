@@ -3,44 +3,50 @@ import Foundation
 /// A run folder written atomically: files go into a hidden temporary folder beside the target,
 /// which replaces the target only once every file is written. A run that fails part-way leaves
 /// no half-written folder and leaves an earlier run at the same path intact.
+///
+/// A run only ever replaces a folder Tacit wrote (`RunFolder+Safety.swift`): an earlier run or
+/// shard folder, recognised by its `.tacit-run` marker (`RunFolderMarker`), or an empty folder;
+/// never the working directory or a folder holding it, the folder of the recipe file, `runs/`
+/// itself, or a folder inside another run. Staging folders left by runs whose process has ended
+/// are removed when the next run writes to the same path.
 public final class RunFolder {
   /// The final location of the run.
   public let path: String
   /// The temporary folder files are written into until `commit()`.
   public let stagingPath: String
+  /// What the folder holds; written into its marker.
+  public let kind: RunFolderMarker.Kind
+  /// One log line naming the stale staging folders removed (or left alone) beside `path`, `nil`
+  /// when there were none.
+  public let staleFoldersLine: String?
   private var committed = false
 
-  /// Creates the staging folder for a run at `path` (its parent folders are created as needed).
-  /// Throws `PipelineError` when `path` is a file, or a non-empty folder that is not a run.
-  public init(path: String) throws {
+  /// Creates the staging folder for a folder of `kind` at `path` (its parent folders are created
+  /// as needed) and writes the marker into it.
+  ///
+  /// Throws `PipelineError` when `path` is a file, or a folder a run must not replace
+  /// (`checkReplaceable`); `recipePath` is the recipe file the run reads, which the run folder
+  /// must not hold.
+  public init(path: String, kind: RunFolderMarker.Kind, recipePath: String?) throws {
     let url = URL(fileURLWithPath: path).standardizedFileURL
     self.path = url.path
+    self.kind = kind
     let parent = url.deletingLastPathComponent()
-    try RunFolder.checkReplaceable(url.path)
-    let staging = parent.appendingPathComponent(".\(url.lastPathComponent).partial-\(ProcessInfo.processInfo.processIdentifier)")
+    try RunFolder.checkReplaceable(url.path, kind: kind, recipePath: recipePath)
+    staleFoldersLine = RunFolder.removeStaleStagingFolders(beside: url.path)
+    let staging = parent.appendingPathComponent(RunFolder.stagingName(of: url.lastPathComponent, "partial"))
     try RunFolder.fileOperation("create the run folder", parent.path) {
       try FileManager.default.createDirectory(at: parent, withIntermediateDirectories: true)
-      if FileManager.default.fileExists(atPath: staging.path) { try FileManager.default.removeItem(at: staging) }
       try FileManager.default.createDirectory(at: staging, withIntermediateDirectories: false)
     }
     stagingPath = staging.path
+    try write(RunFolderMarker.fileName, RunFolderMarker.contents(kind))
   }
 
-  /// Only an earlier run (a folder holding `summary.json`), an earlier reference-model shard
-  /// (`shard.json`) or an empty folder may be replaced:
-  /// `--output .` or a typo must never delete someone's files.
-  static func checkReplaceable(_ path: String) throws {
-    var isDirectory: ObjCBool = false
-    guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory) else { return }
-    guard isDirectory.boolValue else {
-      throw PipelineError("\(path): exists and is not a folder; choose another run folder (--output)")
-    }
-    let entries = (try? FileManager.default.contentsOfDirectory(atPath: path)) ?? []
-    guard entries.isEmpty || entries.contains("summary.json") || entries.contains("shard.json") else {
-      throw PipelineError(
-        "\(path): exists and does not hold a tacit run or shard (no summary.json or shard.json); choose another folder (--output) or remove it"
-      )
-    }
+  /// The hidden sibling `.NAME.partial-PID` (the staging folder) or `.NAME.replaced-PID` (an
+  /// earlier run being replaced) of the folder `name`, for this process.
+  static func stagingName(of name: String, _ role: String) -> String {
+    ".\(name).\(role)-\(ProcessInfo.processInfo.processIdentifier)"
   }
 
   /// Runs a file-system operation, turning its error into a run failure (exit status 1) that
@@ -89,7 +95,8 @@ public final class RunFolder {
   private func moveIntoPlace() throws {
     let manager = FileManager.default
     if manager.fileExists(atPath: path) {
-      let old = stagingPath.replacingOccurrences(of: ".partial-", with: ".replaced-")
+      let old = URL(fileURLWithPath: path).deletingLastPathComponent()
+        .appendingPathComponent(RunFolder.stagingName(of: URL(fileURLWithPath: path).lastPathComponent, "replaced")).path
       try manager.moveItem(atPath: path, toPath: old)
       do {
         try manager.moveItem(atPath: stagingPath, toPath: path)
