@@ -238,6 +238,51 @@ import Testing
     #expect(tooMany.standardError.contains("canaries.csv: cannot make 3 positive"), "\(tooMany.standardError)")
   }
 
+  /// CRLF line ends and a last line without a line end read like LF files: same JSON.
+  @Test func crlfAndNoFinalNewlineReadLikeLF() throws {
+    let folder = try CommandLineTool.temporaryDirectory("audit-crlf")
+    defer { try? FileManager.default.removeItem(at: folder) }
+    let (path, _) = try Self.membershipFile(in: folder)
+    let text = try String(contentsOfFile: path, encoding: .utf8)
+    let crlf = folder.appendingPathComponent("crlf.csv").path
+    // One Character is "\r\n": dropping the last drops the final line end.
+    try String(text.replacingOccurrences(of: "\n", with: "\r\n").dropLast()).write(
+      toFile: crlf, atomically: true, encoding: .utf8)
+    let expected = try CommandLineTool.run(["audit", "scores", path, "--json"])
+    let outcome = try CommandLineTool.run(["audit", "scores", crlf, "--json"])
+    #expect(outcome.status == 0, "\(outcome.standardError)")
+    let expectedObject = try Self.json(expected.standardOutput), object = try Self.json(outcome.standardOutput)
+    #expect(object["records"] as? Int == 600)
+    #expect(object["auc"] as? Double == expectedObject["auc"] as? Double)
+
+    let canaries = try Self.canaryFile(in: folder).path
+    let canaryText = try String(contentsOfFile: canaries, encoding: .utf8)
+    try canaryText.replacingOccurrences(of: "\n", with: "\r\n").write(toFile: canaries, atomically: true, encoding: .utf8)
+    let canaryOutcome = try CommandLineTool.run(["audit", "canaries", canaries, "--delta", "1e-5", "--json"])
+    #expect(canaryOutcome.status == 0, "\(canaryOutcome.standardError)")
+    #expect(try Self.json(canaryOutcome.standardOutput)["canaries"] as? Int == 400)
+  }
+
+  /// An error quotes at most the offending line, cut to 80 characters, even in a CRLF file.
+  @Test func errorsQuoteOnlyTheOffendingLineCut() throws {
+    let folder = try CommandLineTool.temporaryDirectory("audit-long")
+    defer { try? FileManager.default.removeItem(at: folder) }
+    let path = folder.appendingPathComponent("scores.csv").path
+    let long = String(repeating: "x", count: 5000)
+    try "score,member\r\n0.5,1\r\n\(long),0\r\n0.2,0\r\n".write(toFile: path, atomically: true, encoding: .utf8)
+    let outcome = try CommandLineTool.run(["audit", "scores", path])
+    #expect(outcome.status == 65)
+    let expected = "scores.csv:3: column 'score': '\(String(repeating: "x", count: 80))… (5000 characters)' is not a number"
+    #expect(outcome.standardError.contains(expected), "\(outcome.standardError)")
+    #expect(outcome.standardError.count < 400, "\(outcome.standardError.count) characters")
+
+    try "member,score\r\n1,0.5\r\n0,0.2\r\n".write(toFile: path, atomically: true, encoding: .utf8)
+    let header = try CommandLineTool.run(["audit", "scores", path])
+    #expect(header.status == 65)
+    #expect(header.standardError.contains("scores.csv:1: expected the header 'score,member', got 'member,score'"))
+    #expect(!header.standardError.contains("0.5"), "\(header.standardError)")
+  }
+
   @Test(arguments: [
     (["audit", "scores", "x.csv", "--confidence", "1.5"], "--confidence must be in (0, 1), got 1.5"),
     (

@@ -6,12 +6,14 @@ import TacitTensor
 /// `tacit audit scores` and `tacit audit canaries`: audits of score files written by any attack,
 /// on any model, in any framework.
 ///
-/// File formats (CSV, comma-separated, a header row, one record per line, blank lines ignored):
+/// File formats (CSV, comma-separated, a header row, one record per line, blank lines ignored;
+/// lines end in `\n` or `\r\n`, the last line may have no line end):
 /// - membership scores: `score,member`, a finite number (higher = more likely a member) and 1
 ///   for a member of the training set, 0 for a non-member; at least one of each;
 /// - canary scores: `score,included`, a finite number (higher = more likely included) and 1 if
 ///   the canary was in the training set, 0 if not.
-/// A malformed file is reported as `FILE:LINE: message` (an input error, exit 65).
+/// A malformed file is reported as `FILE:LINE: message` (an input error, exit 65), quoting at
+/// most the offending line, cut to `quotedCharacters` characters.
 public enum ScoreFileAudit {
   /// How the hypothesis-test bound picks its threshold (`--selection`).
   public enum Selection: String, CaseIterable, Sendable {
@@ -56,7 +58,9 @@ public enum ScoreFileAudit {
     let header = ["score", flagColumn]
     var rows: [Row] = []
     var sawHeader = false
-    for (offset, rawLine) in text.split(separator: "\n", omittingEmptySubsequences: false).enumerated() {
+    // Swift reads "\r\n" as one Character, so lines split on both; a stray "\r" ends no line.
+    let lines = text.split(omittingEmptySubsequences: false) { $0 == "\n" || $0 == "\r\n" }
+    for (offset, rawLine) in lines.enumerated() {
       let line = rawLine.hasSuffix("\r") ? rawLine.dropLast() : rawLine
       if line.allSatisfy(\.isWhitespace) { continue }
       let number = offset + 1
@@ -65,7 +69,7 @@ public enum ScoreFileAudit {
       }
       if !sawHeader {
         guard fields == header else {
-          throw PipelineError("\(path):\(number): expected the header '\(header.joined(separator: ","))', got '\(line)'")
+          throw PipelineError("\(path):\(number): expected the header '\(header.joined(separator: ","))', got '\(quoted(line))'")
         }
         sawHeader = true
         continue
@@ -75,19 +79,30 @@ public enum ScoreFileAudit {
         throw PipelineError("\(path):\(number): \(problem): expected 2 fields (score,\(flagColumn)), got \(fields.count)")
       }
       guard let score = Double(fields[0]) else {
-        throw PipelineError("\(path):\(number): column 'score': '\(fields[0])' is not a number")
+        throw PipelineError("\(path):\(number): column 'score': '\(quoted(fields[0]))' is not a number")
       }
       guard score.isFinite else {
-        throw PipelineError("\(path):\(number): column 'score': \(fields[0]) is not a finite number")
+        throw PipelineError("\(path):\(number): column 'score': \(quoted(fields[0])) is not a finite number")
       }
       guard fields[1] == "0" || fields[1] == "1" else {
-        throw PipelineError("\(path):\(number): column '\(flagColumn)': must be 0 or 1, got '\(fields[1])'")
+        throw PipelineError("\(path):\(number): column '\(flagColumn)': must be 0 or 1, got '\(quoted(fields[1]))'")
       }
       rows.append(Row(score: score, flag: fields[1] == "1"))
     }
     guard sawHeader else { throw PipelineError("\(path):1: empty file; expected the header 'score,\(flagColumn)'") }
     guard !rows.isEmpty else { throw PipelineError("\(path):1: no records after the header") }
     return rows
+  }
+
+  /// The most characters of a file's text an error message quotes.
+  static let quotedCharacters = 80
+
+  /// `text` for an error message: at most `quotedCharacters` characters, a cut marked with
+  /// "… (N characters)".
+  static func quoted(_ text: some StringProtocol) -> String {
+    let count = text.count
+    guard count > quotedCharacters else { return String(text) }
+    return String(text.prefix(quotedCharacters)) + "… (\(count) characters)"
   }
 
   // MARK: - Membership scores
