@@ -8,7 +8,9 @@ import Yams
 /// `training.epochs=2`, `data.train_size=500`, `model[2].units=64`. (`model.2.units` is
 /// rejected with a hint to write `model[2]`.) The value is parsed as YAML: a scalar (`0.01`,
 /// `adam`, `null`, `"quoted"`) or a flow collection (`{type: adam, learning_rate: 0.01}`,
-/// `[1, 2]`); an empty value is null.
+/// `[1, 2]`). An empty value (`training.epochs=`) is an error, whatever the key's type: it
+/// would otherwise read as null and silently mean the default. Write `null` to ask for the
+/// default, `""` for an empty string.
 ///
 /// Missing mappings along the path are created; list items must already exist. A key unknown
 /// to the schema is created like any other and then reported by the strict reader, with a
@@ -35,9 +37,15 @@ enum Override {
     guard let path = RecipeKeyPath(parsing: pathText) else {
       return fail(pathText, "bad key path; write keys joined by '.' and list items as [index], such as model[2].units")
     }
+    let valueText = text[text.index(after: equals)...]
+    guard !valueText.allSatisfy(\.isWhitespace) else {
+      return fail(
+        path.description,
+        "empty value; write a value after '=', or \(path)=null for the default, \(path)=\"\" for an empty string")
+    }
     let value: Node
     do {
-      value = try Yams.compose(yaml: String(text[text.index(after: equals)...])).map(withoutMarks) ?? Node("null")
+      value = try Yams.compose(yaml: String(valueText)).map(withoutMarks) ?? Node("null")
     } catch {
       let problem = Recipe.syntaxError(error, yaml: "", fileName: "").message
       return fail(path.description, "bad value: \(problem)")

@@ -9,7 +9,7 @@ import Testing
         minimalRecipe + "\n  - {type: relu}\n  - {type: dense, units: 2}\ntraining: {epochs: 5}",
         overrides: [
           "training.epochs=2", "data.train_size=500", "model[2].units=64", "training.optimizer={type: adam, learning_rate: 0.01}",
-          "data.synthetic.separation=1.5", "name=renamed", "training.early_stopping=", "data.test_size = 7",
+          "data.synthetic.separation=1.5", "name=renamed", "training.early_stopping=null", "data.test_size = 7",
         ]))
     #expect(recipe.training.epochs == 2)
     #expect(recipe.data.trainSize == 500)
@@ -67,6 +67,21 @@ import Testing
   @Test func badValuesAreReported() {
     let description = singleError(minimalRecipe, overrides: ["training.epochs=[1"])
     #expect(description.hasPrefix("override 'training.epochs=[1': training.epochs: bad value: YAML syntax error: "))
+  }
+
+  /// An empty value is an error naming the override (it would read as null, the default);
+  /// `null` asks for the default and `""` is an empty string.
+  @Test func emptyValuesAreRefused() throws {
+    for override in ["training.epochs=", "training.epochs=  ", "name="] {
+      let path = String(override.prefix { $0 != "=" })
+      #expect(
+        singleError(minimalRecipe, overrides: [override])
+          == "override '\(override)': \(path): empty value; write a value after '=', or \(path)=null for the default, \(path)=\"\" for an empty string"
+      )
+    }
+    let defaulted = try #require(parseRecipe(minimalRecipe + "\ntraining: {epochs: 7}", overrides: ["training.epochs=null"]))
+    let plain = try #require(parseRecipe(minimalRecipe))
+    #expect(defaulted.training.epochs == plain.training.epochs)
   }
 
   @Test func overrideAndFileErrorsAreReportedTogether() {
