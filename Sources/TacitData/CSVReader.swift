@@ -18,9 +18,14 @@ public struct CSVTable: Sendable, Equatable {
 /// - The first row is the header; the label column is found by name.
 /// - Fields may be quoted with `"`; a quoted field may hold separators, line breaks, and `""`
 ///   for one quote. Line ends may be `\n` or `\r\n`. Spaces around unquoted values are ignored.
-/// - Labels: when every label is an integer, those integers are the classes (each ≥ 0,
-///   `classCount` = largest + 1). Otherwise the distinct strings, sorted by Unicode scalar
+/// - Labels: when every label is a number, the label column is numeric and every label must be
+///   a whole number ≥ 0 (`3`, also written `3.0`); those are the classes (`classCount` = largest
+///   + 1), and a label such as `1.5`, `-1` or `nan` is an error naming its line. When any label
+///   is not a number (`cat`), the labels are text: the distinct strings, sorted by Unicode scalar
 ///   order, become classes 0, 1, … (`CSVTable.labelNames`).
+/// - A test file read with the classes of a training file (`read(path:name:classesOf:)`) keeps
+///   the training file's classes: each label must be one of them (the same string, or an integer
+///   below the training `classCount`), else an error naming the test file's line.
 /// - Every other column must hold a finite number in every row (`nan`, `inf` are errors).
 /// - Empty lines at the end are ignored; any other row with the wrong field count is an error.
 ///
@@ -40,14 +45,19 @@ public struct CSVReader: Sendable {
     self.separator = separator
   }
 
-  /// The table in the file at `path`.
-  public func read(path: String, name: String? = nil) throws -> CSVTable {
+  /// The table in the file at `path`; with `training` (a table and its path), its labels are
+  /// numbered as the training table's classes (see the rules above).
+  public func read(path: String, name: String? = nil, classesOf training: (table: CSVTable, path: String)? = nil)
+    throws -> CSVTable
+  {
     let bytes = try GzipFile.read(path: path)
-    return try parse(String(decoding: bytes, as: UTF8.self), path: path, name: name ?? path)
+    return try parse(String(decoding: bytes, as: UTF8.self), path: path, name: name ?? path, classesOf: training)
   }
 
-  /// The table in `text`; `path` names the source in error messages.
-  public func parse(_ text: String, path: String, name: String) throws -> CSVTable {
+  /// The table in `text`; `path` names the source in error messages; `training` as in `read`.
+  public func parse(
+    _ text: String, path: String, name: String, classesOf training: (table: CSVTable, path: String)? = nil
+  ) throws -> CSVTable {
     var records = try CSVReader.split(text, separator: separator.asciiValue!, path: path)
     while let last = records.last, last.fields == [""] { records.removeLast() }
     guard let headerRecord = records.first else {
@@ -101,7 +111,8 @@ public struct CSVReader: Sendable {
       }
     }
 
-    let (labels, classCount, labelNames) = try CSVReader.classes(of: rawLabels, column: labelColumn, path: path)
+    let (labels, classCount, labelNames) = try CSVReader.classes(
+      of: rawLabels, column: labelColumn, path: path, training: training)
     let features = Tensor(shape: [rows.count, featureIndices.count], scalars: scalars)
     let dataset = LabeledDataset(
       features: features, labels: labels, classCount: classCount, name: name,
@@ -109,23 +120,73 @@ public struct CSVReader: Sendable {
     return CSVTable(dataset: dataset, featureNames: featureIndices.map { header[$0] }, labelNames: labelNames)
   }
 
-  /// Integer labels as they are, or string labels mapped to their rank in sorted order.
-  static func classes(of raw: [(text: String, line: Int)], column: String, path: String) throws
-    -> (labels: [Int32], classCount: Int, names: [String]?)
-  {
-    let integers = raw.map { Int32($0.text) }
-    if integers.allSatisfy({ $0 != nil }) {
-      if let bad = integers.firstIndex(where: { $0! < 0 }) {
-        throw DataError.badRecord(
-          path: path, line: raw[bad].line, column: column,
-          reason: "class label \(raw[bad].text) is negative; integer labels must be ≥ 0")
+  /// Integer labels as they are, or string labels mapped to their rank in sorted order; with
+  /// `training`, the training table's classes.
+  static func classes(
+    of raw: [(text: String, line: Int)], column: String, path: String,
+    training: (table: CSVTable, path: String)? = nil
+  ) throws -> (labels: [Int32], classCount: Int, names: [String]?) {
+    func fail(_ label: (text: String, line: Int), _ reason: String) -> DataError {
+      DataError.badRecord(path: path, line: label.line, column: column, reason: reason)
+    }
+    if let training {
+      let count = training.table.dataset.classCount
+      if let names = training.table.labelNames {
+        let index = Dictionary(uniqueKeysWithValues: names.enumerated().map { ($1, Int32($0)) })
+        let labels = try raw.map { label in
+          guard let value = index[label.text] else {
+            throw fail(label, "class label '\(quotedLabel(label.text))' is not one of the \(count) classes of \(training.path)")
+          }
+          return value
+        }
+        return (labels, count, names)
       }
-      let labels = integers.map { $0! }
+      let labels = try raw.map { label in
+        guard Double(label.text) != nil else {
+          throw fail(
+            label, "class label '\(quotedLabel(label.text))' is not a number, but the labels of \(training.path) are")
+        }
+        let value = try integerLabel(label, fail: fail)
+        guard Int(value) < count else {
+          throw fail(
+            label, "class label \(label.text) is not among the \(count) classes of \(training.path) (0…\(count - 1))")
+        }
+        return value
+      }
+      return (labels, count, nil)
+    }
+    if raw.allSatisfy({ Double($0.text) != nil }) {
+      let labels = try raw.map { try integerLabel($0, fail: fail) }
       return (labels, Int(labels.max()!) + 1, nil)
     }
     let names = Array(Set(raw.map(\.text))).sorted { $0.unicodeScalars.lexicographicallyPrecedes($1.unicodeScalars) }
     let index = Dictionary(uniqueKeysWithValues: names.enumerated().map { ($1, Int32($0)) })
     return (raw.map { index[$0.text]! }, names.count, names)
+  }
+
+  /// The class of a label in a numeric label column: a whole number ≥ 0 (`3` or `3.0`).
+  static func integerLabel(
+    _ label: (text: String, line: Int), fail: ((text: String, line: Int), String) -> DataError
+  ) throws -> Int32 {
+    if let value = Int32(label.text) {
+      guard value >= 0 else { throw fail(label, "class label \(label.text) is negative; integer labels must be ≥ 0") }
+      return value
+    }
+    let text = quotedLabel(label.text)
+    guard let number = Double(label.text), number.isFinite, number == number.rounded(.towardZero) else {
+      throw fail(
+        label,
+        "class label \(text) is not an integer; in a column of numbers every label must be a class 0, 1, 2, … "
+          + "(text labels such as 'cat' are numbered in sorted order)")
+    }
+    guard number >= 0 else { throw fail(label, "class label \(text) is negative; integer labels must be ≥ 0") }
+    guard number <= Double(Int32.max) else { throw fail(label, "class label \(text) is too large for a class number") }
+    return Int32(number)
+  }
+
+  /// A label for an error message, cut to 40 characters.
+  static func quotedLabel(_ text: String) -> String {
+    text.count <= 40 ? text : String(text.prefix(40)) + "…"
   }
 
   /// One record: its fields (quotes removed) and the 1-based line where it starts.

@@ -90,6 +90,59 @@ import Testing
     }
   }
 
+  /// A label column of numbers holds whole-number classes: `1.5` is an error naming its line and
+  /// value (it used to turn the column into text labels), `2.0` is class 2; text stays allowed.
+  @Test func nonIntegerNumericLabelsAreErrors() throws {
+    let reason =
+      "class label 1.5 is not an integer; in a column of numbers every label must be a class 0, 1, 2, … "
+      + "(text labels such as 'cat' are numbered in sorted order)"
+    let error = #expect(throws: DataError.self) { try reader.parse("x,label\n1,0\n2,1\n3,1.5\n", path: "f.csv", name: "f") }
+    #expect(error == .badRecord(path: "f.csv", line: 4, column: "label", reason: reason))
+    #expect(error?.description == "f.csv:4: column 'label': " + reason)
+    for (label, message) in [
+      ("nan", "class label nan is not an integer"), ("-2.0", "class label -2.0 is negative"),
+      ("1e12", "class label 1e12 is too large for a class number"),
+    ] {
+      let error = #expect(throws: DataError.self) {
+        try reader.parse("x,label\n1,0\n2,\(label)\n", path: "f.csv", name: "f")
+      }
+      #expect(error?.description.hasPrefix("f.csv:3: column 'label': \(message)") == true, "\(String(describing: error))")
+    }
+    let whole = try reader.parse("x,label\n1,0\n2,2.0\n3,1\n", path: "w.csv", name: "w")
+    #expect(whole.dataset.labels == [0, 2, 1])
+    #expect(whole.labelNames == nil)
+    let text = try reader.parse("x,label\n1,cat\n2,1.5\n", path: "t.csv", name: "t")
+    #expect(text.labelNames == ["1.5", "cat"])
+  }
+
+  /// A test file keeps the training file's classes; a label outside them names its line.
+  @Test func testLabelsOutsideTheTrainingClassesNameTheLine() throws {
+    let training = try reader.parse("x,label\n1,0\n2,1\n3,1\n", path: "train.csv", name: "train")
+    let test = try reader.parse("x,label\n1,1\n", path: "test.csv", name: "test", classesOf: (training, "train.csv"))
+    #expect(test.dataset.classCount == 2)
+    let error = #expect(throws: DataError.self) {
+      try reader.parse("x,label\n1,0\n2,7\n", path: "test.csv", name: "test", classesOf: (training, "train.csv"))
+    }
+    #expect(
+      error?.description == "test.csv:3: column 'label': class label 7 is not among the 2 classes of train.csv (0…1)")
+    let textError = #expect(throws: DataError.self) {
+      try reader.parse("x,label\n1,0\n2,cat\n", path: "test.csv", name: "test", classesOf: (training, "train.csv"))
+    }
+    #expect(
+      textError?.description == "test.csv:3: column 'label': class label 'cat' is not a number, but the labels of train.csv are")
+
+    // Text labels: the test file's strings are numbered as the training file's, not its own.
+    let named = try reader.parse("x,label\n1,cat\n2,dog\n3,emu\n", path: "train.csv", name: "train")
+    let namedTest = try reader.parse("x,label\n1,emu\n2,dog\n", path: "test.csv", name: "test", classesOf: (named, "train.csv"))
+    #expect(namedTest.dataset.labels == [2, 1])
+    #expect(namedTest.dataset.classCount == 3)
+    #expect(namedTest.labelNames == ["cat", "dog", "emu"])
+    let unknown = #expect(throws: DataError.self) {
+      try reader.parse("x,label\n1,cat\n2,yak\n", path: "test.csv", name: "test", classesOf: (named, "train.csv"))
+    }
+    #expect(unknown?.description == "test.csv:3: column 'label': class label 'yak' is not one of the 3 classes of train.csv")
+  }
+
   @Test func missingLabelColumnListsTheHeader() throws {
     let error = #expect(throws: DataError.self) { try reader.parse("a,class,b\n1,0,2\n", path: "h.csv", name: "h") }
     #expect(error == .missingColumn(path: "h.csv", column: "label", header: ["a", "class", "b"]))

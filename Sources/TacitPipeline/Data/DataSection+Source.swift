@@ -50,8 +50,9 @@ extension DataSection {
   /// the test records.
   ///
   /// - Fashion-MNIST: the 60,000 official training images, and the 10,000 official test images.
-  /// - CSV: the file; the test set is `test_path` when given, else a stratified random
-  ///   `test_fraction` of the file (split "test-holdout" of `generator`).
+  /// - CSV: the file; the test set is `test_path` when given (its labels numbered as the
+  ///   file's classes, each one of them), else a stratified random `test_fraction` of the file
+  ///   (split "test-holdout" of `generator`).
   /// - Synthetic: blobs drawn from split "synthetic-data"; a random `test_fraction` is the test set.
   func loadSource(generator: SeededGenerator) throws -> (pool: LabeledDataset, test: LabeledDataset) {
     switch source {
@@ -65,7 +66,7 @@ extension DataSection {
         return try Self.holdOut(
           fraction: source.testFraction ?? 0.2, of: table.dataset, generator: generator.split("test-holdout"))
       }
-      let test = try reader.read(path: testPath.absolute).dataset
+      let test = try reader.read(path: testPath.absolute, classesOf: (table, source.path.absolute)).dataset
       guard test.exampleShape == table.dataset.exampleShape else {
         throw PipelineError(
           "data.test_path: \(testPath.absolute) has \(test.featuresPerExample) features, data.path has \(table.dataset.featuresPerExample)"
