@@ -16,17 +16,21 @@ struct ShadowCommand: ParsableCommand {
       """)
 
   @Argument(help: "The recipe (YAML).") var recipe: String
-  @Option(help: "This shard, as I/N (0 ≤ I < N).") var shard: String?
-  @Option(help: "The number of shards, with JOB_COMPLETION_INDEX (or to override SLURM_ARRAY_TASK_COUNT).")
+  @Option(parsing: .unconditional, help: "This shard, as I/N (0 ≤ I < N).") var shard: String?
+  @Option(
+    parsing: .unconditional, help: "The number of shards, with JOB_COMPLETION_INDEX (or to override SLURM_ARRAY_TASK_COUNT).")
   var shardCount: Int?
   @Option(help: "The shard folder to write.") var output: String
   @Option(name: .customLong("set"), help: "Override a recipe value: key.path=value (repeatable); the same on every shard.")
   var overrides: [String] = []
-  @Option(help: "Reference models trained at a time (one BLAS thread each).") var threads: Int = 1
+  @Option(parsing: .unconditional, help: "Reference models trained at a time (one BLAS thread each).") var threads: Int = 1
 
   func validate() throws {
     guard threads >= 1 else { throw ValidationError("--threads must be at least 1, got \(threads)") }
     if let shardCount, shardCount < 1 { throw ValidationError("--shard-count must be at least 1, got \(shardCount)") }
+    if let shard, ShadowPipeline.shard(parsing: shard) == nil {
+      throw ValidationError(ShadowPipeline.shardFlagProblem(shard))
+    }
   }
 
   func run() throws {

@@ -117,4 +117,41 @@ import Testing
     let noShard = try CommandLineTool.run(["shadow", recipe, "--output", other.path])
     #expect(noShard.status == 65 && noShard.standardError.contains("which shard?"), "\(noShard.standardError)")
   }
+
+  /// A bad `--shard` value is a usage error (64); a bad environment variable is an input error
+  /// (65) naming the variable. Both before anything is trained.
+  @Test func badShardFlagExits64AndBadEnvironmentNamesTheVariable() throws {
+    let space = try Workspace()
+    defer { space.remove() }
+    let recipe = try space.write("sharded.yaml", Self.recipe)
+    let output = space.root.appendingPathComponent("shard").path
+    for flag in ["5/3", "1", "-1/3", "a/b", "0/0"] {
+      let outcome = try CommandLineTool.run(["shadow", recipe, "--shard", flag, "--output", output])
+      #expect(outcome.status == 64, "\(flag): \(outcome.standardError)")
+      #expect(
+        outcome.standardError.contains("--shard must be I/N with 0 ≤ I < N, e.g. 0/4; got '\(flag)'"),
+        "\(flag): \(outcome.standardError)")
+    }
+    for (variables, message) in [
+      (
+        ["SLURM_ARRAY_TASK_ID": "first", "SLURM_ARRAY_TASK_COUNT": "2"],
+        "environment variable SLURM_ARRAY_TASK_ID is 'first', not a whole number"
+      ),
+      (
+        ["SLURM_ARRAY_TASK_ID": "1", "SLURM_ARRAY_TASK_COUNT": "two"],
+        "environment variable SLURM_ARRAY_TASK_COUNT is 'two', not a whole number"
+      ),
+      (
+        ["SLURM_ARRAY_TASK_ID": "1", "SLURM_ARRAY_TASK_COUNT": "0"],
+        "SLURM_ARRAY_TASK_COUNT is 0; a job array has at least 1 task"
+      ),
+      (["SLURM_ARRAY_TASK_ID": "4", "SLURM_ARRAY_TASK_COUNT": "2"], "SLURM_ARRAY_TASK_ID 4 (minimum 0) is outside the 2 shards"),
+      (["JOB_COMPLETION_INDEX": "x"], "environment variable JOB_COMPLETION_INDEX is 'x', not a whole number"),
+    ] {
+      let outcome = try CommandLineTool.run(["shadow", recipe, "--output", output], environment: variables)
+      #expect(outcome.status == 65, "\(variables): \(outcome.standardError)")
+      #expect(outcome.standardError.contains(message), "\(variables): \(outcome.standardError)")
+    }
+    #expect(!FileManager.default.fileExists(atPath: output))
+  }
 }

@@ -23,22 +23,44 @@ public enum ShadowPipeline {
     }
   }
 
+  /// The shard `I/N` names (0 ≤ I < N, both whole numbers); `nil` for anything else.
+  public static func shard(parsing flag: String) -> Shard? {
+    let parts = flag.split(separator: "/", omittingEmptySubsequences: false)
+    guard parts.count == 2, let index = Int(parts[0]), let count = Int(parts[1]), count >= 1, index >= 0, index < count
+    else { return nil }
+    return Shard(index: index, count: count)
+  }
+
+  /// What is wrong with a `--shard` value that `shard(parsing:)` refuses.
+  public static func shardFlagProblem(_ flag: String) -> String {
+    "--shard must be I/N with 0 ≤ I < N, e.g. 0/4; got '\(flag)'"
+  }
+
   /// The shard to train: `--shard I/N` when given; else Slurm's job-array variables
   /// (`SLURM_ARRAY_TASK_ID` − `SLURM_ARRAY_TASK_MIN`, of `SLURM_ARRAY_TASK_COUNT`); else a
-  /// Kubernetes Indexed Job's `JOB_COMPLETION_INDEX` of `shardCount`. Errors say what is missing.
+  /// Kubernetes Indexed Job's `JOB_COMPLETION_INDEX` of `shardCount`. Errors say what is missing
+  /// and name the environment variable at fault (a set variable that is not a whole number
+  /// included). `tacit shadow` checks the flag itself first, as a usage error.
   public static func shard(flag: String?, shardCount: Int?, environment: [String: String]) throws -> Shard {
     if let flag {
-      let parts = flag.split(separator: "/", omittingEmptySubsequences: false)
-      guard parts.count == 2, let index = Int(parts[0]), let count = Int(parts[1]), count >= 1, index >= 0, index < count
-      else {
-        throw PipelineError("--shard must be I/N with 0 ≤ I < N, e.g. 0/4; got '\(flag)'")
-      }
-      return Shard(index: index, count: count)
+      guard let shard = shard(parsing: flag) else { throw PipelineError(shardFlagProblem(flag)) }
+      return shard
     }
-    if let task = environment["SLURM_ARRAY_TASK_ID"].flatMap(Int.init) {
-      let minimum = environment["SLURM_ARRAY_TASK_MIN"].flatMap(Int.init) ?? 0
-      guard let count = shardCount ?? environment["SLURM_ARRAY_TASK_COUNT"].flatMap(Int.init), count >= 1 else {
+    /// The value of the environment variable `name` as a whole number; `nil` when unset.
+    func integer(_ name: String) throws -> Int? {
+      guard let text = environment[name] else { return nil }
+      guard let value = Int(text.trimmingCharacters(in: .whitespaces)) else {
+        throw PipelineError("environment variable \(name) is '\(text)', not a whole number")
+      }
+      return value
+    }
+    if let task = try integer("SLURM_ARRAY_TASK_ID") {
+      let minimum = try integer("SLURM_ARRAY_TASK_MIN") ?? 0
+      guard let count = try shardCount ?? integer("SLURM_ARRAY_TASK_COUNT") else {
         throw PipelineError("SLURM_ARRAY_TASK_ID is set but SLURM_ARRAY_TASK_COUNT is not; pass --shard-count N")
+      }
+      guard count >= 1 else {
+        throw PipelineError("SLURM_ARRAY_TASK_COUNT is \(count); a job array has at least 1 task")
       }
       let index = task - minimum
       guard index >= 0, index < count else {
@@ -48,7 +70,7 @@ public enum ShadowPipeline {
       }
       return Shard(index: index, count: count)
     }
-    if let index = environment["JOB_COMPLETION_INDEX"].flatMap(Int.init) {
+    if let index = try integer("JOB_COMPLETION_INDEX") {
       guard let count = shardCount, count >= 1 else {
         throw PipelineError("JOB_COMPLETION_INDEX is set: pass --shard-count N (the Indexed Job's completions)")
       }
