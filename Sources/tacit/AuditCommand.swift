@@ -10,7 +10,7 @@ struct AuditCommand: ParsableCommand {
 
 /// The flags every audit shares.
 struct AuditConfidenceOptions: ParsableArguments {
-  @Option(help: "The confidence of the bounds and intervals, in (0, 1).") var confidence: Double = 0.95
+  @Option(parsing: .unconditional, help: "The confidence of the bounds and intervals, in (0, 1).") var confidence: Double = 0.95
   @Flag(help: "Print JSON.") var json = false
 
   func validate() throws {
@@ -36,8 +36,8 @@ struct AuditScoresCommand: ParsableCommand {
       """)
 
   @Argument(help: "The score file (CSV: score,member).") var file: String
-  @Option(help: "δ of the ε bounds, in [0, 1) (default: 0, reported as such).") var delta: Double?
-  @Option(help: "Bootstrap resamples for the intervals (0: none).") var bootstrap: Int = 0
+  @Option(parsing: .unconditional, help: "δ of the ε bounds, in [0, 1) (default: 0, reported as such).") var delta: Double?
+  @Option(parsing: .unconditional, help: "Bootstrap resamples for the intervals (0: none).") var bootstrap: Int = 0
   @Option(help: "Seed of the held-out split and the bootstrap.") var seed: UInt64 = 0
   @Option(help: "How the ε lower bound picks its threshold.") var selection: ScoreFileAudit.Selection = .heldOut
   @OptionGroup var options: AuditConfidenceOptions
@@ -74,10 +74,11 @@ struct AuditCanariesCommand: ParsableCommand {
       """)
 
   @Argument(help: "The canary score file (CSV: score,included).") var file: String
-  @Option(help: "δ of the bound, in [0, 1).") var delta: Double
-  @Option(help: "The ε the training run claims; adds a PASS/VIOLATION verdict.") var claimedEpsilon: Double?
-  @Option(help: "k+, the number of IN guesses (highest scores).") var positiveGuesses: Int?
-  @Option(help: "k-, the number of OUT guesses (lowest scores).") var negativeGuesses: Int?
+  @Option(parsing: .unconditional, help: "δ of the bound, in [0, 1).") var delta: Double
+  @Option(parsing: .unconditional, help: "The ε the training run claims; adds a PASS/VIOLATION verdict.") var claimedEpsilon:
+    Double?
+  @Option(parsing: .unconditional, help: "k+, the number of IN guesses (highest scores).") var positiveGuesses: Int?
+  @Option(parsing: .unconditional, help: "k-, the number of OUT guesses (lowest scores).") var negativeGuesses: Int?
   @OptionGroup var options: AuditConfidenceOptions
 
   func validate() throws {

@@ -6,7 +6,7 @@ struct CalibrateCommand: ParsableCommand {
   static let configuration = CommandConfiguration(
     commandName: "calibrate", abstract: "Find the noise multiplier σ whose ε is at most a target.")
 
-  @Option(help: "The target ε (> 0).") var epsilon: Double
+  @Option(parsing: .unconditional, help: "The target ε (> 0).") var epsilon: Double
   @OptionGroup var mechanism: MechanismOptions
 
   func validate() throws {

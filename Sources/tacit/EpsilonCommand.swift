@@ -6,7 +6,7 @@ struct EpsilonCommand: ParsableCommand {
   static let configuration = CommandConfiguration(
     commandName: "epsilon", abstract: "Compute ε for a noise multiplier, sample rate, number of steps and δ.")
 
-  @Option(help: "The noise multiplier σ (> 0).") var noiseMultiplier: Double
+  @Option(parsing: .unconditional, help: "The noise multiplier σ (> 0).") var noiseMultiplier: Double
   @OptionGroup var mechanism: MechanismOptions
 
   func validate() throws {

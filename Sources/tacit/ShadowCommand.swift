@@ -57,7 +57,7 @@ struct AuditMergeCommand: ParsableCommand {
 
   @Argument(help: "Shard folders written by `tacit shadow`.") var shards: [String]
   @Option(help: "The run folder to write.") var output: String
-  @Option(help: "BLAS threads for the target's training.") var threads: Int = 1
+  @Option(parsing: .unconditional, help: "BLAS threads for the target's training.") var threads: Int = 1
   @Flag(help: "Print summary.json to standard output instead of the terminal summary.") var json = false
 
   func validate() throws {

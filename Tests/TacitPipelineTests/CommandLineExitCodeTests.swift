@@ -30,6 +30,31 @@ import Testing
       "--sample-rate must be in (0, 1], got 0.0"
     ),
     (["calibrate", "--epsilon", "1", "--sample-rate", "0.1", "--steps", "10"], "Missing expected argument '--delta <delta>'"),
+    // Negative numbers after a numeric flag are its value, not a flag: they reach validation.
+    (
+      ["epsilon", "--noise-multiplier", "1", "--sample-rate", "-0.1", "--steps", "10", "--delta", "1e-5"],
+      "--sample-rate must be in (0, 1], got -0.1"
+    ),
+    (
+      ["epsilon", "--noise-multiplier", "-1", "--sample-rate", "0.1", "--steps", "10", "--delta", "1e-5"],
+      "--noise-multiplier must be a positive number, got -1.0"
+    ),
+    (
+      ["epsilon", "--noise-multiplier", "1", "--sample-rate", "0.1", "--steps", "-3", "--delta", "1e-5"],
+      "--steps must be at least 1, got -3"
+    ),
+    (
+      ["calibrate", "--epsilon", "-2", "--sample-rate", "0.1", "--steps", "10", "--delta", "1e-5"],
+      "--epsilon must be a positive number, got -2.0"
+    ),
+    (
+      ["calibrate", "--epsilon", "1", "--sample-rate", "0.1", "--steps", "10", "--delta", "-1e-5"],
+      "--delta must be in (0, 1), got -1e-05"
+    ),
+    (["audit", "canaries", "x.csv", "--delta", "-0.1"], "--delta must be in [0, 1), got -0.1"),
+    (["audit", "scores", "x.csv", "--confidence", "-0.5"], "--confidence must be in (0, 1), got -0.5"),
+    (["audit", "canaries", "x.csv", "--delta", "0", "--claimed-epsilon", "-1"], "--claimed-epsilon must be a non-negative"),
+    (["shadow", "r.yaml", "--output", "o", "--shard-count", "-2"], "--shard-count must be at least 1, got -2"),
   ])
   func usageErrorsExit64(arguments: [String], message: String) throws {
     let outcome = try CommandLineTool.run(arguments)
