@@ -49,6 +49,7 @@ struct AuditMergeCommand: ParsableCommand {
   static let configuration = CommandConfiguration(
     commandName: "merge", abstract: "Train a recipe's target and audit it with reference models from `tacit shadow` shards.",
     discussion: """
+      Refuses folders that are not shard folders written by `tacit shadow` (run folders included). \
       Reads the recipe every shard folder recorded (they must agree), checks that the shards hold \
       each reference model exactly once, then runs the recipe like `tacit run`, reading the \
       reference models instead of training them, and writes the run folder --output. Exit codes \
@@ -67,7 +68,8 @@ struct AuditMergeCommand: ParsableCommand {
 
   func run() throws {
     let result = try reportingErrors {
-      try RunPipeline.run(
+      try ShadowPipeline.checkShardFolders(shards)
+      return try RunPipeline.run(
         recipePath: shards[0] + "/recipe.yaml", overrides: [], outputDirectory: output, threads: threads,
         showProgress: !json, referenceDirectories: shards, log: { printError($0) })
     }

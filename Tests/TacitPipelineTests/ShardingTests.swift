@@ -154,4 +154,42 @@ import Testing
     }
     #expect(!FileManager.default.fileExists(atPath: output))
   }
+
+  /// `tacit audit merge` refuses run folders and other folders that are not shard folders, naming
+  /// the folder, before training anything.
+  @Test func mergeRefusesFoldersThatAreNotShards() throws {
+    let space = try Workspace()
+    defer { space.remove() }
+    // Two folders shaped like run folders (marker of kind run), and one with no marker at all.
+    var folders: [String] = []
+    for (name, marker) in [("run1", "run"), ("run2", "run"), ("plain", nil)] as [(String, String?)] {
+      let folder = space.root.appendingPathComponent(name)
+      try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+      try Data(Self.recipe.utf8).write(to: folder.appendingPathComponent("recipe.yaml"))
+      if let marker {
+        try Data("{\"format\": \"tacit-folder-1\", \"kind\": \"\(marker)\"}\n".utf8).write(
+          to: folder.appendingPathComponent(".tacit-run"))
+        try Data("{}".utf8).write(to: folder.appendingPathComponent("summary.json"))
+      }
+      folders.append(folder.path)
+    }
+    let merged = space.root.appendingPathComponent("merged").path
+    let runs = try CommandLineTool.run(["audit", "merge", folders[0], folders[1], "--output", merged])
+    #expect(runs.status == 65, "\(runs.standardError)")
+    #expect(
+      runs.standardError.contains(
+        "\(folders[0]): is a tacit run folder, not a shard folder; `tacit audit merge` takes the folders `tacit shadow` wrote"),
+      "\(runs.standardError)")
+    let plain = try CommandLineTool.run(["audit", "merge", folders[2], "--output", merged])
+    #expect(plain.status == 65, "\(plain.standardError)")
+    #expect(
+      plain.standardError.contains(
+        "\(folders[2]): is not a shard folder written by `tacit shadow` (no .tacit-run marker of kind shard, no shard.json)"),
+      "\(plain.standardError)")
+    let missing = try CommandLineTool.run([
+      "audit", "merge", space.root.appendingPathComponent("nowhere").path, "--output", merged,
+    ])
+    #expect(missing.status == 65 && missing.standardError.contains("nowhere: no such shard folder"), "\(missing.standardError)")
+    #expect(!FileManager.default.fileExists(atPath: merged))
+  }
 }

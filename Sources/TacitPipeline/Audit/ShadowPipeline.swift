@@ -84,6 +84,35 @@ public enum ShadowPipeline {
     )
   }
 
+  /// Checks that each of `folders` is a shard folder `tacit shadow` wrote: a `.tacit-run` marker
+  /// of kind "shard", or (older shard folders, written before the marker) no marker and a
+  /// `shard.json`. `tacit audit merge` calls it first, so that run folders or any other folders
+  /// are refused before anything is trained; throws a `PipelineError` (an input error, exit 65)
+  /// naming the first folder that is not one.
+  public static func checkShardFolders(_ folders: [String]) throws {
+    for folder in folders {
+      var isDirectory: ObjCBool = false
+      guard FileManager.default.fileExists(atPath: folder, isDirectory: &isDirectory) else {
+        throw PipelineError("\(folder): no such shard folder")
+      }
+      guard isDirectory.boolValue else {
+        throw PipelineError("\(folder): is a file, not a shard folder written by `tacit shadow`")
+      }
+      switch try RunFolderMarker.markedKind(of: folder) {
+      case .shard: continue
+      case .run:
+        throw PipelineError(
+          "\(folder): is a tacit run folder, not a shard folder; `tacit audit merge` takes the folders `tacit shadow` wrote")
+      case nil:
+        guard FileManager.default.fileExists(atPath: folder + "/shard.json") else {
+          throw PipelineError(
+            "\(folder): is not a shard folder written by `tacit shadow` (no \(RunFolderMarker.fileName) marker of kind "
+              + "shard, no shard.json)")
+        }
+      }
+    }
+  }
+
   /// Trains the shard's reference models and writes the shard folder (atomically); returns a
   /// one-line summary.
   public static func run(
