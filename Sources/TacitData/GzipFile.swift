@@ -9,19 +9,33 @@ import Darwin
 /// Whole-file reading through zlib, for gzip-compressed and plain files alike.
 ///
 /// zlib's `gzread` passes a file without a gzip header through unchanged, so one code path reads
-/// `images.gz` and `images`. zlib inflates in 4 MiB reads straight into a buffer that starts at
+/// `images.gz` and `images`. A caller that knows the size from a header passes `limit`, so that
+/// a small file decompressing to gigabytes (a gzip bomb) is stopped after at most one 4 MiB read
+/// beyond that size. zlib inflates in 4 MiB reads straight into a buffer that starts at
 /// 4× the file size and doubles when full, then one `memcpy` makes the result array. The 47 MB
 /// Fashion-MNIST training images take about 0.5 s on one core (zlib's inflate dominates).
 public enum GzipFile {
   /// The size of one `gzread` call (the buffer grows when less than this is free).
   static let chunkSize = 1 << 22
 
+  /// The most leading bytes `read` shows its `limit` function.
+  public static let limitPrefixSize = 1024
+
   /// Every decompressed byte of the file at `path`.
   ///
-  /// - Parameter missingFileHint: appended to the "no such file" message (where to get the file).
+  /// - Parameters:
+  ///   - missingFileHint: appended to the "no such file" message (where to get the file).
+  ///   - limit: bounds the memory a hostile file (a gzip bomb) can take. Called with the first
+  ///     decompressed bytes (at most `limitPrefixSize`) after each read, until it returns the
+  ///     most bytes the file may hold (from its header), or `nil` when the bytes so far cannot
+  ///     tell; it may throw for a bad header. Once more bytes than that come out, reading stops
+  ///     with `DataError.malformed` at that offset. `nil`: no bound.
   /// - Throws: `DataError.missingFile` when nothing is at `path`; `DataError.unreadable` when the
-  ///   file cannot be opened or read, or when its gzip stream is corrupt or cut short.
-  public static func read(path: String, missingFileHint: String? = nil) throws -> [UInt8] {
+  ///   file cannot be opened or read, or when its gzip stream is corrupt or cut short;
+  ///   `DataError.malformed` past `limit`; whatever `limit` throws.
+  public static func read(
+    path: String, missingFileHint: String? = nil, limit: (([UInt8]) throws -> Int?)? = nil
+  ) throws -> [UInt8] {
     var status = stat()
     if stat(path, &status) != 0 {
       let code = errno
@@ -44,9 +58,11 @@ public enum GzipFile {
     guard var buffer = malloc(capacity) else { throw DataError.unreadable(path: path, reason: "out of memory") }
     defer { free(buffer) }
     var filled = 0
+    var maximum: Int? = nil
     while true {
       if capacity - filled < chunkSize {
-        capacity *= 2
+        // With a known maximum, never more than one chunk beyond it.
+        capacity = min(capacity * 2, maximum.map { $0 + 2 * chunkSize } ?? Int.max)
         guard let grown = realloc(buffer, capacity) else {
           throw DataError.unreadable(path: path, reason: "out of memory for \(capacity) bytes")
         }
@@ -56,6 +72,16 @@ public enum GzipFile {
       if got < 0 { throw DataError.unreadable(path: path, reason: errorMessage(file)) }
       if got == 0 { break }
       filled += Int(got)
+      if let limit, maximum == nil {
+        let prefix = UnsafeBufferPointer(start: buffer.assumingMemoryBound(to: UInt8.self), count: min(filled, limitPrefixSize))
+        maximum = try limit(Array(prefix))
+      }
+      if let maximum, filled > maximum {
+        throw DataError.malformed(
+          path: path, offset: maximum,
+          reason: "decompresses to more than the \(maximum) bytes its header describes; stopped reading there "
+            + "(a corrupt file, or a decompression bomb)")
+      }
     }
     // A gzip stream cut short reads as a short, successful read with Z_BUF_ERROR left behind.
     var code: Int32 = 0

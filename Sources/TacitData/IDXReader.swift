@@ -66,15 +66,29 @@ public enum IDXReader {
   ///   - missingFileHint: where such files come from, for the "no such file" message.
   /// - Throws: `DataError.missingFile`, `.unreadable`, `.badMagic`, `.malformed` (short header,
   ///   unsupported element type, trailing bytes) or `.truncated`.
+  ///   Decompression stops as soon as the header is read and more bytes come out than it
+  ///   describes, so a gzip bomb costs at most `maximumElements` plus one read chunk of memory.
   public static func read(
     path: String, expectedMagic: UInt32? = nil, missingFileHint: String? = DataError.fashionMNISTHint
   ) throws -> IDXArray {
-    try parse(GzipFile.read(path: path, missingFileHint: missingFileHint), path: path, expectedMagic: expectedMagic)
+    let bytes = try GzipFile.read(path: path, missingFileHint: missingFileHint) { prefix in
+      try header(prefix, path: path, expectedMagic: expectedMagic, isComplete: false).map { $0.size + $0.elements }
+    }
+    return try parse(bytes, path: path, expectedMagic: expectedMagic)
   }
 
-  /// The array encoded in `bytes` (already decompressed); `path` is used in error messages.
-  public static func parse(_ bytes: [UInt8], path: String, expectedMagic: UInt32? = nil) throws -> IDXArray {
+  /// The most elements an IDX file may hold: 1 GiB of uint8 (Fashion-MNIST's training images
+  /// are 47 MB), so that a hostile header cannot make the reader allocate more.
+  public static let maximumElements = 1 << 30
+
+  /// The header of `bytes` (the start of a decompressed file): its size in bytes, dimensions and
+  /// element count. When `isComplete` is false and `bytes` ends inside the header, `nil` (read
+  /// on); otherwise the errors of `parse`, and an element count above `maximumElements`.
+  static func header(_ bytes: [UInt8], path: String, expectedMagic: UInt32?, isComplete: Bool) throws
+    -> (size: Int, dimensions: [Int], elements: Int)?
+  {
     guard bytes.count >= 4 else {
+      guard isComplete else { return nil }
       throw DataError.malformed(
         path: path, offset: bytes.count,
         reason: "file ends after \(bytes.count) bytes, inside the 4-byte magic number")
@@ -97,6 +111,7 @@ public enum IDXReader {
     }
     let headerSize = 4 + 4 * rank
     guard bytes.count >= headerSize else {
+      guard isComplete else { return nil }
       throw DataError.malformed(
         path: path, offset: bytes.count,
         reason: "file ends after \(bytes.count) bytes, inside the \(headerSize)-byte header")
@@ -112,6 +127,17 @@ public enum IDXReader {
       }
       promised = product
     }
+    guard promised <= maximumElements else {
+      throw DataError.malformed(
+        path: path, offset: 4,
+        reason: "dimensions \(dimensions) describe \(promised) elements, more than tacit reads (\(maximumElements), 1 GiB)")
+    }
+    return (headerSize, dimensions, promised)
+  }
+
+  /// The array encoded in `bytes` (already decompressed); `path` is used in error messages.
+  public static func parse(_ bytes: [UInt8], path: String, expectedMagic: UInt32? = nil) throws -> IDXArray {
+    let (headerSize, dimensions, promised) = try header(bytes, path: path, expectedMagic: expectedMagic, isComplete: true)!
     let available = bytes.count - headerSize
     if available < promised {
       throw DataError.truncated(path: path, promisedBytes: promised, availableBytes: available)

@@ -1,3 +1,4 @@
+import CZlib
 import TacitTensor
 import Testing
 
@@ -67,6 +68,54 @@ import Testing
     let error = #expect(throws: DataError.self) { try IDXReader.readLabels(path: long) }
     guard case .malformed(_, let offset, _) = error else { Issue.record("wrong error \(String(describing: error))"); return }
     #expect(offset == 10)  // 8-byte header + 2 promised bytes
+  }
+
+  /// A gzip bomb (a 16-byte label header, then 256 MiB of zeros, about 250 KB compressed) stops
+  /// after the first 4 MiB read: an error at the end of the data the header describes.
+  @Test func gzipBombStopsAtTheSizeTheHeaderDescribes() throws {
+    let directory = try TemporaryDirectory()
+    let path = directory.path + "/bomb.gz"
+    let handle = try #require(gzopen(path, "wb"))
+    var header = idxBytes(dimensions: [16], data: [])
+    #expect(gzwrite(handle, &header, UInt32(header.count)) == Int32(header.count))
+    var zeros = [UInt8](repeating: 0, count: 1 << 20)
+    for _ in 0..<256 { #expect(gzwrite(handle, &zeros, UInt32(zeros.count)) == Int32(zeros.count)) }
+    #expect(gzclose(handle) == Z_OK)
+    #expect(try rawBytes(path).count < 2 << 20)
+
+    var calls = 0
+    var direct: DataError?
+    do {
+      _ = try GzipFile.read(path: path) { prefix in
+        calls += 1
+        return prefix.count >= 8 ? 24 : nil
+      }
+    } catch let error as DataError {
+      direct = error
+    }
+    #expect(calls == 1)
+    #expect(
+      direct?.description
+        == "\(path): offset 24: decompresses to more than the 24 bytes its header describes; stopped reading there "
+        + "(a corrupt file, or a decompression bomb)")
+    let error = #expect(throws: DataError.self) { try IDXReader.readLabels(path: path) }
+    guard case .malformed(let errorPath, let offset, _) = error else {
+      Issue.record("wrong error \(String(describing: error))")
+      return
+    }
+    #expect(errorPath == path)
+    #expect(offset == 24)  // 8-byte header + 16 labels
+  }
+
+  /// Dimensions describing more than 1 GiB of elements are refused before anything is allocated.
+  @Test func hugeDimensionsAreRefused() throws {
+    let directory = try TemporaryDirectory()
+    let path = try directory.writeGzip(idxBytes(dimensions: [65536, 256, 256], data: [1, 2, 3]), to: "huge.gz")
+    let error = #expect(throws: DataError.self) { try IDXReader.readImages(path: path) }
+    #expect(
+      error?.description
+        == "\(path): offset 4: dimensions [65536, 256, 256] describe 4294967296 elements, more than tacit reads (1073741824, 1 GiB)"
+    )
   }
 
   @Test func badMagicIsReported() throws {
