@@ -77,7 +77,7 @@ extension DistillationSection {
     } else if transfer == .private {
       section.disallow(["public_size"], reason: "only valid with transfer: public")
     }
-    let temperature = section.number("temperature", default: 4, .greaterThan(0))
+    let temperature = section.number("temperature", default: 4, .greaterThan(0).representableInFloat)
     let softWeight = section.number("soft_weight", default: 0.9, .closed(0, 1))
     section.finish()
     guard let teacher, let transfer, transfer == .private || publicSize != nil else { return nil }

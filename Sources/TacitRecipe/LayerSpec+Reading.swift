@@ -79,14 +79,14 @@ extension LayerSpec {
     case "tanh": spec = .tanh
     case "tempered_sigmoid":
       spec = .temperedSigmoid(
-        scale: layer.number("scale", default: 2, .greaterThan(0)),
-        inverseTemperature: layer.number("inverse_temperature", default: 2, .greaterThan(0)),
-        offset: layer.number("offset", default: 1))
+        scale: layer.number("scale", default: 2, .greaterThan(0).representableInFloat),
+        inverseTemperature: layer.number("inverse_temperature", default: 2, .greaterThan(0).representableInFloat),
+        offset: layer.number("offset", default: 1, .any.representableInFloat))
     case "dropout":
       spec = layer.requiredNumber("rate", .halfOpen(0, 1)).map { .dropout(rate: $0) }
     case "group_norm":
       let groups = layer.requiredInteger("groups", .atLeast(1))
-      let epsilon = layer.number("epsilon", default: 1e-5, .greaterThan(0))
+      let epsilon = layer.number("epsilon", default: 1e-5, .greaterThan(0).representableInFloat)
       spec = groups.map { .groupNorm(groups: $0, epsilon: epsilon) }
     default:
       layer.report(

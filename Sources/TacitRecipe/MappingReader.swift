@@ -90,10 +90,16 @@ final class MappingReader {
 
   private func checked<Value: Comparable>(_ value: Value?, _ key: String, _ rule: NumberRule<Value>) -> Value? {
     guard let value else { return nil }
-    if rule.accepts(value) { return value }
+    let accepted = rule.accepts(value)
+    let limit = accepted ? rule.limit(value) : nil
+    if accepted && limit == nil { return value }
     let node = entries.first { $0.key == key }?.value
     let written = node.map(NodeReader.describe) ?? "\(value)"
-    reader.report("must \(rule.requirement), got \(written)", at: path(key), node: node)
+    if let limit {
+      reader.report("\(written) \(limit)", at: path(key), node: node)
+    } else {
+      reader.report("must \(rule.requirement), got \(written)", at: path(key), node: node)
+    }
     return nil
   }
 

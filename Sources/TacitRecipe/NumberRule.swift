@@ -6,6 +6,9 @@ struct NumberRule<Value: Comparable> {
   let accepts: (Value) -> Bool
   /// The requirement, as in "must be >= 1".
   let requirement: String
+  /// For a value that passes `accepts`, why it still cannot be used (e.g. beyond 32-bit floating
+  /// point), as in "is beyond what 32-bit training can represent (at most 3.4e38)"; `nil` when it can.
+  var limit: (Value) -> String? = { _ in nil }
 
   /// `value` as written in messages: whole numbers without a fractional part (`1`, not `1.0`).
   private static func text(_ value: Value) -> String {
@@ -44,5 +47,24 @@ struct NumberRule<Value: Comparable> {
   /// `lower <= value <= upper`, written `[lower, upper]`.
   static func closed(_ lower: Value, _ upper: Value) -> NumberRule {
     NumberRule(accepts: { $0 >= lower && $0 <= upper }, requirement: "be in [\(text(lower)), \(text(upper))]")
+  }
+}
+
+extension NumberRule where Value == Double {
+  /// `self`, and a value training turns into `Float`: |value| at most `Float.greatestFiniteMagnitude`
+  /// (3.4e38), and a nonzero value at least `Float.leastNormalMagnitude` (1.2e-38), below which it
+  /// would be subnormal or 0 in `Float` and a division by it or its square root overflows.
+  var representableInFloat: NumberRule {
+    var rule = self
+    rule.limit = { value in
+      if value.magnitude > Double(Float.greatestFiniteMagnitude) {
+        return "is beyond what 32-bit training can represent (at most 3.4e38)"
+      }
+      if value != 0 && value.magnitude < Double(Float.leastNormalMagnitude) {
+        return "is below what 32-bit training can represent (at least 1.2e-38, the smallest normal Float; use 0 or a larger value)"
+      }
+      return nil
+    }
+    return rule
   }
 }

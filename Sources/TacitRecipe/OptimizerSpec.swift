@@ -84,7 +84,7 @@ public enum OptimizerSpec: Sendable, Equatable {
       optimizer.disallow(["beta1", "beta2", "epsilon"], reason: notFor + " (only adam, adamw)")
       optimizer.disallow(["weight_decay"], reason: notFor + " (only adamw)")
       let settings = SGD(
-        learningRate: optimizer.number("learning_rate", default: 0.1, .greaterThan(0)),
+        learningRate: optimizer.number("learning_rate", default: 0.1, .greaterThan(0).representableInFloat),
         momentum: optimizer.number("momentum", default: 0.9, .halfOpen(0, 1)),
         nesterov: optimizer.boolean("nesterov", default: false))
       optimizer.finish()
@@ -93,11 +93,11 @@ public enum OptimizerSpec: Sendable, Equatable {
       optimizer.disallow(["momentum", "nesterov"], reason: notFor + " (only sgd)")
       if kind == .adam { optimizer.disallow(["weight_decay"], reason: notFor + " (only adamw)") }
       let settings = Adam(
-        learningRate: optimizer.number("learning_rate", default: 0.001, .greaterThan(0)),
+        learningRate: optimizer.number("learning_rate", default: 0.001, .greaterThan(0).representableInFloat),
         beta1: optimizer.number("beta1", default: 0.9, .halfOpen(0, 1)),
         beta2: optimizer.number("beta2", default: 0.999, .halfOpen(0, 1)),
-        epsilon: optimizer.number("epsilon", default: 1e-8, .greaterThan(0)))
-      let weightDecay = kind == .adamw ? optimizer.number("weight_decay", default: 0.01, .atLeast(0)) : 0
+        epsilon: optimizer.number("epsilon", default: 1e-8, .greaterThan(0).representableInFloat))
+      let weightDecay = kind == .adamw ? optimizer.number("weight_decay", default: 0.01, .atLeast(0).representableInFloat) : 0
       optimizer.finish()
       return kind == .adam ? .adam(settings) : .adamw(settings, weightDecay: weightDecay)
     }

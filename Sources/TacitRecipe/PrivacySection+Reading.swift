@@ -13,14 +13,14 @@ extension PrivacySection {
       budget = section.requiredNumber("target_epsilon", .greaterThan(0)).map(Budget.targetEpsilon)
       section.ignore(["noise_multiplier"])
     } else if hasNoise {
-      budget = section.requiredNumber("noise_multiplier", .greaterThan(0)).map(Budget.noiseMultiplier)
+      budget = section.requiredNumber("noise_multiplier", .greaterThan(0).representableInFloat).map(Budget.noiseMultiplier)
       section.ignore(["target_epsilon"])
     } else {
       section.reportMissing("target_epsilon", hint: " (or noise_multiplier); e.g. `target_epsilon: 3`")
       section.ignore(["target_epsilon", "noise_multiplier"])
     }
     let delta = section.optionalNumber("delta", .open(0, 1))
-    let maxGradNorm = section.number("max_grad_norm", default: 1.0, .greaterThan(0))
+    let maxGradNorm = section.number("max_grad_norm", default: 1.0, .greaterThan(0).representableInFloat)
     let clipping = section.choice("clipping", default: Clipping.flat)
     let accountant = section.choice("accountant", default: Accountant.pld)
     let noise = section.choice("noise", default: Noise.secure)
@@ -46,8 +46,8 @@ extension PrivacySection.AdaptiveClipping {
   /// Reads `privacy.adaptive_clipping` (a mapping; `{}` gives every default).
   static func read(_ section: MappingReader) -> PrivacySection.AdaptiveClipping {
     let targetQuantile = section.number("target_quantile", default: 0.5, .open(0, 1))
-    let learningRate = section.number("learning_rate", default: 0.2, .greaterThan(0))
-    let countNoise = section.optionalNumber("count_noise", .greaterThan(0))
+    let learningRate = section.number("learning_rate", default: 0.2, .greaterThan(0).representableInFloat)
+    let countNoise = section.optionalNumber("count_noise", .greaterThan(0).representableInFloat)
     section.finish()
     return PrivacySection.AdaptiveClipping(targetQuantile: targetQuantile, learningRate: learningRate, countNoise: countNoise)
   }

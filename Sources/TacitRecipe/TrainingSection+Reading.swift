@@ -11,8 +11,8 @@ extension TrainingSection {
     let schedule = ScheduleSpec.read(section.child("schedule"), epochs: epochs, learningRate: optimizer.learningRate)
     let regularizationSection = section.child("regularization")
     let regularization = RegularizationSpec(
-      l1: regularizationSection.number("l1", default: 0, .atLeast(0)),
-      l2: regularizationSection.number("l2", default: 0, .atLeast(0)),
+      l1: regularizationSection.number("l1", default: 0, .atLeast(0).representableInFloat),
+      l2: regularizationSection.number("l2", default: 0, .atLeast(0).representableInFloat),
       labelSmoothing: regularizationSection.number("label_smoothing", default: 0, .halfOpen(0, 1)))
     regularizationSection.finish()
     var earlyStopping: EarlyStoppingSpec?
@@ -35,7 +35,7 @@ extension TrainingSection {
       augmentation = AugmentationSpec(
         cropPadding: child.integer("crop_padding", default: 0, .atLeast(0)), flip: child.boolean("flip", default: false),
         cutout: child.integer("cutout", default: 0, .atLeast(0)),
-        noiseStandardDeviation: child.number("noise_std", default: 0, .atLeast(0)),
+        noiseStandardDeviation: child.number("noise_std", default: 0, .atLeast(0).representableInFloat),
         multiplicity: child.integer("multiplicity", default: 1, .atLeast(1)))
       if let spec = augmentation, spec.multiplicity > 1 {
         if !isPrivate {
@@ -88,9 +88,9 @@ extension ScheduleSpec {
       case .step:
         kind = .step(
           stepEpochs: schedule.integer("step_epochs", default: 10, .atLeast(1)),
-          gamma: schedule.number("gamma", default: 0.1, .greaterThan(0)))
+          gamma: schedule.number("gamma", default: 0.1, .greaterThan(0).representableInFloat))
       case .cosine:
-        var minimum = schedule.number("min_learning_rate", default: 0, .atLeast(0))
+        var minimum = schedule.number("min_learning_rate", default: 0, .atLeast(0).representableInFloat)
         if minimum > learningRate {
           schedule.report(
             "must be at most training.optimizer.learning_rate (\(learningRate)), got \(minimum)", key: "min_learning_rate")

@@ -65,6 +65,33 @@ import Testing
     #expect(singleError(minimalRecipe.replacingOccurrences(of: "tiny", with: "my run")).contains("name: must use only letters"))
   }
 
+  /// Issue 12: values the schema accepted crashed training once made `Float` (1e308 → inf,
+  /// 1e-50 → 0, then a division or square root by it). Each is now a recipe error naming the key.
+  @Test func valuesBeyond32BitFloatAreRefusedWithTheReason() {
+    let beyond = "is beyond what 32-bit training can represent (at most 3.4e38)"
+    let below = "is below what 32-bit training can represent"
+    let cases: [(label: String, yaml: String, suffix: String)] = [
+      ("lr 1e308", "\ntraining: {optimizer: {learning_rate: 1e308}}", "training.optimizer.learning_rate: 1e308 \(beyond)"),
+      ("lr 1e39", "\ntraining: {optimizer: {learning_rate: 1e39}}", "training.optimizer.learning_rate: 1e39 \(beyond)"),
+      ("lr 1e-50", "\ntraining: {optimizer: {learning_rate: 1e-50}}", "training.optimizer.learning_rate: 1e-50 \(below)"),
+      ("l2 1e39", "\ntraining: {regularization: {l2: 1e39}}", "training.regularization.l2: 1e39 \(beyond)"),
+      ("l1 1e-50", "\ntraining: {regularization: {l1: 1e-50}}", "training.regularization.l1: 1e-50 \(below)"),
+      ("adam epsilon", "\ntraining: {optimizer: {type: adam, epsilon: 1e-50}}", "training.optimizer.epsilon: 1e-50 \(below)"),
+      ("gamma", "\ntraining: {schedule: {type: step, gamma: 1e-50}}", "training.schedule.gamma: 1e-50 \(below)"),
+      ("max_grad_norm small", "\nprivacy: {noise_multiplier: 1, max_grad_norm: 1e-50}", "privacy.max_grad_norm: 1e-50 \(below)"),
+      ("max_grad_norm large", "\nprivacy: {noise_multiplier: 1, max_grad_norm: 1e39}", "privacy.max_grad_norm: 1e39 \(beyond)"),
+      ("noise_multiplier", "\nprivacy: {noise_multiplier: 1e-50}", "privacy.noise_multiplier: 1e-50 \(below)"),
+    ]
+    for (label, yaml, suffix) in cases {
+      let message = singleError(minimalRecipe + yaml)
+      #expect(message.contains(suffix), "\(label): \(message)")
+    }
+    // The boundary values themselves still validate, and 0 stays allowed where it was.
+    #expect(parseRecipe(minimalRecipe + "\ntraining: {optimizer: {learning_rate: 3.4e38}}") != nil)
+    #expect(parseRecipe(minimalRecipe + "\ntraining: {optimizer: {learning_rate: 1.2e-38}}") != nil)
+    #expect(parseRecipe(minimalRecipe + "\ntraining: {regularization: {l2: 0}}") != nil)
+  }
+
   @Test func missingRequiredKeys() {
     let noModel = "version: 1\nname: x\ndata: {source: csv}"
     let errors = recipeErrors(noModel).map(\.description)
