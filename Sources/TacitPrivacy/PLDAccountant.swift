@@ -112,6 +112,18 @@ public struct PLDAccountant: PrivacyAccountant {
     guard noiseMultiplier > 0 && noiseMultiplier.isFinite else {
       throw .invalidParameter(name: "noise_multiplier", value: noiseMultiplier, requirement: "must be finite and > 0")
     }
+    for direction in [PrivacyLossDistribution.NeighbouringDirection.remove, .add] {
+      let points = PrivacyLossDistribution.gridPointCount(
+        noiseMultiplier: noiseMultiplier, sampleRate: sampleRate, direction: direction,
+        lossInterval: lossInterval, tailMass: Self.releaseTailMass)
+      guard points <= PrivacyLossDistribution.maximumGridPoints else {
+        throw .unreachable(
+          "the PLD accountant would need \(points.isFinite ? "\(points.rounded(.up))" : "unboundedly many")"
+            + " grid points (at most \(Int(PrivacyLossDistribution.maximumGridPoints))) for noise_multiplier"
+            + " \(noiseMultiplier), sample_rate \(sampleRate), loss interval \(lossInterval): the privacy loss spans"
+            + " too wide a range; use the RDP accountant (--accountant rdp) or a larger noise multiplier")
+      }
+    }
     func direction(_ direction: PrivacyLossDistribution.NeighbouringDirection) -> PrivacyLossDistribution {
       PrivacyLossDistribution.subsampledGaussian(
         noiseMultiplier: noiseMultiplier, sampleRate: sampleRate, direction: direction,

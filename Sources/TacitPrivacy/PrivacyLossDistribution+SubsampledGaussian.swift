@@ -56,6 +56,39 @@ extension PrivacyLossDistribution {
   ///   - direction: `remove` or `add`.
   ///   - lossInterval: the grid spacing Δ > 0.
   ///   - tailMass: the P-mass beyond the x range on each side, in (0, 0.5).
+  /// The most grid points one release's discretisation may have: 10⁸ (about 5 GB of working
+  /// arrays). A larger grid means σ so small relative to Δ that the losses span more than 10⁴
+  /// nats at the default Δ; `PLDAccountant` refuses it and suggests the RDP accountant.
+  public static let maximumGridPoints = 1e8
+
+  /// The losses [ε_lo, ε_hi] between the `tailMass` P-quantiles of x, the range `subsampledGaussian`
+  /// discretises; not finite when σ is so small that the loss overflows.
+  static func lossRange(
+    noiseMultiplier sigma: Double, sampleRate: Double, direction: NeighbouringDirection, tailMass: Double
+  ) -> (lowest: Double, highest: Double) {
+    let mechanism = SubsampledGaussianLoss(noiseMultiplier: sigma, sampleRate: sampleRate)
+    let z = StandardNormal.upperQuantile(tailMass)
+    switch direction {
+    case .remove:
+      return (mechanism.loss(at: -sigma * z), mechanism.loss(at: 1 + sigma * z))
+    case .add:
+      return (-mechanism.loss(at: sigma * z), -mechanism.loss(at: -sigma * z))
+    }
+  }
+
+  /// About how many grid points `subsampledGaussian` with these arguments allocates, as a
+  /// `Double` (infinite or NaN when the loss range overflows), so that a caller can refuse a grid
+  /// larger than `maximumGridPoints` before allocating it.
+  public static func gridPointCount(
+    noiseMultiplier: Double, sampleRate: Double, direction: NeighbouringDirection,
+    lossInterval: Double, tailMass: Double
+  ) -> Double {
+    let (lowest, highest) = lossRange(
+      noiseMultiplier: noiseMultiplier, sampleRate: sampleRate, direction: direction, tailMass: tailMass)
+    let count = (highest - lowest) / lossInterval + 2
+    return count.isNaN ? .infinity : count
+  }
+
   public static func subsampledGaussian(
     noiseMultiplier: Double, sampleRate: Double, direction: NeighbouringDirection,
     lossInterval: Double, tailMass: Double
@@ -65,16 +98,14 @@ extension PrivacyLossDistribution {
     precondition(lossInterval > 0 && lossInterval.isFinite, "loss interval \(lossInterval) must be positive")
     precondition(tailMass > 0 && tailMass < 0.5, "tail mass \(tailMass) outside (0, 0.5)")
     let mechanism = SubsampledGaussianLoss(noiseMultiplier: noiseMultiplier, sampleRate: sampleRate)
-    let z = StandardNormal.upperQuantile(tailMass)
     let sigma = noiseMultiplier
-    // Loss range from the x range of the P-quantiles.
-    let (lowestLoss, highestLoss): (Double, Double)
-    switch direction {
-    case .remove:
-      (lowestLoss, highestLoss) = (mechanism.loss(at: -sigma * z), mechanism.loss(at: 1 + sigma * z))
-    case .add:
-      (lowestLoss, highestLoss) = (-mechanism.loss(at: sigma * z), -mechanism.loss(at: -sigma * z))
-    }
+    let (lowestLoss, highestLoss) = lossRange(
+      noiseMultiplier: noiseMultiplier, sampleRate: sampleRate, direction: direction, tailMass: tailMass)
+    let pointCountEstimate = (highestLoss - lowestLoss) / lossInterval
+    precondition(
+      pointCountEstimate <= maximumGridPoints,
+      "subsampled Gaussian PLD σ = \(noiseMultiplier), q = \(sampleRate), Δ = \(lossInterval) needs "
+        + "\(pointCountEstimate) grid points, more than \(maximumGridPoints); check with gridPointCount first")
     let lowestIndex = Int((lowestLoss / lossInterval).rounded(.down))
     let highestIndex = max(lowestIndex + 1, Int((highestLoss / lossInterval).rounded(.up)))
     let pointCount = highestIndex - lowestIndex + 1

@@ -61,7 +61,10 @@ public struct PrivacyLossDistribution: Sendable, Equatable {
   public func delta(epsilon: Double) -> Double {
     precondition(!epsilon.isNaN, "ε is NaN")
     if epsilon == .infinity { return infiniteMass }
-    let firstAbove = max(0, Int((epsilon / lossInterval).rounded(.down)) - lowestLossIndex + 1)
+    // Grid index of ε, kept within ±2⁶² so that the conversion to Int cannot trap (ε = 1e300, −∞):
+    // any ε beyond the grid behaves like the grid's end.
+    let index = min(max((epsilon / lossInterval).rounded(.down), -0x1p62), 0x1p62)
+    let firstAbove = max(0, Int(index) - lowestLossIndex + 1)
     var total = 0.0
     if firstAbove < probabilities.count {
       for j in firstAbove..<probabilities.count {

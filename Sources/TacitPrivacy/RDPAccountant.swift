@@ -90,6 +90,14 @@ public struct RDPAccountant: PrivacyAccountant {
       }
       guard precision > 0 && q > 0 else { return }
       let sigma = 1 / precision.squareRoot()
+      let evaluations = orders.reduce(0) { $0 + SampledGaussianRDP.quadratureEvaluations(noiseMultiplier: sigma, order: $1) }
+      if q < 1 && evaluations > Self.maximumQuadratureEvaluations {
+        throw .unreachable(
+          "noise_multiplier \(sigma) is too small for the RDP accountant: its quadrature over the fractional orders would"
+            + " take \(evaluations.isFinite ? "\(evaluations.rounded(.up))" : "unboundedly many") evaluations (at most"
+            + " \(Int(Self.maximumQuadratureEvaluations))); use a larger noise multiplier (σ this small leaves the"
+            + " sampled records almost unprotected)")
+      }
       add(count: count, into: &total) { alpha in
         SampledGaussianRDP.rdp(sampleRate: q, noiseMultiplier: sigma, order: alpha)
       }
@@ -132,6 +140,12 @@ public struct RDPAccountant: PrivacyAccountant {
         reason: "a Poisson-sampled event must contain only Gaussian mechanisms (found \(event))")
     }
   }
+
+  /// The most integrand evaluations the quadratures of one (q, σ) may take in total, summed over
+  /// the fractional orders (`SampledGaussianRDP.quadratureEvaluations`): 10⁸, a few seconds;
+  /// beyond it (σ ≲ 4.6e-3 for the default orders) the accountant refuses rather than run for
+  /// minutes or overflow the count.
+  static let maximumQuadratureEvaluations = 1e8
 
   static func checkNoiseMultiplier(_ sigma: Double) throws(AccountingError) {
     guard sigma > 0 && sigma.isFinite else {

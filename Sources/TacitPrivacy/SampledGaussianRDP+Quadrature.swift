@@ -24,6 +24,14 @@ extension SampledGaussianRDP {
   ///
   /// Cost: (α + 40σ)/h integrand evaluations, e.g. ≈ 250 for α = 10.9, σ = 0.6 and ≈ 6,000 for
   /// σ = 0.1.
+  /// The number of integrand evaluations `rdp` makes at `order` (0 for integer orders up to 10⁶,
+  /// which use the binomial expansion), as a `Double` so that it cannot overflow.
+  static func quadratureEvaluations(noiseMultiplier sigma: Double, order alpha: Double) -> Double {
+    if alpha == alpha.rounded() && alpha <= 1e6 { return 0 }
+    let evaluations = (alpha + 40 * sigma) / (min(sigma * sigma, sigma) / 4)
+    return evaluations.isNaN ? .infinity : evaluations
+  }
+
   static func logAByQuadrature(sampleRate q: Double, noiseMultiplier sigma: Double, order alpha: Double) -> Double {
     let step = min(sigma * sigma, sigma) / 4
     let lower = -20 * sigma

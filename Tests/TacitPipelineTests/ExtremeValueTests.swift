@@ -46,4 +46,21 @@ import Testing
     try space.expectCleanFailure(
       outcome, status: 65, message: "privacy.noise_multiplier: 1e-50 is below what 32-bit training can represent")
   }
+
+  /// `tacit epsilon` with a tiny σ: a clear error (exit 65) suggesting RDP, not a trap or a 40 GB
+  /// allocation.
+  @Test(arguments: [
+    (["--noise-multiplier", "1e-50", "--sample-rate", "0.5", "--steps", "2", "--delta", "1e-4"], "grid points"),
+    (["--noise-multiplier", "1e-3", "--sample-rate", "0.5", "--steps", "2", "--delta", "1e-4"], "grid points"),
+    (["--noise-multiplier", "1e-50", "--sample-rate", "0.5", "--steps", "2", "--delta", "1e-4", "--accountant", "rdp"],
+      "too small for the RDP accountant"),
+  ])
+  func epsilonWithATinyNoiseMultiplierIsAnError(arguments: [String], expected: String) throws {
+    let outcome = try CommandLineTool.run(["epsilon"] + arguments)
+    #expect(outcome.status == 65, "status \(outcome.status), stderr: \(outcome.standardError)")
+    #expect(outcome.standardError.contains(expected), "stderr: \(outcome.standardError)")
+    for crash in ["Fatal error", "Stack dump", "Illegal instruction"] {
+      #expect(!outcome.standardError.contains(crash), "stderr: \(outcome.standardError)")
+    }
+  }
 }

@@ -189,4 +189,29 @@ struct PLDAccountantTests {
     #expect(PLDAccountant().name == "pld")
     #expect(!PLDAccountant().isApproximation)
   }
+
+  /// Issue 12: σ = 1e-50 trapped converting an infinite loss to Int, and σ = 1e-3, q = 0.5 tried to
+  /// allocate a grid of ~5·10⁹ losses (40 GB). Both are now `unreachable`, suggesting RDP.
+  @Test func tinyNoiseMultipliersAreRefusedBeforeAllocating() {
+    for (sigma, q) in [(1e-50, 0.5), (1e-3, 0.5), (1e-50, 1.0), (1e-3, 1.0)] {
+      #expect(
+        PrivacyLossDistribution.gridPointCount(
+          noiseMultiplier: sigma, sampleRate: q, direction: .remove, lossInterval: 1e-4, tailMass: 1e-20)
+          > PrivacyLossDistribution.maximumGridPoints, "σ = \(sigma), q = \(q)")
+      do {
+        _ = try PLDAccountant().epsilon(for: Self.subsampled(q, sigma, 2), delta: 1e-4)
+        Issue.record("σ = \(sigma), q = \(q): expected an error")
+      } catch {
+        guard case .unreachable(let message) = error else {
+          Issue.record("σ = \(sigma), q = \(q): \(error)")
+          continue
+        }
+        #expect(message.contains("grid points") && message.contains("RDP"), "\(message)")
+      }
+    }
+    // An ordinary setting stays far below the limit.
+    #expect(
+      PrivacyLossDistribution.gridPointCount(
+        noiseMultiplier: 1, sampleRate: 0.01, direction: .remove, lossInterval: 1e-4, tailMass: 1e-20) < 1e6)
+  }
 }

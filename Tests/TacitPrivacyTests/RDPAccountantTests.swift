@@ -195,4 +195,24 @@ struct RDPAccountantTests {
       #expect(name == "rdp")
     }
   }
+
+  /// Issue 12: σ = 1e-50 trapped in the quadrature ("Double value cannot be converted to Int").
+  @Test func tinyNoiseMultiplierIsAnErrorNotATrap() {
+    let event = DPEvent.selfComposed(
+      event: .poissonSampled(sampleRate: 0.5, event: .gaussian(noiseMultiplier: 1e-50)), count: 2)
+    do {
+      _ = try RDPAccountant().epsilon(for: event, delta: 1e-4)
+      Issue.record("expected an error")
+    } catch {
+      guard case .unreachable(let message) = error else {
+        Issue.record("\(error)")
+        return
+      }
+      #expect(message.contains("too small for the RDP accountant"), "\(message)")
+    }
+    // σ = 0.01 is still answered (a huge ε, but an answer).
+    let small = DPEvent.selfComposed(
+      event: .poissonSampled(sampleRate: 0.5, event: .gaussian(noiseMultiplier: 0.01)), count: 2)
+    #expect((try? RDPAccountant().epsilon(for: small, delta: 1e-4)).map { $0 > 1000 } == true)
+  }
 }
