@@ -19,7 +19,8 @@ public struct Trainer {
   ///
   /// Every epoch: its steps (`runEpoch`), then the end-of-epoch evaluation on the weight average
   /// when there is one (`epochMetrics`), then early stopping's record; at the end, the best
-  /// epoch's parameters are restored when early stopping asks for it.
+  /// epoch's parameters are restored when early stopping asks for it. A step whose loss is not
+  /// finite ends training at once, recorded in `TrainingHistory.divergence`.
   ///
   /// - Parameters:
   ///   - generator: draws the data order (split "data-order"), dropout masks (split "dropout") and
@@ -47,6 +48,11 @@ public struct Trainer {
     for epoch in 1...configuration.epochs {
       let running = runEpoch(
         epoch, batches: &batches, dropout: &dropoutGenerator, meter: &meter, average: average, progress: progress)
+      if let divergence = running.divergence {
+        history.divergence = divergence
+        history.finalEpoch = epoch
+        break
+      }
       // Evaluations and early stopping see the averaged parameters; training resumes from the iterate.
       average?.swap(with: step.model.parameters)
       let metrics = epochMetrics(epoch: epoch, running: running, train: train, validation: validation)
@@ -75,10 +81,12 @@ public struct Trainer {
     /// The learning rate of the epoch's last step.
     var learningRate: Float = 0
     var seconds = 0.0
+    /// Set when a step's loss was not finite; the epoch stopped there.
+    var divergence: TrainingDivergence?
   }
 
   /// The steps of epoch `epoch`: draw a batch, run the step, fold the parameters into the
-  /// weight average, report progress.
+  /// weight average, report progress; stops at the first step whose loss is not finite.
   private func runEpoch(
     _ epoch: Int, batches: inout TrainingBatches, dropout: inout SeededGenerator, meter: inout ProgressMeter,
     average: WeightAverage?, progress: (TrainingProgress) -> Void
@@ -94,6 +102,12 @@ public struct Trainer {
         totalEpochs: configuration.epochs)
       let result = step.run(
         inputs: batch.inputs, labels: batch.labels, learningRate: run.learningRate, generator: &dropout)
+      // One comparison per step, after the step: it changes no result of a finite run.
+      guard result.lossSum.isFinite else {
+        run.divergence = TrainingDivergence(
+          epoch: epoch, step: stepIndex + 1, lossSum: result.lossSum, learningRate: Double(run.learningRate))
+        break
+      }
       run.lossSum += result.lossSum
       run.correct = run.correct.flatMap { total in result.correct.map { total + $0 } }
       average?.update(step.model.parameters)

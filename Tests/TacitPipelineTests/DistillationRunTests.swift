@@ -254,7 +254,7 @@ import Testing
     // The oracle: the target's own training path with the same generator and validation records.
     let training = ModelTraining(recipe: recipe, plan: nil, root: root)
     let oracle = try training.buildModel(inputShape: trainingSet.exampleShape, classCount: 3, root: root)
-    let history = training.train(oracle, on: trainingSet, validation: data.validation, root: root)
+    let history = try training.train(oracle, on: trainingSet, validation: data.validation, root: root)
     try #require(history.stoppedEarly, "the recipe must stop early for this test to mean anything")
     #expect(try parameters(validation: data.validation) == oracle.parameters.flatMap(\.value.scalars))
     #expect(try parameters(validation: nil) != oracle.parameters.flatMap(\.value.scalars))

@@ -64,3 +64,21 @@ import Testing
     }
   }
 }
+
+extension ExtremeValueTests {
+  /// A learning rate within Float's range that still makes training overflow: the run stops at the
+  /// first non-finite loss and names the epoch, the step and the learning rate (exit 65), instead of
+  /// finishing a NaN model and failing later on its logits.
+  @Test func divergingTrainingStopsAndNamesTheSettings() throws {
+    let space = try Workspace()
+    defer { space.remove() }
+    let recipe = try space.write(
+      "recipe.yaml",
+      BadInputTests.tinyRecipe.replacingOccurrences(of: "    learning_rate: 0.1", with: "    learning_rate: 1e30"))
+    let outcome = try space.run(recipe)
+    try space.expectCleanFailure(outcome, status: 65, message: "training diverged: the loss became")
+    #expect(outcome.standardError.contains("at epoch 1, step"), "stderr: \(outcome.standardError)")
+    #expect(outcome.standardError.contains("training.optimizer.learning_rate"), "stderr: \(outcome.standardError)")
+    #expect(!outcome.standardError.contains("logit"), "stderr: \(outcome.standardError)")
+  }
+}

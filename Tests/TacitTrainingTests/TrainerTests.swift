@@ -32,6 +32,27 @@ func trainer(model: Sequential, epochs: Int, earlyStopping: EarlyStopping? = nil
     #expect(history.epochs.last!.runningLoss < history.epochs.first!.runningLoss)
   }
 
+  /// Issue 12: a learning rate Float can hold but training cannot survive (1e38) made the
+  /// parameters overflow; the run trained on with NaN and failed later, far from the cause. The
+  /// trainer now stops at the first step whose loss is not finite and says where.
+  @Test func stopsAtTheFirstNonFiniteLoss() throws {
+    let train = blobs(samples: 200, seed: 2)
+    let model = try makeModel(inputs: 5, classes: 3)
+    let history = trainer(model: model, epochs: 3, learningRate: 1e38)
+      .train(on: train, validation: nil, generator: SeededGenerator(seed: 8))
+    let divergence = try #require(history.divergence, "a learning rate of 1e38 must overflow")
+    #expect(divergence.epoch == 1)
+    #expect(divergence.step >= 2, "the first step's loss is computed before any update")
+    #expect(!divergence.lossSum.isFinite)
+    #expect(divergence.learningRate == Double(Float(1e38)))
+    #expect(history.epochs.isEmpty, "no epoch completes: training stopped at once")
+    #expect(history.finalEpoch == 1)
+    // A normal run reports no divergence.
+    let normal = trainer(model: try makeModel(inputs: 5, classes: 3), epochs: 1)
+      .train(on: train, validation: nil, generator: SeededGenerator(seed: 8))
+    #expect(normal.divergence == nil)
+  }
+
   @Test func sameSeedSameParameters() throws {
     let train = blobs(samples: 200, seed: 2)
     var results: [[Tensor]] = []

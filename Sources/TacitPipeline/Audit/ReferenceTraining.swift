@@ -97,7 +97,7 @@ enum ReferenceTraining {
     let training = ModelTraining(recipe: referenceRecipe, plan: plan, root: root, distillation: distillation)
     let model = try training.buildModel(
       inputShape: trainingSet.exampleShape, classCount: trainingSet.classCount, root: root)
-    _ = training.train(
+    _ = try training.train(
       model, on: trainingSet, validation: recipe.training.earlyStopping == nil ? nil : validation, root: root)
     return model
   }

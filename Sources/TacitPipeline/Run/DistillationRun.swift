@@ -393,7 +393,7 @@ enum DistillationRun {
             format: "\(role) DP-SGD: σ = %.4f, q = %.6f, T = %d steps, C = %g, δ = %.1e", plan.noiseMultiplier,
             plan.sampleRate, plan.steps, plan.section.maxGradNorm, plan.delta))
       }
-      trained = training.fit(
+      trained = try training.fit(
         model, on: trainingSet, data: context.data, root: root, epochCompleted: { note("\(role) " + EpochLine.format($0)) })
     }
     note(String(format: "\(role): test accuracy %.2f%%", 100 * trained.test.accuracy))

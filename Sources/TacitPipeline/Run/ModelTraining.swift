@@ -51,7 +51,7 @@ struct ModelTraining {
   func train(
     _ model: Sequential, on train: LabeledDataset, validation: LabeledDataset?, root: SeededGenerator,
     progress: (TrainingProgress) -> Void = { _ in }, epochCompleted: (EpochMetrics) -> Void = { _ in }
-  ) -> TrainingHistory {
+  ) throws -> TrainingHistory {
     let training = recipe.training
     // The training loss without a teacher, and the evaluation loss always.
     let hardLabelLoss = SoftmaxCrossEntropy(labelSmoothing: Float(training.regularization.labelSmoothing))
@@ -76,9 +76,29 @@ struct ModelTraining {
       objective: distillation.map { $0 as any TrainingObjective } ?? hardLabelLoss,
       regularization: TacitNN.Regularization(l1: Float(training.regularization.l1), l2: Float(training.regularization.l2)),
       gradientMode: gradientMode, noise: noise, canaries: canaries)
-    return Trainer(step: step, configuration: configuration).train(
+    let history = Trainer(step: step, configuration: configuration).train(
       on: train, validation: validation.flatMap { $0.count > 0 ? $0 : nil }, generator: root, progress: progress,
       epochCompleted: epochCompleted)
+    if let divergence = history.divergence { throw divergenceError(divergence) }
+    return history
+  }
+
+  /// The error for a run whose loss became non-finite: where, and the settings most likely
+  /// responsible (an input error: the recipe's values, exit 65).
+  func divergenceError(_ divergence: TrainingDivergence) -> PipelineError {
+    var suspects = ["training.optimizer.learning_rate (this step used \(divergence.learningRate))"]
+    if recipe.training.regularization.l1 > 0 || recipe.training.regularization.l2 > 0 {
+      suspects.append(
+        "training.regularization (l1 \(recipe.training.regularization.l1), l2 \(recipe.training.regularization.l2))")
+    }
+    if let plan {
+      suspects.append("privacy.max_grad_norm (\(plan.section.maxGradNorm))")
+      suspects.append("privacy.noise_multiplier (\(plan.noiseMultiplier))")
+    }
+    return PipelineError(
+      "training diverged: the loss became \(divergence.lossSum) at epoch \(divergence.epoch), step \(divergence.step);"
+        + " the model's numbers overflowed 32-bit floating point. Most likely responsible: "
+        + suspects.joined(separator: ", ") + "; lower the learning rate (or the clipping norm) and run again")
   }
 }
 
@@ -89,9 +109,9 @@ extension ModelTraining {
   func fit(
     _ model: Sequential, on trainingSet: LabeledDataset, data: PreparedData, root: SeededGenerator,
     progress: (TrainingProgress) -> Void = { _ in }, epochCompleted: (EpochMetrics) -> Void = { _ in }
-  ) -> TrainedModel {
+  ) throws -> TrainedModel {
     let start = Clock.seconds()
-    let history = train(
+    let history = try train(
       model, on: trainingSet, validation: data.validation, root: root, progress: progress,
       epochCompleted: epochCompleted)
     return TrainedModel.evaluate(

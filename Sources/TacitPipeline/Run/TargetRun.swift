@@ -30,7 +30,7 @@ enum TargetRun {
     let caveats = injectFaults(options.faults, into: &training, note: note)
     training.canaries = try gradientCanaries(
       recipe.audit, plan: plan, model: model, generator: context.auditGenerator, note: note)
-    let trained = train(model, with: training, context: context, showProgress: options.showProgress, note: note)
+    let trained = try train(model, with: training, context: context, showProgress: options.showProgress, note: note)
 
     let privacy = try plan.map { try PrivacyReport.make(plan: $0, training: recipe.training, history: trained.history) }
     for line in privacy?.lines ?? [] { note(line) }
@@ -99,9 +99,9 @@ enum TargetRun {
   /// Trains and evaluates the target, with a progress line on a terminal and a log line per epoch.
   static func train(
     _ model: Sequential, with training: ModelTraining, context: RunContext, showProgress: Bool, note: (String) -> Void
-  ) -> TrainedModel {
+  ) throws -> TrainedModel {
     let progressLine = ProgressLine(enabled: showProgress && isatty(STDERR_FILENO) == 1)
-    let trained = training.fit(
+    let trained = try training.fit(
       model, on: context.targetTrainingSet, data: context.data, root: context.root, progress: progressLine.update,
       epochCompleted: { metrics in
         progressLine.finish()
