@@ -95,10 +95,12 @@ struct ModelTraining {
       suspects.append("privacy.max_grad_norm (\(plan.section.maxGradNorm))")
       suspects.append("privacy.noise_multiplier (\(plan.noiseMultiplier))")
     }
+    let loss = divergence.lossSum.isNaN ? "NaN" : "infinite"
+    let advice = plan == nil ? "lower the learning rate" : "lower the learning rate or privacy.max_grad_norm"
     return PipelineError(
-      "training diverged: the loss became \(divergence.lossSum) at epoch \(divergence.epoch), step \(divergence.step);"
+      "training diverged: the loss became \(loss) at epoch \(divergence.epoch), step \(divergence.step);"
         + " the model's numbers overflowed 32-bit floating point. Most likely responsible: "
-        + suspects.joined(separator: ", ") + "; lower the learning rate (or the clipping norm) and run again")
+        + suspects.joined(separator: ", ") + "; \(advice) and run again")
   }
 }
 
