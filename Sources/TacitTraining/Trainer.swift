@@ -38,7 +38,7 @@ public struct Trainer {
     }
     var batches = TrainingBatches(
       dataset: train, configuration: configuration, gradientMode: step.gradientMode, noise: step.noise,
-      generator: generator)
+      canaryRecords: step.canaries?.includedCanaries.count ?? 0, generator: generator)
     var dropoutGenerator = generator.split("dropout")
     var meter = ProgressMeter(configuration: configuration, records: train.labels.count)
     var history = TrainingHistory(epochs: [], finalEpoch: 0, stoppedEarly: false, seconds: 0)
@@ -101,7 +101,8 @@ public struct Trainer {
         step: (epoch - 1) * meter.stepsPerEpoch + stepIndex, stepsPerEpoch: meter.stepsPerEpoch,
         totalEpochs: configuration.epochs)
       let result = step.run(
-        inputs: batch.inputs, labels: batch.labels, learningRate: run.learningRate, generator: &dropout)
+        inputs: batch.inputs, labels: batch.labels, canaryRecords: batch.canaries, learningRate: run.learningRate,
+        generator: &dropout)
       // One comparison per step, after the step: it changes no result of a finite run.
       guard result.lossSum.isFinite else {
         run.divergence = TrainingDivergence(

@@ -4,6 +4,10 @@ import TacitTensor
 /// Draws each training step's batch for `Trainer`: the records (a slice of the epoch's shuffled
 /// order, or a Poisson sample from the step's noise source), their K consecutive copies under
 /// augmentation multiplicity, gathered and augmented.
+///
+/// With gradient canaries (`GradientCanaries`), the m_in IN canaries are records N, …, N + m_in − 1
+/// of the Poisson sampler's pool: drawn by the same sampler at the same rate as the N data
+/// records, and handed to the step apart (they have no features).
 struct TrainingBatches {
   let dataset: LabeledDataset
   let sampling: BatchSampling
@@ -11,7 +15,7 @@ struct TrainingBatches {
   /// K, the copies of each record (`DPSGDSettings.augmentationMultiplicity`; 1 otherwise).
   let multiplicity: Int
   let augmentation: Augmentation?
-  /// Draws Poisson batches (`.poisson`).
+  /// Draws Poisson batches (`.poisson`) over the N records and the IN gradient canaries.
   let sampler: PoissonSampler
   let noise: NoiseSource?
   /// Draws each epoch's order (`.shuffled`).
@@ -25,10 +29,11 @@ struct TrainingBatches {
   /// of `generator` and from `noise` (Poisson).
   ///
   /// The Poisson rate is `q = min(1, batchSize / N)`; under the test-only fault
-  /// `.sampleRateQuadrupled` it is `min(1, 4q)` while the step's divisor stays `E = qN`.
+  /// `.sampleRateQuadrupled` it is `min(1, 4q)` while the step's divisor stays `E = qN`. The
+  /// sampler's pool is the N records plus `canaryRecords` virtual canary records.
   init(
     dataset: LabeledDataset, configuration: TrainerConfiguration, gradientMode: GradientMode, noise: NoiseSource?,
-    generator: SeededGenerator
+    canaryRecords: Int = 0, generator: SeededGenerator
   ) {
     let count = dataset.labels.count
     var sampleRate = min(1, Double(configuration.batchSize) / Double(max(count, 1)))
@@ -42,7 +47,7 @@ struct TrainingBatches {
     batchSize = configuration.batchSize
     self.multiplicity = multiplicity
     augmentation = configuration.augmentation
-    sampler = PoissonSampler(recordCount: count, sampleRate: sampleRate)
+    sampler = PoissonSampler(recordCount: count + canaryRecords, sampleRate: sampleRate)
     self.noise = noise
     orderGenerator = generator.split("data-order")
     augmentationGenerator = generator.split("augmentation")
@@ -53,21 +58,28 @@ struct TrainingBatches {
     order = sampling == .shuffled ? Random.permutation(dataset.labels.count, using: &orderGenerator) : []
   }
 
-  /// The batch of step `stepIndex` of the epoch: inputs `[K·n, …]`, labels `[K·n]`, and the
-  /// number n of records drawn.
-  mutating func batch(step stepIndex: Int) -> (inputs: Tensor, labels: [Int32], records: Int) {
-    let indices: [Int]
+  /// The batch of step `stepIndex` of the epoch: inputs `[K·n, …]`, labels `[K·n]`, the number n
+  /// of records drawn, and the canary records drawn (ordinals among the IN canaries).
+  mutating func batch(step stepIndex: Int) -> (inputs: Tensor, labels: [Int32], records: Int, canaries: [Int]) {
+    var indices: [Int]
+    var canaries: [Int] = []
     switch sampling {
     case .shuffled:
       indices = Array(order[(stepIndex * batchSize)..<min(stepIndex * batchSize + batchSize, order.count)])
     case .poisson:
       guard let noise else { preconditionFailure("Poisson sampling draws from the step's noise source") }
       indices = noise.sample(sampler)
+      // Ascending: the canary records, if any, come last.
+      let count = dataset.labels.count
+      if let first = indices.firstIndex(where: { $0 >= count }) {
+        canaries = indices[first...].map { $0 - count }
+        indices.removeSubrange(first...)
+      }
     }
     // Augmentation multiplicity: K consecutive copies of every sampled record, each augmented.
     let rows = multiplicity == 1 ? indices : indices.flatMap { Array(repeating: $0, count: multiplicity) }
     var inputs = dataset.features.gathering(rows: rows)
     if let augmentation { inputs = augmentation.apply(inputs, generator: &augmentationGenerator) }
-    return (inputs, rows.map { dataset.labels[$0] }, indices.count)
+    return (inputs, rows.map { dataset.labels[$0] }, indices.count, canaries)
   }
 }

@@ -2,15 +2,11 @@ import TacitNN
 import TacitTensor
 
 extension TrainingStep {
-  /// DP-SGD's release after the clipped sum: the canaries join it, the Gaussian noise
-  /// `N(0, (σC/E)² I)` is added (`addNoise`), adaptive clipping releases its noisy count and moves
-  /// C, and the canaries observe the privatised gradient.
+  /// DP-SGD's release after the clipped sum (the drawn gradient canaries already in it): the
+  /// Gaussian noise `N(0, (σC/E)² I)` is added (`addNoise`), adaptive clipping releases its noisy
+  /// count and moves C, and the canaries observe the privatised gradient.
   func privatise(settings: DPSGDSettings, unclippedCount: Int, batch: Int) {
     guard let noise else { preconditionFailure("a DP-SGD step has a noise source") }
-    // Canaries keep their own norm under fixed clipping (C/√L per layer), and follow C_t.
-    canaries?.inject(
-      into: model.parameters, expectedBatchSize: settings.expectedBatchSize,
-      gradientNorm: adaptiveClipping == nil ? nil : settings.maxGradNorm)
     defer { canaries?.observe(model.parameters) }
     let countNormal = addNoise(settings: settings, source: noise)
     if let adaptiveClipping, let countNormal {

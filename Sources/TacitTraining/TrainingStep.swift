@@ -55,10 +55,11 @@ public struct TrainingStep {
   /// Runs the step on a batch `inputs` (`[B, …]`) with `labels` (`[B]`, or empty for an objective
   /// that needs none, such as next-token prediction, whose targets are the inputs) at
   /// `learningRate`. Under DP-SGD with augmentation multiplicity K the batch is K consecutive
-  /// copies of each record.
+  /// copies of each record; `canaryRecords` are the gradient canaries the sampler drew into this
+  /// batch (ordinals among the IN canaries, `GradientCanaries.includedCanaries`).
   @discardableResult
   public func run(
-    inputs: Tensor, labels: [Int32], learningRate: Float, generator: inout SeededGenerator
+    inputs: Tensor, labels: [Int32], canaryRecords: [Int] = [], learningRate: Float, generator: inout SeededGenerator
   ) -> StepResult {
     let batch = inputs.batchSize
     precondition(labels.isEmpty || labels.count == batch, "batch of \(batch) inputs with \(labels.count) labels")
@@ -66,10 +67,14 @@ public struct TrainingStep {
     let settings = privateSettings
     var result = StepResult(
       lossSum: 0, correct: 0, count: batch, clippedFraction: 0, clipNorm: settings.map { Double($0.maxGradNorm) })
+    precondition(canaryRecords.isEmpty || canaries != nil, "canary records drawn without gradient canaries")
     var unclippedCount = 0
     if batch > 0 {
       backpropagateLosses(inputs: inputs, labels: labels, generator: &generator, result: &result)
-      unclippedCount = accumulateGradients(batch: batch, settings: settings, result: &result)
+    }
+    if batch > 0 || canaries != nil {
+      let drawn = canaries?.canaries(ofRecords: canaryRecords) ?? []
+      unclippedCount = accumulateGradients(batch: batch, settings: settings, canaries: drawn, result: &result)
     }
     if let settings { privatise(settings: settings, unclippedCount: unclippedCount, batch: batch) }
     regularization.addGradients(to: model.parameters)
@@ -97,9 +102,13 @@ public struct TrainingStep {
     model.backward(output.logitGradient)
   }
 
-  /// Adds the weighted per-example gradient sum of the gradient mode to the parameter gradients;
-  /// returns the number of records left unclipped (`.privateSum`; 0 otherwise).
-  private func accumulateGradients(batch: Int, settings: DPSGDSettings?, result: inout StepResult) -> Int {
+  /// Adds the weighted per-example gradient sum of the gradient mode to the parameter gradients
+  /// (with the drawn gradient canaries `canaries`, indices into `GradientCanaries.coordinates`,
+  /// under `.privateSum`); returns the number of records left unclipped (`.privateSum`; 0
+  /// otherwise).
+  private func accumulateGradients(batch: Int, settings: DPSGDSettings?, canaries: [Int], result: inout StepResult)
+    -> Int
+  {
     switch gradientMode {
     case .mean:
       model.accumulateGradients(weights: .uniform(1 / Float(batch)))
@@ -112,7 +121,7 @@ public struct TrainingStep {
       return 0
     case .privateSum:
       guard let settings else { preconditionFailure("private settings are set in .privateSum mode") }
-      let counts = accumulateClipped(settings: settings, batch: batch)
+      let counts = accumulateClipped(settings: settings, batch: batch, canaries: canaries)
       result.clippedFraction = counts.clippedFraction
       // With K copies per record, report per record: the mean loss and correct count over copies.
       let multiplicity = settings.augmentationMultiplicity

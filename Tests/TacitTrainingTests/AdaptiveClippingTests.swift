@@ -143,13 +143,13 @@ import Testing
   }
 
   /// White-box canaries follow C_t: with no data, no noise and γ = 0.9 the count is b̃ = ½, so C
-  /// grows by e^{0.2·0.4} per step. An IN canary that joins every step (q = 1) moves its
-  /// coordinate by lr·Σ_t C_t / E (a fixed norm would give lr·T·C₀/E) and scores T: each step
-  /// is measured in its own unit C_t/E.
+  /// grows by e^{0.2·0.4} per step. An IN canary drawn into every step moves its coordinate by
+  /// lr·Σ_t C_t / E (a fixed norm would give lr·T·C₀/E): its raw gradient 10·C_t is clipped to C_t.
+  /// Each step is measured in its own unit C_t/E, so its observations sum to T.
   @Test func canariesUseTheCurrentNorm() throws {
     let model = try makeModel()
     let canaries = GradientCanaries(
-      count: 20, parameterCounts: model.parameters.map(\.value.count), sampleRate: 1, gradientNorm: 0.5,
+      count: 20, parameterCounts: model.parameters.map(\.value.count), sampleRate: 1,
       generator: SeededGenerator(seed: 21))
     let adaptive = AdaptiveClippingSettings(targetQuantile: 0.9, learningRate: 0.2, countNoise: 0)
     let step = TrainingStep(
@@ -160,7 +160,11 @@ import Testing
       noise: .seeded(SeededGenerator(seed: 22)), canaries: canaries)
     var generator = SeededGenerator(seed: 23)
     let before = canaries.coordinates.map { model.parameters[$0.parameter].value.scalars[$0.offset] }
-    for _ in 0..<10 { step.run(inputs: Tensor(shape: [0, 6]), labels: [], learningRate: 0.1, generator: &generator) }
+    let everyIncluded = Array(canaries.includedCanaries.indices)
+    for _ in 0..<10 {
+      step.run(
+        inputs: Tensor(shape: [0, 6]), labels: [], canaryRecords: everyIncluded, learningRate: 0.1, generator: &generator)
+    }
     let after = canaries.coordinates.map { model.parameters[$0.parameter].value.scalars[$0.offset] }
     let norms = (0..<10).map { 0.5 * exp(0.08 * Double($0)) }
     let state = try #require(step.adaptiveClipping)
@@ -170,7 +174,7 @@ import Testing
     for (index, included) in canaries.isIncluded.enumerated() {
       let movement = Double(before[index] - after[index])
       #expect(abs(movement - (included ? expectedMovement : 0)) < 1e-5, "canary \(index): moved \(movement)")
-      #expect(abs(canaries.scores[index] - (included ? 10 : 0)) < 1e-4, "canary \(index): score \(canaries.scores[index])")
+      #expect(abs(canaries.sums[index] - (included ? 10 : 0)) < 1e-4, "canary \(index): sum \(canaries.sums[index])")
     }
   }
 }

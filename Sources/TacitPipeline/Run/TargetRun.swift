@@ -31,6 +31,8 @@ enum TargetRun {
     training.canaries = try gradientCanaries(
       recipe.audit, plan: plan, model: model, generator: context.auditGenerator, note: note)
     let trained = try train(model, with: training, context: context, showProgress: options.showProgress, note: note)
+    let mechanismChecks = training.canaries.map(MechanismChecks.make) ?? []
+    for check in mechanismChecks { note("audit: mechanism check, \(check.summary)") }
 
     let privacy = try plan.map { try PrivacyReport.make(plan: $0, training: recipe.training, history: trained.history) }
     for line in privacy?.lines ?? [] { note(line) }
@@ -75,8 +77,8 @@ enum TargetRun {
   }
 
   /// White-box gradient canaries (`audit.canaries.kind: gradient`) for a DP-SGD target, else
-  /// `nil`. Each canary is one parameter coordinate, so the model needs at least as many; under
-  /// per-layer clipping a canary's norm is one trainable leaf's bound C/√L.
+  /// `nil`. Each canary is one parameter coordinate, so the model needs at least as many; its raw
+  /// gradient norm is 10·C (per-layer clipping: ten times one trainable leaf's bound C/√L).
   static func gradientCanaries(
     _ section: AuditSection, plan: PrivacyPlan?, model: Sequential, generator: SeededGenerator, note: (String) -> Void
   ) throws -> GradientCanaries? {
@@ -86,14 +88,17 @@ enum TargetRun {
         "audit.canaries.count: \(canaries.count) gradient canaries need as many parameter coordinates; the model has \(model.parameterCount)"
       )
     }
-    let norm =
+    let bound =
       plan.section.clipping == .flat
-      ? plan.section.maxGradNorm
-      : DPSGDSettings.perLayerBound(maxGradNorm: plan.section.maxGradNorm, leafCount: model.trainableLeaves.count)
-    note("audit: \(canaries.count) white-box gradient canaries (norm \(norm)) join the DP-SGD steps")
-    return GradientCanaries(
+      ? "C"
+      : "C/√L = \(DPSGDSettings.perLayerBound(maxGradNorm: plan.section.maxGradNorm, leafCount: model.trainableLeaves.count))"
+    let result = GradientCanaries(
       count: canaries.count, parameterCounts: model.parameters.map(\.value.count), sampleRate: plan.sampleRate,
-      gradientNorm: Float(norm), generator: generator.split("gradient-canaries"))
+      generator: generator.split("gradient-canaries"))
+    note(
+      "audit: \(canaries.count) white-box gradient canaries (\(result.includedCanaries.count) IN) are records of the sampled pool"
+        + " with raw gradient norm 10·\(bound), clipped like every record")
+    return result
   }
 
   /// Trains and evaluates the target, with a progress line on a terminal and a log line per epoch.
