@@ -18,7 +18,9 @@ import Testing
 /// checks measured by the canaries during training, and for the grosser faults the one-run ε
 /// bound as well.
 @Suite(.serialized) struct MutationSuiteTests {
-  static func recipe(seed: Int, clipping: String = "flat", maxGradNorm: Double = 1) -> String {
+  static func recipe(seed: Int, clipping: String = "flat", maxGradNorm: Double = 1, canaries: String = "gradient")
+    -> String
+  {
     """
     version: 1
     name: mutation
@@ -53,7 +55,7 @@ import Testing
       reference_models: 0
       canaries:
         count: 1000
-        kind: gradient
+        kind: \(canaries)
 
     """
   }
@@ -122,5 +124,25 @@ import Testing
     #expect(result.auditVerdict == .pass, "seed \(seed): verdict \(String(describing: result.auditVerdict))")
     #expect(bound <= 3)
     #expect(measured.count == 4 && measured.values.allSatisfy { $0.status == "passed" }, "\(measured)")
+  }
+
+  /// What black-box (mislabeled) canaries see of the same faults: a measurement for
+  /// docs/auditing.md, run by hand (`TACIT_MUTATION_MISLABELED=1 swift test -c release
+  /// -Xswiftc -enable-testing --filter mislabeledCanariesSee`), not in CI (nine more runs).
+  /// The verdicts it asserts are the ones documented.
+  @Test(
+    .enabled(if: ProcessInfo.processInfo.environment["TACIT_MUTATION_MISLABELED"] != nil),
+    arguments: mutations.indices)
+  func mislabeledCanariesSee(index: Int) throws {
+    let (fault, _, _) = Self.mutations[index]
+    let maxGradNorm = fault == .noiseNotScaledByClipNorm ? 5.0 : 1
+    let clipping = fault == .perLayerBoundUndivided ? "per_layer" : "flat"
+    let text = Self.recipe(seed: 1, clipping: clipping, maxGradNorm: maxGradNorm, canaries: "mislabeled")
+    let (result, audit, _) = try run(text, faults: [fault])
+    let canaries = audit["canaries"] as? [String: Any]
+    print(
+      "mislabeled \(fault): verdict \(String(describing: result.auditVerdict)), ε bound \(audit["epsilon_lower_bound"] ?? "-"),"
+        + " canary bound \(canaries?["epsilon_lower_bound"] ?? "-")")
+    #expect(result.auditVerdict != nil)
   }
 }
