@@ -25,6 +25,16 @@ public struct AuditOutcome {
   public var caveats: [String]
   /// GDP estimate (Nasr et al. 2023) from the strongest attack: μ and ε, an estimate, not a bound.
   public var gdpEstimate: (attack: String, mu: Double, epsilon: Double)?
+  /// The most the attacks' hypothesis-test bounds could show on these members and non-members
+  /// (a perfect attack, `HypothesisTestBound.heldOutHalfCeiling`); `nil` without attacks.
+  public var attackCeiling: Double?
+
+  /// The most this audit could show whatever the model: the larger of the attacks' and the
+  /// canaries' ceilings; `nil` when nothing was audited. A claim at or above it is UNTESTABLE.
+  public var ceiling: Double? {
+    let ceilings = [attackCeiling, canaries?.ceiling].compactMap { $0 }
+    return ceilings.max()
+  }
 
   /// The attack with the highest AUC.
   public var strongestAttack: AttackResult? { attacks.max { $0.metrics.auc < $1.metrics.auc } }
@@ -33,7 +43,7 @@ public struct AuditOutcome {
     verdict: Verdict, epsilonClaimed: Double?, epsilonLowerBound: Double, boundSource: String?, confidence: Double,
     delta: Double, deltaIsDefault: Bool, attacks: [AttackResult], canaries: CanaryResult?, memberCount: Int,
     nonMemberCount: Int, referenceModels: Int, populationSize: Int, caveats: [String],
-    gdpEstimate: (attack: String, mu: Double, epsilon: Double)?
+    gdpEstimate: (attack: String, mu: Double, epsilon: Double)?, attackCeiling: Double? = nil
   ) {
     self.verdict = verdict
     self.epsilonClaimed = epsilonClaimed
@@ -50,5 +60,6 @@ public struct AuditOutcome {
     self.populationSize = populationSize
     self.caveats = caveats
     self.gdpEstimate = gdpEstimate
+    self.attackCeiling = attackCeiling
   }
 }

@@ -19,6 +19,7 @@ enum TargetRun {
     let context = try RunContext.make(recipe)
     note(context.dataLine)
     if let line = context.populationLine { note(line) }
+    for line in context.canarySizing.lines { note(line) }
     let trainingSet = context.targetTrainingSet
     let plan = try context.plan(for: recipe, on: trainingSet)
     if let plan { note(planLine(plan)) }
@@ -29,7 +30,7 @@ enum TargetRun {
     note(ModelSummary.describe(model))
     let caveats = injectFaults(options.faults, into: &training, note: note)
     training.canaries = try gradientCanaries(
-      recipe.audit, plan: plan, model: model, generator: context.auditGenerator, note: note)
+      context.audit, plan: plan, model: model, generator: context.auditGenerator, note: note)
     let trained = try train(model, with: training, context: context, showProgress: options.showProgress, note: note)
 
     let privacy = try plan.map { try PrivacyReport.make(plan: $0, training: recipe.training, history: trained.history) }
@@ -80,19 +81,21 @@ enum TargetRun {
   static func gradientCanaries(
     _ section: AuditSection, plan: PrivacyPlan?, model: Sequential, generator: SeededGenerator, note: (String) -> Void
   ) throws -> GradientCanaries? {
-    guard let plan, section.enabled, let canaries = section.canaries, canaries.kind == .gradient else { return nil }
-    guard canaries.count <= model.parameterCount else {
+    guard let plan, section.enabled, let canaries = section.canaries, canaries.kind == .gradient,
+      case .fixed(let count) = canaries.count
+    else { return nil }
+    guard count <= model.parameterCount else {
       throw PipelineError(
-        "audit.canaries.count: \(canaries.count) gradient canaries need as many parameter coordinates; the model has \(model.parameterCount)"
+        "audit.canaries.count: \(count) gradient canaries need as many parameter coordinates; the model has \(model.parameterCount)"
       )
     }
     let norm =
       plan.section.clipping == .flat
       ? plan.section.maxGradNorm
       : DPSGDSettings.perLayerBound(maxGradNorm: plan.section.maxGradNorm, leafCount: model.trainableLeaves.count)
-    note("audit: \(canaries.count) white-box gradient canaries (norm \(norm)) join the DP-SGD steps")
+    note("audit: \(count) white-box gradient canaries (norm \(norm)) join the DP-SGD steps")
     return GradientCanaries(
-      count: canaries.count, parameterCounts: model.parameters.map(\.value.count), sampleRate: plan.sampleRate,
+      count: count, parameterCounts: model.parameters.map(\.value.count), sampleRate: plan.sampleRate,
       gradientNorm: Float(norm), generator: generator.split("gradient-canaries"))
   }
 
