@@ -62,7 +62,11 @@ extension AuditSection {
 
   /// `canaries.count`: a non-negative integer or `auto` (default 0: none).
   private static func canaryCount(_ reader: MappingReader) -> Canaries.Count {
-    if let node = reader.nonNullValue("count"), node.scalar?.string == "auto" { return .automatic }
+    if let node = reader.nonNullValue("count"), let text = node.scalar?.string, Int(text) == nil {
+      if text == "auto" { return .automatic }
+      reader.report("expected an integer or auto, got \(NodeReader.describe(node))", key: "count")
+      return .fixed(0)
+    }
     return .fixed(reader.integer("count", default: 0, .atLeast(0)))
   }
 
