@@ -1,7 +1,14 @@
 /// What an audit concludes about a claimed ε.
 ///
-/// - `pass`: the ε lower bound at the stated confidence does not exceed the claimed ε.
-/// - `violation`: it does (`tacit run` exits with code 3).
+/// - `pass`: the ε lower bound at the stated confidence does not exceed the claimed ε, and the
+///   audit could have shown a larger bound (its ceiling exceeds the claim).
+/// - `violation`: the bound exceeds the claim, or a mechanism check failed (`MechanismCheck`:
+///   the DP-SGD that ran is measurably weaker than the one accounted). `tacit run` exits with
+///   code 3.
+/// - `untestable`: the bound does not exceed the claim, but neither could it have: the claim is
+///   at or above the audit's ceiling (the bound of a perfect attack, `OneRunCeiling`), so this
+///   audit cannot refute it. Not a failure (`tacit run` exits 0), but no evidence either: the
+///   log, `summary.json` and the report say so loudly.
 /// - `measured`: nothing is claimed (a non-private run): the audit measures leakage only.
 /// - `none`: nothing could be audited (no non-members and no canaries).
 ///
@@ -9,14 +16,24 @@
 public enum AuditVerdict: String, Sendable, CaseIterable {
   case pass = "PASS"
   case violation = "VIOLATION"
+  case untestable = "UNTESTABLE"
   case measured = "MEASURED"
   case none = "NONE"
 
   /// The verdict of a lower bound `bound` against the claim `claimed` (`nil`: nothing claimed);
   /// `audited` is `false` when no attack or canary audit ran.
-  public static func judge(claimed: Double?, bound: Double, audited: Bool) -> AuditVerdict {
+  ///
+  /// - Parameters:
+  ///   - ceiling: the largest bound the audit could have shown (`nil`: unknown, never
+  ///     untestable); a claim at or above it is `untestable` unless the bound exceeds it.
+  ///   - mechanismFailed: a mechanism check failed: `violation` whatever the bound.
+  public static func judge(
+    claimed: Double?, bound: Double, audited: Bool, ceiling: Double? = nil, mechanismFailed: Bool = false
+  ) -> AuditVerdict {
     guard audited else { return .none }
     guard let claimed else { return .measured }
-    return bound > claimed ? .violation : .pass
+    if mechanismFailed || bound > claimed { return .violation }
+    if let ceiling, ceiling <= claimed { return .untestable }
+    return .pass
   }
 }

@@ -1,3 +1,13 @@
+import Yams
+
+extension AuditSection.Canaries.Count {
+  /// Whether this is a fixed count of at least `minimum`.
+  func fixedAtLeast(_ minimum: Int) -> Bool {
+    if case .fixed(let count) = self { return count >= minimum }
+    return false
+  }
+}
+
 extension AuditSection {
   /// Reads `audit`; an absent section reads as every default (an audit runs after every run
   /// unless `enabled: false`).
@@ -29,23 +39,35 @@ extension AuditSection {
     var canaries: Canaries?
     if section.nonNullValue("canaries") != nil {
       let child = section.child("canaries")
-      let count = child.integer("count", default: 0, .atLeast(0))
+      let count = canaryCount(child)
       let kind = child.choice("kind", default: isPrivate ? Canaries.Kind.gradient : .mislabeled)
-      let guessFraction = child.number("guess_fraction", default: 0.2, .leftOpen(0, 1))
+      let guessFraction = child.optionalNumber("guess_fraction", .leftOpen(0, 1))
       child.finish()
-      if count == 1 { child.report("needs at least 2 canaries (or 0 for none)", key: "count") }
+      if count == .fixed(1) { child.report("needs at least 2 canaries (or 0 for none, or auto)", key: "count") }
       if kind == .gradient && !isPrivate {
         child.report(
           "gradient canaries measure DP-SGD's privatised updates; they need a privacy section (use kind: mislabeled)",
           key: "kind")
       }
-      if count >= 2 { canaries = Canaries(count: count, kind: kind, guessFraction: guessFraction) }
+      if count == .automatic || count.fixedAtLeast(2) {
+        canaries = Canaries(count: count, kind: kind, guessFraction: guessFraction)
+      }
     }
     section.finish()
     return AuditSection(
       enabled: enabled, memberFraction: memberFraction, referenceModels: referenceModels, attacks: attacks,
       queries: queries.isEmpty ? [.identity] : queries, populationSize: populationSize, rmiaA: rmiaA,
       confidence: confidence, bootstrap: bootstrap, canaries: canaries)
+  }
+
+  /// `canaries.count`: a non-negative integer or `auto` (default 0: none).
+  private static func canaryCount(_ reader: MappingReader) -> Canaries.Count {
+    if let node = reader.nonNullValue("count"), let text = node.scalar?.string, Int(text) == nil {
+      if text == "auto" { return .automatic }
+      reader.report("expected an integer or auto, got \(NodeReader.describe(node))", key: "count")
+      return .fixed(0)
+    }
+    return .fixed(reader.integer("count", default: 0, .atLeast(0)))
   }
 
   func emit(into emitter: inout RecipeEmitter) {
@@ -61,9 +83,13 @@ extension AuditSection {
     emitter.entry("bootstrap", String(bootstrap))
     if let canaries {
       emitter.section("canaries") { writer in
-        writer.entry("count", String(canaries.count))
+        writer.entry("count", canaries.count.text)
         writer.entry("kind", canaries.kind.rawValue)
-        writer.entry("guess_fraction", number(canaries.guessFraction))
+        if let guessFraction = canaries.guessFraction {
+          writer.entry("guess_fraction", number(guessFraction))
+        } else {
+          writer.entry("guess_fraction", "null", comment: "the Bonferroni grid over r = m, m/2, m/4, …")
+        }
       }
     } else {
       emitter.entry("canaries", "null", comment: "none")

@@ -13,7 +13,7 @@
 ///   rmia_a: 0.3                # RMIA offline's a in [0, 1]
 ///   confidence: 0.95           # of every ε lower bound, in (0.5, 1)
 ///   bootstrap: 200             # resamples for the AUC / TPR intervals, >= 0
-///   canaries: {count: 0, kind: gradient, guess_fraction: 0.2}
+///   canaries: {count: 1000, kind: gradient}   # count: auto sizes them to the claim; guess_fraction: fixed guesses
 /// ```
 ///
 /// Population protocol (Carlini et al. 2022): the pool is the training records of `data`; the
@@ -86,15 +86,41 @@ public struct AuditSection: Sendable, Equatable {
   }
 
   /// `audit.canaries`: m canaries, each included in training with probability ½, scored after
-  /// training, for the one-run ε lower bound of Steinke, Nasr & Jagielski 2023.
+  /// training, for the one-run ε lower bound (`OneRunCanaryAudit`: Steinke, Nasr & Jagielski
+  /// 2023 and Mahloujifar, Melis & Chaudhuri 2024).
   public struct Canaries: Sendable, Equatable {
-    /// `count`: m, >= 2.
-    public var count: Int
+    /// `count`: m, >= 2, or `auto`.
+    public var count: Count
     /// `kind`.
     public var kind: Kind
-    /// `guess_fraction`: the auditor guesses IN for the top and OUT for the bottom
-    /// `guess_fraction/2 · m` scores each and abstains on the rest; fixed before training, in (0, 1].
-    public var guessFraction: Double = 0.2
+    /// `guess_fraction`: a pre-registered fixed choice of guesses: IN for the top and OUT for the
+    /// bottom `guess_fraction/2 · m` scores, abstaining on the rest, in (0, 1]. `nil` (the
+    /// default): the guesses are chosen soundly after training by a Bonferroni grid over
+    /// r = m, m/2, m/4, … (`OneRunGuessSelection.bonferroniGrid`).
+    public var guessFraction: Double?
+
+    public init(count: Count, kind: Kind, guessFraction: Double? = nil) {
+      self.count = count
+      self.kind = kind
+      self.guessFraction = guessFraction
+    }
+
+    /// `audit.canaries.count`.
+    public enum Count: Sendable, Equatable {
+      /// m canaries, as written.
+      case fixed(Int)
+      /// `auto`: the smallest m of a ladder whose audit ceiling exceeds the claimed ε with a
+      /// margin (`CanarySizing` in TacitPipeline, `OneRunCeiling.sized`), chosen before training.
+      case automatic
+
+      /// The recipe text: the number, or `auto`.
+      public var text: String {
+        switch self {
+        case .fixed(let count): String(count)
+        case .automatic: "auto"
+        }
+      }
+    }
 
     /// `audit.canaries.kind`.
     public enum Kind: String, Sendable, Equatable, CaseIterable {

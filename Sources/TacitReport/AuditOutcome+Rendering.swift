@@ -14,6 +14,37 @@ extension AuditOutcome {
     return [
       "verdict": verdict.rawValue, "epsilon_claimed": epsilonClaimed as Any? ?? NSNull(),
       "epsilon_lower_bound": rounded(epsilonLowerBound), "confidence": confidence, "attacks": attackObjects,
+      "ceiling": ceiling.map { rounded($0) as Any } ?? NSNull(),
+      "mechanism_checks": (canaries?.mechanismChecks ?? []).map(Self.checkObject), "caveats": caveats,
+    ]
+  }
+
+  /// A mechanism check as JSON: `{kind, measured, accounted, standard_error, observations, status}`
+  /// (a non-finite measurement is `null`).
+  static func checkObject(_ check: MechanismCheck) -> [String: Any] {
+    [
+      "kind": check.kind.rawValue, "measured": check.measured,
+      "accounted": check.accounted, "standard_error": check.standardError,
+      "observations": check.observations, "status": check.status.rawValue,
+    ]
+  }
+
+  /// `audit.json`'s `canaries` object: the headline, each analysis' bound, the selection, the
+  /// ceiling, the mechanism checks and the paths the canaries exercised.
+  static func canaryObject(_ canaries: CanaryResult) -> [String: Any] {
+    [
+      "kind": canaries.kind, "count": canaries.count, "guesses": canaries.guesses, "correct": canaries.correct,
+      "epsilon_lower_bound": rounded(canaries.epsilonLowerBound), "ceiling": rounded(canaries.ceiling),
+      "bound_confidence": canaries.confidence, "selection": canaries.selection,
+      "bounds": canaries.bounds.map { bound -> [String: Any] in
+        [
+          "analysis": bound.analysis.rawValue, "method": bound.names.method, "guesses": bound.guesses,
+          "positive_guesses": bound.positiveGuesses, "negative_guesses": bound.negativeGuesses,
+          "correct": bound.correct, "epsilon_lower_bound": rounded(bound.epsilonLowerBound),
+          "ceiling": rounded(bound.ceiling), "configuration_confidence": bound.configurationConfidence,
+        ]
+      },
+      "mechanism_checks": canaries.mechanismChecks.map(checkObject), "paths": canaries.paths,
     ]
   }
 
@@ -49,13 +80,8 @@ extension AuditOutcome {
       details[attack.name] = entry
     }
     object["attack_details"] = details
-    if let canaries {
-      object["canaries"] = [
-        "kind": canaries.kind, "count": canaries.count, "guesses": canaries.guesses, "correct": canaries.correct,
-        "epsilon_lower_bound": rounded(canaries.epsilonLowerBound), "ceiling": rounded(canaries.ceiling),
-        "bound_confidence": canaries.confidence,
-      ]
-    }
+    object["attack_ceiling"] = attackCeiling.map { rounded($0) as Any } ?? NSNull()
+    if let canaries { object["canaries"] = Self.canaryObject(canaries) }
     if let gdpEstimate {
       object["gdp_estimate"] = [
         "attack": gdpEstimate.attack, "mu": rounded(gdpEstimate.mu), "epsilon": rounded(gdpEstimate.epsilon),
@@ -97,13 +123,7 @@ extension AuditOutcome {
             format: " %6.4f  %6.4f  %7.4f  %7.4f  %8.4f  %.3f", attack.metrics.auc,
             attack.metrics.advantage, tpr["0.1"] ?? .nan, tpr["0.01"] ?? .nan, tpr["0.001"] ?? .nan, attack.epsilon.epsilon))
     }
-    if let canaries {
-      lines.append(
-        String(
-          format: "canaries (%@): %d of %d guesses right among %d canaries: ε_LB %.3f (ceiling %.3f)",
-          canaries.kind as NSString, canaries.correct, canaries.guesses, canaries.count, canaries.epsilonLowerBound,
-          canaries.ceiling))
-    }
+    if let canaries { lines += Self.canaryLines(canaries) }
     if let gdpEstimate {
       lines.append(
         String(
@@ -111,10 +131,34 @@ extension AuditOutcome {
           gdpEstimate.epsilon))
     }
     let claim = epsilonClaimed.map { String(format: "claimed ε = %.3g", $0) } ?? "no ε claimed for these records"
+    let ceilingText = ceiling.map { String(format: ", ceiling %.3f", $0) } ?? ""
     lines.append(
-      String(format: "empirical ε lower bound %.3f at %.0f%% confidence (δ = %.1e); ", epsilonLowerBound, 100 * confidence, delta)
+      String(format: "empirical ε lower bound %.3f at %.0f%% confidence (δ = %.1e%@); ", epsilonLowerBound, 100 * confidence, delta, ceilingText as NSString)
         + claim + ": " + verdict.rawValue)
     lines += caveats.map { "note: " + $0 }
+    return lines
+  }
+}
+
+extension AuditOutcome {
+  /// Terminal lines of the canary audit: the headline against its ceiling, each analysis, the
+  /// paths exercised and the mechanism checks.
+  static func canaryLines(_ canaries: CanaryResult) -> [String] {
+    var lines = [
+      String(
+        format: "canaries (%@): %d of %d guesses right among %d canaries: ε_LB %.3f (ceiling %.3f); %@",
+        canaries.kind as NSString, canaries.correct, canaries.guesses, canaries.count, canaries.epsilonLowerBound,
+        canaries.ceiling, canaries.selection as NSString)
+    ]
+    for bound in canaries.bounds {
+      lines.append(
+        "  " + bound.names.short.padding(toLength: 16, withPad: " ", startingAt: 0)
+          + String(
+            format: "ε ≥ %.3f from %d guesses (%d IN, %d OUT), %d right", bound.epsilonLowerBound, bound.guesses,
+            bound.positiveGuesses, bound.negativeGuesses, bound.correct))
+    }
+    lines.append("  paths exercised: " + canaries.paths.joined(separator: "; "))
+    for check in canaries.mechanismChecks { lines.append("  mechanism check: " + check.summary) }
     return lines
   }
 }

@@ -25,6 +25,20 @@ public struct AuditOutcome {
   public var caveats: [String]
   /// GDP estimate (Nasr et al. 2023) from the strongest attack: μ and ε, an estimate, not a bound.
   public var gdpEstimate: (attack: String, mu: Double, epsilon: Double)?
+  /// The most the attacks' hypothesis-test bounds could show on these members and non-members
+  /// (a perfect attack, `HypothesisTestBound.heldOutHalfCeiling`); `nil` without attacks.
+  public var attackCeiling: Double?
+
+  /// The ceiling that decides whether the claim is testable (a claim at or above it is
+  /// UNTESTABLE): the canary audit's when the run has canaries, else the attacks'; `nil` when
+  /// nothing was audited.
+  ///
+  /// With canaries the attacks' ceiling is not used: it is the bound of a perfect membership
+  /// attack on the final model (every member told from every non-member), which no attack on a
+  /// DP-SGD model comes near even with the noise off, while the canaries are the audit built to
+  /// be tight. So a PASS says the canary audit could have refuted the claim; this errs towards
+  /// UNTESTABLE, never towards PASS, and a violation shown by an attack is still a VIOLATION.
+  public var ceiling: Double? { canaries?.ceiling ?? attackCeiling }
 
   /// The attack with the highest AUC.
   public var strongestAttack: AttackResult? { attacks.max { $0.metrics.auc < $1.metrics.auc } }
@@ -33,7 +47,7 @@ public struct AuditOutcome {
     verdict: Verdict, epsilonClaimed: Double?, epsilonLowerBound: Double, boundSource: String?, confidence: Double,
     delta: Double, deltaIsDefault: Bool, attacks: [AttackResult], canaries: CanaryResult?, memberCount: Int,
     nonMemberCount: Int, referenceModels: Int, populationSize: Int, caveats: [String],
-    gdpEstimate: (attack: String, mu: Double, epsilon: Double)?
+    gdpEstimate: (attack: String, mu: Double, epsilon: Double)?, attackCeiling: Double? = nil
   ) {
     self.verdict = verdict
     self.epsilonClaimed = epsilonClaimed
@@ -50,5 +64,6 @@ public struct AuditOutcome {
     self.populationSize = populationSize
     self.caveats = caveats
     self.gdpEstimate = gdpEstimate
+    self.attackCeiling = attackCeiling
   }
 }

@@ -43,7 +43,7 @@ public struct RunComparison: Sendable {
 
   /// A run's audit: verdict, bound and attacks.
   public struct Audit: Sendable {
-    /// The recorded verdict (`PASS`, `VIOLATION`, `MEASURED` or `NONE` in the files).
+    /// The recorded verdict (`PASS`, `VIOLATION`, `UNTESTABLE`, `MEASURED` or `NONE` in the files).
     public var verdict: AuditVerdict
     public var epsilonLowerBound: Double?
     /// The confidence of `epsilonLowerBound`, e.g. 0.95.

@@ -15,6 +15,7 @@ extension RunReport {
       switch audit.verdict {
       case .pass: "#1a7f37"
       case .violation: "#cf222e"
+      case .untestable: "#bc4c00"
       case .measured, .none: "#66727f"
       }
     let claim = audit.epsilonClaimed.map { String(format: "%.3f", $0) } ?? "none (non-private run)"
@@ -23,11 +24,18 @@ extension RunReport {
       <p style="font-size: 1.3em"><strong style="color: \(verdictColor)">\(audit.verdict.rawValue)</strong> ·
       empirical ε lower bound <strong>\(String(format: "%.3f", audit.epsilonLowerBound))</strong> at
       \(String(format: "%.0f", 100 * audit.confidence))% confidence (δ = \(String(format: "%.1e", audit.delta))) ·
-      claimed ε \(claim)</p>
+      claimed ε \(claim)\(audit.ceiling.map { " · ceiling " + String(format: "%.3f", $0) } ?? "")</p>
       <p class="muted">\(escape(audit.boundSource.map { "Largest bound from " + $0 + "." } ?? "No attack or canary gave a positive bound.")) Each of the
       \(audit.attacks.count + (audit.canaries == nil ? 0 : 1)) bounds is computed at confidence 1 − α/B so that the largest holds at the stated
       confidence. Population: \(audit.memberCount) members, \(audit.nonMemberCount) non-members, \(audit.referenceModels) reference models.</p>
       """
+    if audit.verdict == .untestable, let ceiling = audit.ceiling {
+      html += """
+        <p style="color: #bc4c00"><strong>UNTESTABLE:</strong> the claimed ε is at or above
+        \(String(format: "%.3f", ceiling)), the most this audit could show (every guess right, a perfect attack).
+        No outcome of this audit could refute the claim, so its bound is no evidence for it.</p>
+        """
+    }
     html += epsilonBar(audit)
     if !audit.attacks.isEmpty {
       let rows = audit.attacks.map { attack -> String in
@@ -61,16 +69,7 @@ extension RunReport {
       }
       html += "</div>"
     }
-    if let canaries = audit.canaries {
-      html += """
-        <h3>Canary audit (one run)</h3>
-        <p>\(canaries.count) \(escape(canaries.kind)) canaries, each included with probability ½; \(canaries.guesses) guesses
-        (highest and lowest scores, fixed before training), \(canaries.correct) right: ε lower bound
-        \(String(format: "%.3f", canaries.epsilonLowerBound)) at \(String(format: "%.2f", 100 * canaries.confidence))% confidence.
-        With these many guesses the bound cannot exceed \(String(format: "%.3f", canaries.ceiling)) (every guess right):
-        a claimed ε above that cannot be refuted by this audit.</p>
-        """
-    }
+    if let canaries = audit.canaries { html += canarySection(canaries, claimed: audit.epsilonClaimed) }
     if let estimate = audit.gdpEstimate {
       html +=
         "<p class=\"muted\">GDP estimate from \(escape(estimate.attack)) (Nasr et al. 2023; an estimate under a Gaussian-DP assumption, not a bound): "
@@ -82,10 +81,55 @@ extension RunReport {
     return html
   }
 
-  /// Claimed ε and the lower bound as two horizontal bars on one scale.
+  /// The canary audit: the headline against the claim and the ceiling, the guess selection, each
+  /// analysis' bound, the paths the canaries exercised and the mechanism checks.
+  static func canarySection(_ canaries: CanaryResult, claimed: Double?) -> String {
+    let f3 = { (value: Double) in String(format: "%.3f", value) }
+    let claim = claimed.map { "claimed ε " + f3($0) } ?? "no ε claimed"
+    var html = """
+      <h3>Canary audit (one run)</h3>
+      <p>\(canaries.count) \(escape(canaries.kind)) canaries, each included with probability ½. Guesses:
+      \(escape(canaries.selection)). ε lower bound <strong>\(f3(canaries.epsilonLowerBound))</strong>
+      (\(canaries.correct) of \(canaries.guesses) guesses right) at \(String(format: "%.2f", 100 * canaries.confidence))%
+      confidence · \(claim) · ceiling <strong>\(f3(canaries.ceiling))</strong>: the bound if every guess were right,
+      the most this audit could show; a claimed ε at or above it cannot be refuted by these canaries.</p>
+      <table><tr><th>analysis</th><th>ε lower bound</th><th>guesses (IN, OUT)</th><th>right</th><th>ceiling of that configuration</th><th>confidence</th></tr>
+      """
+    for bound in canaries.bounds {
+      html +=
+        "<tr><th>\(escape(bound.names.method))</th><td>\(f3(bound.epsilonLowerBound))</td>"
+        + "<td>\(bound.guesses) (\(bound.positiveGuesses), \(bound.negativeGuesses))</td><td>\(bound.correct)</td>"
+        + "<td>\(f3(bound.ceiling))</td><td>\(String(format: "%.4f%%", 100 * bound.configurationConfidence))</td></tr>\n"
+    }
+    html += "</table>"
+    html +=
+      "<p class=\"muted\">Implementation paths these canaries exercised: "
+      + canaries.paths.map(escape).joined(separator: "; ") + ".</p>"
+    guard !canaries.mechanismChecks.isEmpty else {
+      return html + "<p class=\"muted\">No mechanism checks were measured in this run.</p>"
+    }
+    html +=
+      "<h3>Mechanism checks (white-box, measured on the gradient canaries)</h3>"
+      + "<table><tr><th>check</th><th>measured</th><th>accounted</th><th>standard error</th><th>observations</th><th>status</th></tr>"
+    for check in canaries.mechanismChecks {
+      let color =
+        switch check.status {
+        case .passed: "#1a7f37"
+        case .deviates: "#bc4c00"
+        case .failed: "#cf222e"
+        }
+      html +=
+        "<tr><th>\(escape(check.kind.rawValue))</th><td>\(String(format: "%.4g", check.measured))</td>"
+        + "<td>\(String(format: "%.4g", check.accounted))</td><td>\(String(format: "%.3g", check.standardError))</td>"
+        + "<td>\(check.observations)</td><td><strong style=\"color: \(color)\">\(check.status.rawValue)</strong></td></tr>"
+    }
+    return html + "</table>"
+  }
+
+  /// Claimed ε, the lower bound and the audit's ceiling as horizontal bars on one scale.
   static func epsilonBar(_ audit: AuditOutcome) -> String {
     let claimed = audit.epsilonClaimed
-    let maximum = max(audit.epsilonLowerBound, claimed ?? 0, 0.1) * 1.15
+    let maximum = max(audit.epsilonLowerBound, claimed ?? 0, audit.ceiling ?? 0, 0.1) * 1.15
     let width = 460.0, left = 130.0, barWidth = width - left - 60
     func bar(_ y: Double, _ label: String, _ value: Double, _ color: String) -> String {
       let length = max(1, value / maximum * barWidth)
@@ -94,9 +138,10 @@ extension RunReport {
         + "<text x=\"\(left + length + 6)\" y=\"\(y + 12)\">\(String(format: "%.3f", value))</text>"
     }
     var svg =
-      "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"\(Int(width))\" height=\"60\" font-family=\"system-ui, sans-serif\" font-size=\"11\">"
+      "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"\(Int(width))\" height=\"\(audit.ceiling == nil ? 60 : 88)\" font-family=\"system-ui, sans-serif\" font-size=\"11\">"
     svg += bar(4, "ε lower bound", audit.epsilonLowerBound, audit.verdict == .violation ? "#cf222e" : "#1f77b4")
     if let claimed { svg += bar(32, "claimed ε", claimed, "#9aa5b1") }
+    if let ceiling = audit.ceiling { svg += bar(60, "ceiling", ceiling, "#d4a72c") }
     return svg + "</svg>"
   }
 }

@@ -9,8 +9,9 @@ import Foundation
 /// non-private run, else `{epsilon, delta, accountant, noise_multiplier, sample_rate, steps,
 /// max_grad_norm, noise}` (the full account is in `privacy.json`); `audit`: null when the recipe
 /// turns the audit off, else `{verdict, epsilon_claimed, epsilon_lower_bound, confidence,
-/// attacks: {NAME: {auc, tpr_at_fpr: {"0.1", "0.01", "0.001"}, advantage}}}` (details in
-/// `audit.json`).
+/// ceiling, attacks: {NAME: {auc, tpr_at_fpr: {"0.1", "0.01", "0.001"}, advantage}},
+/// mechanism_checks: [{kind, measured, accounted, standard_error, observations, status}],
+/// caveats}` (details in `audit.json`).
 extension RunSummary {
   /// `summary.json` (without the final newline).
   public func json() -> String { JSONText.encode(jsonObject) }
@@ -87,9 +88,16 @@ extension RunSummary {
     }
     if let audit {
       let claim = audit.epsilonClaimed.map { String(format: " vs claimed %.3f", $0) } ?? ""
+      let ceiling = audit.ceiling.map { String(format: " (ceiling %.3f)", $0) } ?? ""
       lines.append(
         String(format: "  audit               ε ≥ %.3f at %.0f%%", audit.epsilonLowerBound, 100 * audit.confidence) + claim
-          + ": " + audit.verdict.rawValue)
+          + ceiling + ": " + audit.verdict.rawValue)
+      if audit.verdict == .untestable {
+        lines.append("  WARNING             the claimed ε is above what this audit can show: no evidence for the claim")
+      }
+      if let failed = audit.canaries?.failedChecks, !failed.isEmpty {
+        lines.append("  MECHANISM CHECK     FAILED: " + failed.map(\.kind.rawValue).joined(separator: ", "))
+      }
       if let strongest = audit.strongestAttack {
         lines.append(
           String(

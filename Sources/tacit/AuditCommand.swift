@@ -70,12 +70,13 @@ struct AuditCanariesCommand: ParsableCommand {
       Setting --positive-guesses or --negative-guesses fixes the guesses instead (the other is 0 \
       unless given too); fix them before looking at the scores. With --claimed-epsilon the verdict \
       is VIOLATION when the lower bound exceeds the claim (the command then exits 3 after \
-      printing its report), PASS otherwise.
+      printing its report), UNTESTABLE when the claim is at or above the audit's ceiling (the \
+      bound if every guess were right: no outcome could refute it; exit 0), PASS otherwise.
       """)
 
   @Argument(help: "The canary score file (CSV: score,included).") var file: String
   @Option(parsing: .unconditional, help: "δ of the bound, in [0, 1).") var delta: Double
-  @Option(parsing: .unconditional, help: "The ε the training run claims; adds a PASS/VIOLATION verdict.") var claimedEpsilon:
+  @Option(parsing: .unconditional, help: "The ε the training run claims; adds a PASS/VIOLATION/UNTESTABLE verdict.") var claimedEpsilon:
     Double?
   @Option(parsing: .unconditional, help: "k+, the number of IN guesses (highest scores).") var positiveGuesses: Int?
   @Option(parsing: .unconditional, help: "k-, the number of OUT guesses (lowest scores).") var negativeGuesses: Int?
@@ -101,6 +102,9 @@ struct AuditCanariesCommand: ParsableCommand {
         negativeGuesses: negativeGuesses, confidence: options.confidence, json: options.json)
     }
     print(result.output)
+    if result.isUntestable {
+      printError("UNTESTABLE: the claimed ε is at or above the audit ceiling; this audit cannot refute it (exit code 0)")
+    }
     if result.isViolation {
       printError("VIOLATION: the ε lower bound exceeds the claimed ε")
       throw ExitCode(3)

@@ -9,7 +9,8 @@ struct Tacit: ParsableCommand {
     abstract: "Train models with differential privacy and audit them.",
     discussion: """
       Exit codes: 0 success; 1 the run failed (I/O, internal error); 3 the audit found the claimed ε \
-      violated (VIOLATION; the run folder is written); 64 bad command-line usage; 65 invalid input \
+      violated (VIOLATION; the run folder is written; an UNTESTABLE claim, above what the audit can \
+      show, exits 0 with a warning); 64 bad command-line usage; 65 invalid input \
       (recipe, data file, checkpoint, score file).
       """,
     subcommands: [

@@ -136,7 +136,7 @@ import Testing
     let headline = try #require(expected.max { $0.epsilonLowerBound < $1.epsilonLowerBound })
     #expect(headline.epsilonLowerBound > 0.5 && headline.epsilonLowerBound < 2)
     let pass = try CommandLineTool.run([
-      "audit", "canaries", file.path, "--delta", "1e-5", "--claimed-epsilon", "8", "--json",
+      "audit", "canaries", file.path, "--delta", "1e-5", "--claimed-epsilon", "3", "--json",
     ])
     #expect(pass.status == 0, "\(pass.standardError)")
     let object = try Self.json(pass.standardOutput)
@@ -146,6 +146,15 @@ import Testing
     #expect(object["canaries"] as? Int == 400)
     #expect(Self.same(object["ceiling"], headline.ceiling))
     #expect(object["verdict"] as? String == "PASS")
+    // The audit's ceiling: every guess right, best grid entry and analysis, known before the scores.
+    let ceiling = OneRunCeiling(canaries: 400, guesses: .bonferroniGrid, delta: 1e-5, confidence: 0.95).ceiling
+    #expect(Self.same(object["audit_ceiling"], ceiling) && ceiling > 3 && ceiling < 8, "\(ceiling)")
+    // A claim of 8 is above what 400 canaries can ever show: UNTESTABLE, exit 0.
+    let untestable = try CommandLineTool.run([
+      "audit", "canaries", file.path, "--delta", "1e-5", "--claimed-epsilon", "8", "--json",
+    ])
+    #expect(untestable.status == 0, "\(untestable.standardError)")
+    #expect(try Self.json(untestable.standardOutput)["verdict"] as? String == "UNTESTABLE")
     let bounds = try #require(object["bounds"] as? [[String: Any]])
     #expect(bounds.count == 2)
     for (bound, oracle) in zip(bounds, expected) {

@@ -75,7 +75,9 @@ import Testing
     // tie with the OUT ones.
     let canaries = try #require(audit["canaries"] as? [String: Any])
     let correct = try #require(canaries["correct"] as? Int), guesses = try #require(canaries["guesses"] as? Int)
-    #expect(guesses == 200 && correct >= guesses - 10, "\(correct) of \(guesses) guesses right")
+    // The grid's headline configuration guesses many and gets nearly all of them right.
+    #expect(guesses >= 125 && Double(correct) >= 0.97 * Double(guesses), "\(correct) of \(guesses) guesses right")
+    #expect(canaries["selection"] as? String == "Bonferroni grid of 6 guess counts (r = m, m/2, m/4, …, half IN, half OUT)")
     // The run folder is still written, so the violation can be inspected.
     #expect(FileManager.default.fileExists(atPath: space.runFolder.appendingPathComponent("report.html").path))
   }
@@ -106,7 +108,8 @@ import Testing
     // The report shows the ledger, the verdict and the canary audit with its ceiling.
     let html = try String(contentsOf: space.runFolder.appendingPathComponent("report.html"), encoding: .utf8)
     #expect(html.contains("× Poisson-sampled (q = ") && html.contains("Gaussian (σ = "))
-    #expect(html.contains(">PASS<") && html.contains("Canary audit (one run)") && html.contains("cannot exceed"))
+    #expect(html.contains(">PASS<") && html.contains("Canary audit (one run)") && html.contains("ceiling <strong>"))
+    #expect(html.contains("Bonferroni grid") && html.contains("Mahloujifar") && html.contains("Poisson sampler"))
   }
 
   /// A non-private model trained long on few records: membership leaks, the verdict is MEASURED,

@@ -157,6 +157,24 @@ import Testing
       singleError(minimalRecipe + "\naudit: {canaries: {count: 10, kind: gradient}}")
         == "test.yaml:8:37: audit.canaries.kind: gradient canaries measure DP-SGD's privatised updates; they need a privacy section (use kind: mislabeled)"
     )
+    #expect(
+      singleError(minimalRecipe + "\naudit: {canaries: {count: lots}}")
+        == "test.yaml:8:27: audit.canaries.count: expected an integer or auto, got lots")
+  }
+
+  /// `audit.canaries.count: auto` and `guess_fraction` are read, default to the grid, and survive
+  /// the resolved recipe.
+  @Test func canaryCountAutoAndGuessFraction() throws {
+    let automatic = try #require(parseRecipe(minimalRecipe + "\naudit: {canaries: {count: auto, kind: mislabeled}}"))
+    #expect(automatic.audit.canaries == .init(count: .automatic, kind: .mislabeled, guessFraction: nil))
+    #expect(parseRecipe(automatic.resolvedYAML()) == automatic)
+    #expect(automatic.resolvedYAML().contains("count: auto"))
+    let fixed = try #require(
+      parseRecipe(minimalRecipe + "\naudit: {canaries: {count: 500, kind: mislabeled, guess_fraction: 0.2}}"))
+    #expect(fixed.audit.canaries == .init(count: .fixed(500), kind: .mislabeled, guessFraction: 0.2))
+    #expect(parseRecipe(fixed.resolvedYAML()) == fixed)
+    let none = try #require(parseRecipe(minimalRecipe + "\naudit: {canaries: {count: 0}}"))
+    #expect(none.audit.canaries == nil)
   }
 
   @Test func augmentationIsReadAndImageOnlyTransformsNeedImages() throws {

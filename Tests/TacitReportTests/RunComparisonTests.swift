@@ -49,4 +49,15 @@ struct RunComparisonTests {
     let verdicts = (object["runs"] as? [[String: Any]])?.map { $0["verdict"] as? String ?? "null" }
     #expect(verdicts == ["VIOLATION", "PASS", "MEASURED", "null"])
   }
+
+  /// An untestable claim (above the audit's ceiling) is shown as such, in orange.
+  @Test func untestableClaimsAreShown() throws {
+    let comparison = RunComparison(
+      runs: [
+        Self.run("untestable", folder: "/runs/a", verdict: .untestable), Self.run("passed", folder: "/runs/b", verdict: .pass),
+      ], attackOrder: [])
+    let verdictRow = try #require(comparison.table().split(separator: "\n").first { $0.hasPrefix("verdict") })
+    #expect(verdictRow.contains("UNTESTABLE"))
+    #expect(comparison.html().contains("<strong style=\"color: #bc4c00\">UNTESTABLE</strong>"))
+  }
 }

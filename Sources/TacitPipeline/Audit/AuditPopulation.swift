@@ -43,15 +43,18 @@ struct AuditPopulation {
     var canaryLabels: [Int32] = []
     var canaryIncluded: [Bool] = []
     if let canaries = section.canaries, canaries.kind == .mislabeled {
-      guard canaries.count < pool.count / 2 else {
+      guard case .fixed(let count) = canaries.count else {
+        preconditionFailure("audit.canaries.count: auto must be resolved before the population (RunContext)")
+      }
+      guard count < pool.count / 2 else {
         throw PipelineError(
-          "audit.canaries.count: \(canaries.count) mislabeled canaries need fewer than half of the \(pool.count) training records"
+          "audit.canaries.count: \(count) mislabeled canaries need fewer than half of the \(pool.count) training records"
         )
       }
       guard pool.classCount >= 2 else { throw PipelineError("audit.canaries: mislabeling needs at least 2 classes") }
       var canaryGenerator = generator.split("mislabeled-canaries")
       let order = Random.permutation(pool.count, using: &canaryGenerator)
-      canaryIndices = Array(order.prefix(canaries.count)).sorted()
+      canaryIndices = Array(order.prefix(count)).sorted()
       let chosen = Set(canaryIndices)
       remaining = remaining.filter { !chosen.contains($0) }
       for index in canaryIndices {

@@ -106,22 +106,27 @@ enum AuditRunner {
     return results.values()
   }
 
-  /// The one-run bound from canary scores (higher = more likely included).
+  /// The one-run canary audit (`OneRunCanaryAudit`: both analyses, the larger the headline) of
+  /// canary scores (higher = more likely included): over the Bonferroni grid, or on the
+  /// recipe's pre-registered `guessFraction` when it sets one; at `confidence`, the run's
+  /// per-bound confidence. The result carries `mechanismChecks` and the paths canaries of `kind`
+  /// exercise. Throws `PipelineError` for non-finite scores.
   static func canaryAudit(
-    kind: String, scores: [Double], included: [Bool], guessFraction: Double, delta: Double, confidence: Double
-  ) -> CanaryResult {
-    let count = scores.count
-    let perSide = max(1, Int((guessFraction * Double(count) / 2).rounded(.down)))
-    let (guesses, correct) = OneRunAudit.guess(
-      scores: scores, included: included, positiveGuesses: perSide, negativeGuesses: perSide)
-    let bound = OneRunAudit.epsilonLowerBound(
-      guesses: guesses, correct: correct, canaries: count, delta: delta, confidence: confidence)
+    kind: String, scores: [Double], included: [Bool], guessFraction: Double?, delta: Double, confidence: Double,
+    mechanismChecks: [MechanismCheck] = []
+  ) throws -> CanaryResult {
+    let guesses: OneRunCanaryAudit.Guesses =
+      guessFraction.map { .fraction($0, canaries: scores.count) } ?? .bonferroniGrid
+    let audit: OneRunCanaryAudit
+    do {
+      audit = try OneRunCanaryAudit(
+        scores: scores, included: included, guesses: guesses, delta: delta, confidence: confidence)
+    } catch let error as AuditError {
+      throw PipelineError("audit.canaries: \(kind) canary scores: \(error.description)")
+    }
     return CanaryResult(
-      kind: kind, count: count, guesses: guesses, correct: correct, epsilonLowerBound: bound,
-      ceiling: OneRunAudit.epsilonLowerBound(
-        guesses: guesses, correct: guesses, canaries: count, delta: delta, confidence: confidence),
-      confidence: confidence,
-      scores: scores, included: included)
+      kind: kind, audit: audit, scores: scores, included: included, mechanismChecks: mechanismChecks,
+      paths: CanaryResult.paths(kind: kind))
   }
 }
 

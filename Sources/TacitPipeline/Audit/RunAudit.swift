@@ -31,6 +31,10 @@ enum RunAudit {
     var references: [ReferenceTraining.Reference]? = nil
     /// The δ of `claimedEpsilon` when it is not the plan's (a composed claim); `nil`: the plan's.
     var claimedDelta: Double? = nil
+    /// White-box checks of the DP-SGD mechanism measured by the gradient canaries during
+    /// training (`MechanismCheck`): a failed one makes the verdict VIOLATION, a deviating one
+    /// adds a caveat. Empty: none measured.
+    var mechanismChecks: [MechanismCheck] = []
 
     var population: AuditPopulation { context.population }
     var generator: SeededGenerator { context.auditGenerator }
@@ -89,6 +93,9 @@ enum RunAudit {
         "no membership attacks: audit.member_fraction is 1, so every pool record is a member and there are no non-members")
     }
     let canaryScores = try self.canaryScores(inputs)
+    precondition(
+      inputs.mechanismChecks.isEmpty || canaryScores != nil,
+      "\(inputs.mechanismChecks.count) mechanism checks but no canary audit to carry them")
     let boundCount = scored.count + (canaryScores == nil ? 0 : 1)
     let perBoundConfidence = 1 - (1 - section.confidence) / Double(max(boundCount, 1))
     let attacks =
@@ -97,25 +104,56 @@ enum RunAudit {
         scored, isMember: population.isMember, delta: delta, confidence: section.confidence, boundCount: boundCount,
         bootstrap: section.bootstrap, generator: inputs.generator)
       : []
-    let canaries = canaryScores.map {
-      AuditRunner.canaryAudit(
-        kind: $0.kind, scores: $0.scores, included: $0.included, guessFraction: section.canaries?.guessFraction ?? 0.2,
-        delta: delta, confidence: perBoundConfidence)
+    let canaries = try canaryScores.map {
+      try AuditRunner.canaryAudit(
+        kind: $0.kind, scores: $0.scores, included: $0.included, guessFraction: section.canaries?.guessFraction,
+        delta: delta, confidence: perBoundConfidence, mechanismChecks: inputs.mechanismChecks)
     }
     let (bound, source) = strongestBound(attacks: attacks, canaries: canaries)
     var outcome = AuditOutcome(
-      verdict: AuditVerdict.judge(
-        claimed: inputs.claimedEpsilon, bound: bound, audited: !attacks.isEmpty || canaries != nil),
-      epsilonClaimed: inputs.claimedEpsilon, epsilonLowerBound: bound, boundSource: source, confidence: section.confidence,
-      delta: delta,
-      deltaIsDefault: inputs.claimedEpsilon == nil, attacks: attacks, canaries: canaries, memberCount: population.memberCount,
-      nonMemberCount: population.nonMemberCount, referenceModels: referenceCount, populationSize: populationRecords.count,
-      caveats: caveats, gdpEstimate: nil)
+      verdict: .none, epsilonClaimed: inputs.claimedEpsilon, epsilonLowerBound: bound, boundSource: source,
+      confidence: section.confidence, delta: delta, deltaIsDefault: inputs.claimedEpsilon == nil, attacks: attacks,
+      canaries: canaries, memberCount: population.memberCount, nonMemberCount: population.nonMemberCount,
+      referenceModels: referenceCount, populationSize: populationRecords.count, caveats: caveats, gdpEstimate: nil,
+      attackCeiling: attacks.isEmpty
+        ? nil
+        : HypothesisTestBound.heldOutHalfCeiling(
+          members: population.memberCount, nonMembers: population.nonMemberCount, delta: delta,
+          confidence: perBoundConfidence))
+    judge(&outcome)
     if let strongest = outcome.strongestAttack {
       let estimate = GDPEstimate.estimate(strongest.scores, delta: delta, confidence: section.confidence)
       outcome.gdpEstimate = (strongest.name, estimate.mu, estimate.epsilon)
     }
     return outcome
+  }
+
+  /// Sets `outcome`'s verdict (`AuditVerdict.judge`) and adds its caveats: a failed mechanism
+  /// check makes it VIOLATION whatever the bound (a caveat names the check); a deviating check
+  /// adds a caveat only; a claim at or above the audit's ceiling, with no violation, makes it
+  /// UNTESTABLE, said loudly in a caveat.
+  static func judge(_ outcome: inout AuditOutcome) {
+    let failed = outcome.canaries?.failedChecks ?? []
+    for check in failed {
+      outcome.caveats.append(
+        "MECHANISM CHECK FAILED: \(check.summary); the DP-SGD that ran is weaker than the one accounted, "
+          + "so the claimed ε is not supported")
+    }
+    for check in outcome.canaries?.deviatingChecks ?? [] {
+      outcome.caveats.append("mechanism check deviates in the harmless direction: \(check.summary)")
+    }
+    outcome.verdict = AuditVerdict.judge(
+      claimed: outcome.epsilonClaimed, bound: outcome.epsilonLowerBound,
+      audited: !outcome.attacks.isEmpty || outcome.canaries != nil, ceiling: outcome.ceiling,
+      mechanismFailed: !failed.isEmpty)
+    if outcome.verdict == .untestable, let claimed = outcome.epsilonClaimed, let ceiling = outcome.ceiling {
+      outcome.caveats.append(
+        String(
+          format: "UNTESTABLE: the claimed ε = %.3g is at or above %.3f, the most this audit could show (its ceiling: "
+            + "every guess right, a perfect attack); no outcome of this audit could refute the claim, so its bound is "
+            + "no evidence for it. Size the canaries to the claim (audit.canaries.count: auto; docs/auditing.md)",
+          claimed, ceiling))
+    }
   }
 
   /// The reference models: the caller's (a distillation's pairs), read from `tacit shadow` shard

@@ -179,132 +179,58 @@ public enum ScoreFileAudit {
 
   // MARK: - Canaries
 
-  /// The one-run analyses `tacit audit canaries` reports, each at confidence 1 − α/2 so that
-  /// the larger of the two bounds holds at 1 − α (Bonferroni): Steinke, Nasr & Jagielski's
-  /// (ε, δ) p-value, and Mahloujifar, Melis & Chaudhuri's f-DP analysis with the (ε, δ) trade-off
-  /// curve (the same claim, no assumption on the curve's shape).
-  public static let canaryAnalyses: [OneRunAnalysis] = [.epsilonDelta, .tradeOffEpsilonDelta]
-
-  /// One analysis' bound on a canary file: the guesses it used, the bound and its ceiling.
-  public struct CanaryBound {
-    public var analysis: OneRunAnalysis
-    public var positiveGuesses: Int
-    public var negativeGuesses: Int
-    public var correct: Int
-    public var epsilonLowerBound: Double
-    /// The bound of this configuration if every guess were right.
-    public var ceiling: Double
-    /// The confidence of the configuration's own bound (1 − α/2, further divided over a grid).
-    public var configurationConfidence: Double
-    public var guesses: Int { positiveGuesses + negativeGuesses }
-  }
-
-  /// The canary bounds of every `canaryAnalyses` entry, each at 1 − α/2. Without guess counts the
-  /// guesses are chosen soundly after the scores are seen: a Bonferroni grid of r = m, m/2, m/4, …
-  /// split evenly IN/OUT (`OneRunGuessSelection.bonferroniGrid`); with one or both counts given,
-  /// those guesses (the other count 0), which must be fixed before the scores are seen.
-  /// Returns the selection in words and the bounds; throws `AuditError` for mismatched lengths,
-  /// non-finite scores or too many guesses.
-  public static func canaryBounds(
-    scores: [Double], included: [Bool], positiveGuesses: Int?, negativeGuesses: Int?, delta: Double,
-    confidence: Double
-  ) throws -> (selection: String, bounds: [CanaryBound]) {
-    let each = 1 - (1 - confidence) / Double(canaryAnalyses.count)
-    guard positiveGuesses != nil || negativeGuesses != nil else {
-      let bounds = try canaryAnalyses.map { analysis in
-        let result = try OneRunGuessSelection.bonferroniGrid(
-          scores: scores, included: included, delta: delta, confidence: each, analysis: analysis)
-        return CanaryBound(
-          analysis: analysis, positiveGuesses: result.positiveGuesses, negativeGuesses: result.negativeGuesses,
-          correct: result.correct, epsilonLowerBound: result.epsilonLowerBound, ceiling: result.ceiling,
-          configurationConfidence: result.configurationConfidence)
-      }
-      let tried = OneRunGuessGrid.halvings(canaries: scores.count).entries.count
-      return ("Bonferroni grid of \(tried) guess counts (r = m, m/2, m/4, …, half IN, half OUT)", bounds)
-    }
-    let fixed = try OneRunResult(
-      scores: scores, included: included, positiveGuesses: positiveGuesses ?? 0, negativeGuesses: negativeGuesses ?? 0,
-      delta: delta, confidence: each)
-    let bounds = canaryAnalyses.map { analysis in
-      func bound(correct: Int) -> Double {
-        fixed.guesses == 0
-          ? 0
-          : analysis.bound(
-            guesses: fixed.guesses, correct: correct, canaries: fixed.canaries, delta: delta, confidence: each
-          ).epsilon
-      }
-      return CanaryBound(
-        analysis: analysis, positiveGuesses: fixed.positiveGuesses, negativeGuesses: fixed.negativeGuesses,
-        correct: fixed.correct, epsilonLowerBound: bound(correct: fixed.correct), ceiling: bound(correct: fixed.guesses),
-        configurationConfidence: each)
-    }
-    return ("fixed guesses", bounds)
-  }
-
-  /// The one-run audit of a `score,included` file, as text or JSON, and whether the bound
-  /// exceeds `claimedEpsilon` (a violation of the claim). The headline bound is the larger of the
-  /// `canaryAnalyses` bounds (`canaryBounds`), valid at `confidence`.
+  /// The one-run audit of a `score,included` file (`OneRunCanaryAudit`: the Bonferroni grid
+  /// unless guess counts are given, both analyses, the larger bound valid at `confidence`), as
+  /// text or JSON, and whether the bound exceeds `claimedEpsilon` (a violation of the claim; a
+  /// claim at or above the audit's ceiling is UNTESTABLE, not a violation).
   public static func auditCanaries(
     path: String, delta: Double, claimedEpsilon: Double?, positiveGuesses: Int?, negativeGuesses: Int?,
     confidence: Double, json: Bool
-  ) throws -> (output: String, isViolation: Bool) {
+  ) throws -> (output: String, isViolation: Bool, isUntestable: Bool) {
     let canaries = try readCanaryScores(path: path)
-    let selection: String
-    let bounds: [CanaryBound]
+    let guesses: OneRunCanaryAudit.Guesses =
+      positiveGuesses == nil && negativeGuesses == nil
+      ? .bonferroniGrid : .fixed(positive: positiveGuesses ?? 0, negative: negativeGuesses ?? 0)
+    let audit: OneRunCanaryAudit
     do {
-      (selection, bounds) = try canaryBounds(
-        scores: canaries.scores, included: canaries.included, positiveGuesses: positiveGuesses,
-        negativeGuesses: negativeGuesses, delta: delta, confidence: confidence)
+      audit = try OneRunCanaryAudit(
+        scores: canaries.scores, included: canaries.included, guesses: guesses, delta: delta, confidence: confidence)
     } catch let error as AuditError {
       throw PipelineError("\(path): \(error.description)")
     }
-    let headline = bounds.max { $0.epsilonLowerBound < $1.epsilonLowerBound }!
     let verdict = claimedEpsilon.map {
-      AuditVerdict.judge(claimed: $0, bound: headline.epsilonLowerBound, audited: true)
+      AuditVerdict.judge(claimed: $0, bound: audit.headline.epsilonLowerBound, audited: true, ceiling: audit.ceiling)
     }
     let included = canaries.included.filter { $0 }.count
     let output =
       json
-      ? canaryJSON(
-        path: path, canaries: canaries.scores.count, included: included, selection: selection, bounds: bounds,
-        headline: headline, delta: delta, confidence: confidence, claimedEpsilon: claimedEpsilon, verdict: verdict)
-      : canaryText(
-        path: path, canaries: canaries.scores.count, included: included, selection: selection, bounds: bounds,
-        headline: headline, delta: delta, confidence: confidence, claimedEpsilon: claimedEpsilon, verdict: verdict)
-    return (output, verdict == .violation)
+      ? canaryJSON(path: path, included: included, audit: audit, claimedEpsilon: claimedEpsilon, verdict: verdict)
+      : canaryText(path: path, included: included, audit: audit, claimedEpsilon: claimedEpsilon, verdict: verdict)
+    return (output, verdict == .violation, verdict == .untestable)
   }
 
-  /// The reference and words of each canary analysis.
-  static func analysisName(_ analysis: OneRunAnalysis) -> (short: String, method: String) {
-    switch analysis {
-    case .epsilonDelta: return ("(ε, δ) one-run", "one-run audit (Steinke, Nasr & Jagielski 2023)")
-    case .tradeOffEpsilonDelta:
-      return ("f-DP one-run", "f-DP one-run audit, (ε, δ) trade-off curve (Mahloujifar, Melis & Chaudhuri 2024)")
-    case .tradeOffGaussian:
-      return ("f-DP Gaussian", "f-DP one-run audit, Gaussian trade-off curve (Mahloujifar, Melis & Chaudhuri 2024)")
-    }
+  /// The JSON object of one analysis' bound (also the headline's keys).
+  static func boundObject(_ bound: OneRunCanaryAudit.Bound) -> [String: Any] {
+    [
+      "analysis": bound.analysis.rawValue, "method": bound.names.method,
+      "positive_guesses": bound.positiveGuesses, "negative_guesses": bound.negativeGuesses, "guesses": bound.guesses,
+      "correct": bound.correct, "epsilon_lower_bound": bound.epsilonLowerBound, "ceiling": bound.ceiling,
+      "configuration_confidence": bound.configurationConfidence,
+    ]
   }
 
   static func canaryJSON(
-    path: String, canaries: Int, included: Int, selection: String, bounds: [CanaryBound], headline: CanaryBound,
-    delta: Double, confidence: Double, claimedEpsilon: Double?, verdict: AuditVerdict?
+    path: String, included: Int, audit: OneRunCanaryAudit, claimedEpsilon: Double?, verdict: AuditVerdict?
   ) -> String {
-    func object(_ bound: CanaryBound) -> [String: Any] {
-      [
-        "analysis": bound.analysis.rawValue, "method": analysisName(bound.analysis).method,
-        "positive_guesses": bound.positiveGuesses, "negative_guesses": bound.negativeGuesses, "guesses": bound.guesses,
-        "correct": bound.correct, "epsilon_lower_bound": bound.epsilonLowerBound, "ceiling": bound.ceiling,
-        "configuration_confidence": bound.configurationConfidence,
-      ]
-    }
-    var result = object(headline)
+    var result = boundObject(audit.headline)
     result["file"] = path
-    result["canaries"] = canaries
+    result["canaries"] = audit.canaries
     result["included"] = included
-    result["delta"] = delta
-    result["confidence"] = confidence
-    result["selection"] = selection
-    result["bounds"] = bounds.map(object)
+    result["delta"] = audit.delta
+    result["confidence"] = audit.confidence
+    result["selection"] = audit.selection
+    result["bounds"] = audit.bounds.map(boundObject)
+    result["audit_ceiling"] = audit.ceiling
     if let claimedEpsilon, let verdict {
       result["claimed_epsilon"] = claimedEpsilon
       result["verdict"] = verdict.rawValue
@@ -313,14 +239,14 @@ public enum ScoreFileAudit {
   }
 
   static func canaryText(
-    path: String, canaries: Int, included: Int, selection: String, bounds: [CanaryBound], headline: CanaryBound,
-    delta: Double, confidence: Double, claimedEpsilon: Double?, verdict: AuditVerdict?
+    path: String, included: Int, audit: OneRunCanaryAudit, claimedEpsilon: Double?, verdict: AuditVerdict?
   ) -> String {
-    let percent = format(confidence * 100) + "%"
-    let each = format((1 - (1 - confidence) / Double(bounds.count)) * 100) + "%"
-    var lines = ["\(path): \(canaries) canaries (\(included) included)", "selection            \(selection)"]
-    for bound in bounds {
-      let name = analysisName(bound.analysis).short.padding(toLength: 21, withPad: " ", startingAt: 0)
+    let percent = format(audit.confidence * 100) + "%"
+    let each = format(OneRunCanaryAudit.analysisConfidence(audit.confidence) * 100) + "%"
+    let headline = audit.headline
+    var lines = ["\(path): \(audit.canaries) canaries (\(included) included)", "selection            \(audit.selection)"]
+    for bound in audit.bounds {
+      let name = bound.names.short.padding(toLength: 21, withPad: " ", startingAt: 0)
       lines.append(
         name
           + "ε ≥ \(format(bound.epsilonLowerBound)) at \(each) from \(bound.guesses) guesses (\(bound.positiveGuesses) IN, \(bound.negativeGuesses) OUT), \(bound.correct) correct; ceiling \(format(bound.ceiling))"
@@ -328,13 +254,19 @@ public enum ScoreFileAudit {
     }
     lines += [
       "guesses              \(headline.guesses) (\(headline.positiveGuesses) IN, \(headline.negativeGuesses) OUT), \(headline.correct) correct",
-      "ε lower bound        \(format(headline.epsilonLowerBound)) at \(percent) confidence, δ = \(format(delta))  (\(analysisName(headline.analysis).short), the larger of \(bounds.count) bounds at \(each) each)",
+      "ε lower bound        \(format(headline.epsilonLowerBound)) at \(percent) confidence, δ = \(format(audit.delta))  (\(headline.names.short), the larger of \(audit.bounds.count) bounds at \(each) each)",
       "ceiling              \(format(headline.ceiling))  (that configuration's bound if every guess were right)",
+      "audit ceiling        \(format(audit.ceiling))  (the most this audit could show: every guess right, best configuration and analysis)",
     ]
     if let claimedEpsilon, let verdict {
-      let comparison = verdict == .violation ? "exceeds" : "does not exceed"
-      lines.append(
-        "verdict              \(verdict.rawValue): the lower bound \(comparison) the claimed ε = \(format(claimedEpsilon))")
+      let claim = format(claimedEpsilon)
+      let explanation =
+        switch verdict {
+        case .violation: "the lower bound exceeds the claimed ε = \(claim)"
+        case .untestable: "the claimed ε = \(claim) is at or above the audit ceiling: this audit cannot refute it"
+        default: "the lower bound does not exceed the claimed ε = \(claim)"
+        }
+      lines.append("verdict              \(verdict.rawValue): \(explanation)")
     }
     return lines.joined(separator: "\n")
   }

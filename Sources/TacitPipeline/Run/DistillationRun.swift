@@ -81,7 +81,7 @@ enum DistillationRun {
           && teacherAudit.canaries == student.audit.canaries
       else {
         throw PipelineError(
-          "\(key): the teacher's run used audit.enabled \(teacherAudit.enabled), member_fraction \(teacherAudit.memberFraction) and canaries \(teacherAudit.canaries.map { "\($0.count) \($0.kind.rawValue)" } ?? "none"); this recipe's audit section must match them (they chose the teacher's training records)"
+          "\(key): the teacher's run used audit.enabled \(teacherAudit.enabled), member_fraction \(teacherAudit.memberFraction) and canaries \(teacherAudit.canaries.map { "\($0.count.text) \($0.kind.rawValue)" } ?? "none"); this recipe's audit section must match them (they chose the teacher's training records)"
         )
       }
     }

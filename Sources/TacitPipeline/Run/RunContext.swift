@@ -6,8 +6,8 @@ import TacitTensor
 /// the reference models) and a distillation run all start here, so a shard's reference models
 /// see exactly the records, population and generators of the unsharded run.
 ///
-/// seed → data (`DataPreparation.prepare` from the seed's generator) → the audit's checks →
-/// split "audit" of the seed → the population (`AuditPopulation`: members, non-members,
+/// seed → data (`DataPreparation.prepare` from the seed's generator) → the audit's checks → the
+/// canaries sized to the claim (`CanarySizing`) → split "audit" of the seed → the population (`AuditPopulation`: members, non-members,
 /// mislabeled canaries). The DP-SGD plan depends on which recipe trains on which records (a
 /// distillation student plans for its transfer set), so it is asked for with `plan(for:on:)`.
 struct RunContext {
@@ -20,16 +20,30 @@ struct RunContext {
   let auditGenerator: SeededGenerator
   /// Who is a member of the target's training set.
   let population: AuditPopulation
+  /// The canary audit's size and its ceiling, fixed before training.
+  let canarySizing: CanarySizing
+
+  /// The recipe's audit section with `canaries.count: auto` resolved to the chosen count (the
+  /// recipe itself keeps `auto`, so its resolved text, and a shard's fingerprint, do not change).
+  var audit: AuditSection {
+    var section = recipe.audit
+    if let count = canarySizing.count { section.canaries?.count = .fixed(count) }
+    return section
+  }
 
   /// - Parameter publicSize: records of a distillation's public transfer set (0: none).
   static func make(_ recipe: Recipe, publicSize: Int = 0) throws -> RunContext {
     let root = SeededGenerator(seed: recipe.seed)
     let data = try DataPreparation.prepare(recipe.data, generator: root, publicSize: publicSize)
     try RunAudit.validate(recipe.audit, data: recipe.data)
+    let canarySizing = try CanarySizing.make(recipe, pool: data.train)
+    var audit = recipe.audit
+    if let count = canarySizing.count { audit.canaries?.count = .fixed(count) }
     let auditGenerator = root.split("audit")
-    let population = try AuditPopulation.make(recipe.audit, pool: data.train, generator: auditGenerator)
+    let population = try AuditPopulation.make(audit, pool: data.train, generator: auditGenerator)
     return RunContext(
-      recipe: recipe, root: root, data: data, auditGenerator: auditGenerator, population: population)
+      recipe: recipe, root: root, data: data, auditGenerator: auditGenerator, population: population,
+      canarySizing: canarySizing)
   }
 
   /// What the target trains on: its members and the included canaries.

@@ -20,6 +20,9 @@ public struct RunResult: Sendable {
 
   /// Whether the audit found the claimed ε violated (`tacit run` then exits with code 3).
   public var isViolation: Bool { auditVerdict == .violation }
+
+  /// Whether the claimed ε is above what the audit could show (`tacit run` warns and exits 0).
+  public var isUntestable: Bool { auditVerdict == .untestable }
 }
 
 /// What a run (plain or distillation) produced, for `RunPipeline` to finish the folder.

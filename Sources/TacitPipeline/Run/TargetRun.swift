@@ -19,6 +19,7 @@ enum TargetRun {
     let context = try RunContext.make(recipe)
     note(context.dataLine)
     if let line = context.populationLine { note(line) }
+    for line in context.canarySizing.lines { note(line) }
     let trainingSet = context.targetTrainingSet
     let plan = try context.plan(for: recipe, on: trainingSet)
     if let plan { note(planLine(plan)) }
@@ -29,10 +30,8 @@ enum TargetRun {
     note(ModelSummary.describe(model))
     let caveats = injectFaults(options.faults, into: &training, note: note)
     training.canaries = try gradientCanaries(
-      recipe.audit, plan: plan, model: model, generator: context.auditGenerator, note: note)
+      context.audit, plan: plan, model: model, generator: context.auditGenerator, note: note)
     let trained = try train(model, with: training, context: context, showProgress: options.showProgress, note: note)
-    let mechanismChecks = training.canaries.map(MechanismChecks.make) ?? []
-    for check in mechanismChecks { note("audit: mechanism check, \(check.summary)") }
 
     let privacy = try plan.map { try PrivacyReport.make(plan: $0, training: recipe.training, history: trained.history) }
     for line in privacy?.lines ?? [] { note(line) }
@@ -82,10 +81,12 @@ enum TargetRun {
   static func gradientCanaries(
     _ section: AuditSection, plan: PrivacyPlan?, model: Sequential, generator: SeededGenerator, note: (String) -> Void
   ) throws -> GradientCanaries? {
-    guard let plan, section.enabled, let canaries = section.canaries, canaries.kind == .gradient else { return nil }
-    guard canaries.count <= model.parameterCount else {
+    guard let plan, section.enabled, let canaries = section.canaries, canaries.kind == .gradient,
+      case .fixed(let count) = canaries.count
+    else { return nil }
+    guard count <= model.parameterCount else {
       throw PipelineError(
-        "audit.canaries.count: \(canaries.count) gradient canaries need as many parameter coordinates; the model has \(model.parameterCount)"
+        "audit.canaries.count: \(count) gradient canaries need as many parameter coordinates; the model has \(model.parameterCount)"
       )
     }
     let bound =
@@ -93,10 +94,10 @@ enum TargetRun {
       ? "C"
       : "C/√L = \(DPSGDSettings.perLayerBound(maxGradNorm: plan.section.maxGradNorm, leafCount: model.trainableLeaves.count))"
     let result = GradientCanaries(
-      count: canaries.count, parameterCounts: model.parameters.map(\.value.count), sampleRate: plan.sampleRate,
+      count: count, parameterCounts: model.parameters.map(\.value.count), sampleRate: plan.sampleRate,
       generator: generator.split("gradient-canaries"))
     note(
-      "audit: \(canaries.count) white-box gradient canaries (\(result.includedCanaries.count) IN) are records of the sampled pool"
+      "audit: \(count) white-box gradient canaries (\(result.includedCanaries.count) IN) are records of the sampled pool"
         + " with raw gradient norm 10·\(bound), clipped like every record")
     return result
   }
@@ -128,12 +129,13 @@ enum TargetRun {
     caveats: [String], options: RunOptions, note: (String) -> Void
   ) throws -> AuditOutcome {
     let auditStart = Clock.seconds()
-    let audit = try RunAudit.perform(
-      RunAudit.Inputs(
-        recipe: context.recipe, context: context, target: trained.model, plan: trained.plan,
-        claimedEpsilon: claimedEpsilon, gradientCanaries: canaries, threads: options.threads, caveats: caveats,
-        referenceDirectories: options.referenceDirectories),
-      note: note)
+    var inputs = RunAudit.Inputs(
+      recipe: context.recipe, context: context, target: trained.model, plan: trained.plan,
+      claimedEpsilon: claimedEpsilon, gradientCanaries: canaries, threads: options.threads, caveats: caveats,
+      referenceDirectories: options.referenceDirectories)
+    // What the gradient canaries measured of the mechanism during training.
+    inputs.mechanismChecks = canaries.map(MechanismChecks.make) ?? []
+    let audit = try RunAudit.perform(inputs, note: note)
     for line in audit.lines { note(line) }
     note(String(format: "audit finished in %.1f s", Clock.seconds() - auditStart))
     return audit
