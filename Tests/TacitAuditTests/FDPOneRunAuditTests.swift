@@ -6,7 +6,8 @@ import Testing
 
 /// The f-DP one-run audit (Mahloujifar, Melis & Chaudhuri 2025): against an independent scipy
 /// evaluation, against the exact tail of randomised response (which any valid bound must cover),
-/// the paper's idealised Gaussian numbers, edge cases and its cost at m = 10⁵.
+/// coverage on the Gaussian game, edge cases and its cost at m = 10⁵. The paper's own numbers and
+/// its authors' implementation: FDPOneRunAuditTests+Paper.swift.
 @Suite struct FDPOneRunAuditTests {
   /// Values printed by Scripts/fdp_one_run_reference.py (scipy's norm.ppf/cdf and brentq, the
   /// recursion written out separately). Bisection tolerances differ (1e-9 here), hence 1e-7.
@@ -55,46 +56,6 @@ import Testing
       .approximate(epsilon: epsilon, delta: 0), guesses: guesses, correct: correct, canaries: guesses,
       significance: min(0.999, bound * 1.01))
     #expect(rejectsAbove)
-  }
-
-  /// REFERENCES.md "Empirical ε" (Mahloujifar et al. 2025): idealised Gaussian mechanism,
-  /// m = 10⁵, δ = 1e-5, 95%: μ = 1: theory 4.37, Steinke one-run 2.61, f-DP one-run 3.61;
-  /// μ = ½: 1.99 / 1.33 / 1.59. Here from the expected counts of k₊ = k₋ = k/2 guesses, the best
-  /// over k ∈ {100, …, 10⁴} (as the paper's curves over k; not a valid bound, a reproduction).
-  /// Steinke's bound reproduces (2.61 exactly at k = 1000; best 2.67 at k = 1500, 1.30 vs 1.33).
-  /// The f-DP bound comes out 3.34 and 1.50, 7% and 6% below the printed 3.61 and 1.59: the
-  /// recursion matches an independent evaluation (the reference test above), so the gap is in
-  /// the guess protocol (the paper's exact k grid, sampling or m), which I could not pin down.
-  /// The best k picked after the fact on one simulated draw (k₊ = k₋ up to 800, two seeds)
-  /// gives 3.77 / 3.94 and 1.50 / 1.65, which brackets the printed values: they are consistent
-  /// with curves over k on simulated runs, where expected counts sit lower.
-  /// Tolerances: 0.06 for Steinke, 0.3 for f-DP; f-DP must beat Steinke and stay under theory.
-  @Test(arguments: [(1.0, 4.37, 2.61, 3.61), (0.5, 1.99, 1.33, 1.59)])
-  func reproducesThePapersGaussianExamples(mu: Double, theory: Double, steinke: Double, fDP: Double) {
-    let canaries = 100_000
-    var bestSteinke = 0.0
-    var bestFDP = 0.0
-    for guesses in [100, 200, 300, 500, 700, 1000, 1500, 2000, 3000, 5000, 10_000] {
-      let correct = Int(
-        IdealisedGaussianGame.expectedCorrect(
-          mu: mu, canaries: canaries, positive: guesses / 2, negative: guesses / 2
-        ).rounded())
-      let steinkeBound = OneRunAudit.epsilonLowerBound(
-        guesses: guesses, correct: correct, canaries: canaries, delta: 1e-5, confidence: 0.95)
-      let fDPBound = FDPOneRunAudit.epsilonLowerBound(
-        guesses: guesses, correct: correct, canaries: canaries, delta: 1e-5, confidence: 0.95)
-      if mu == 1 && guesses == 1000 {
-        #expect(abs(steinkeBound - 2.61) < 0.005, "Steinke at k = 1000: \(steinkeBound)")
-      }
-      bestSteinke = max(bestSteinke, steinkeBound)
-      bestFDP = max(bestFDP, fDPBound)
-    }
-    let theoryEpsilon = GDPEstimate.epsilon(mu: mu, delta: 1e-5)
-    print("idealised Gaussian μ = \(mu): theory \(theoryEpsilon), Steinke \(bestSteinke), f-DP \(bestFDP)")
-    #expect(abs(theoryEpsilon - theory) < 0.01)
-    #expect(abs(bestSteinke - steinke) < 0.06, "Steinke best \(bestSteinke) vs \(steinke)")
-    #expect(abs(bestFDP - fDP) < 0.3, "f-DP best \(bestFDP) vs \(fDP)")
-    #expect(bestFDP > bestSteinke + 0.15 && bestFDP < theoryEpsilon)
   }
 
   /// Coverage on the mechanism the Gaussian curve describes: the idealised Gaussian game with
