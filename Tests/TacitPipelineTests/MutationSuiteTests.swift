@@ -143,6 +143,7 @@ import Testing
     print(
       "mislabeled \(fault): verdict \(String(describing: result.auditVerdict)), ε bound \(audit["epsilon_lower_bound"] ?? "-"),"
         + " canary bound \(canaries?["epsilon_lower_bound"] ?? "-")")
-    #expect(result.auditVerdict != nil)
+    // Measured 2026-12-06: 1,000 mislabeled canaries saw none of the nine faults (bounds 0 to 0.26).
+    #expect(result.auditVerdict == .pass)
   }
 }
