@@ -22,6 +22,14 @@ struct RunCommand: ParsableCommand {
   @Flag(help: "Print summary.json to standard output instead of the terminal summary.")
   var json = false
 
+  @Flag(
+    help: ArgumentHelp(
+      "Continue the interrupted run of this recipe at the output folder from its last epoch's checkpoint.",
+      discussion:
+        "The recipe and --set values must be those of the interrupted run. Every step the interrupted attempts took is counted in the privacy ledger."
+    ))
+  var resume = false
+
   func validate() throws {
     guard threads >= 1 else { throw ValidationError("--threads must be at least 1, got \(threads)") }
   }
@@ -30,7 +38,7 @@ struct RunCommand: ParsableCommand {
     let result = try reportingErrors {
       try RunPipeline.run(
         recipePath: recipe, overrides: overrides, outputDirectory: output, threads: threads,
-        showProgress: !json, log: { printError($0) })
+        showProgress: !json, resume: resume, log: { printError($0) })
     }
     if json {
       print(result.summaryJSON)
