@@ -39,7 +39,9 @@ extension Trainer {
     for ((name, parameter), saved) in zip(named, optimizerStates) {
       guard let saved else { continue }
       tensors["optimizer.\(name).first"] = Tensor(shape: parameter.value.shape, scalars: saved.first)
-      if !saved.second.isEmpty { tensors["optimizer.\(name).second"] = Tensor(shape: parameter.value.shape, scalars: saved.second) }
+      if !saved.second.isEmpty {
+        tensors["optimizer.\(name).second"] = Tensor(shape: parameter.value.shape, scalars: saved.second)
+      }
     }
     for ((name, _), average) in zip(named, loop.average?.savedAverages ?? []) { tensors["average." + name] = average }
     let stopping = loop.stopping?.saved
@@ -63,26 +65,19 @@ extension Trainer {
     let state = checkpoint.state
     try checkFits(state)
     let named = step.model.namedParameters
-    let values = try named.map { name, parameter throws(TrainerCheckpoint.Mismatch) in
-      try checkpoint.tensor("model." + name, shape: parameter.value.shape)
-    }
+    let values = try savedTensors("model.", of: checkpoint)
     let optimizerStates = try zip(named, state.optimizerSteps).map {
       named, steps throws(TrainerCheckpoint.Mismatch) -> OptimizerParameterState? in
       guard let steps else { return nil }
       let shape = named.parameter.value.shape
       let first = try checkpoint.tensor("optimizer.\(named.name).first", shape: shape).scalars
-      let second = checkpoint.tensors["optimizer.\(named.name).second"] == nil
-        ? [] : try checkpoint.tensor("optimizer.\(named.name).second", shape: shape).scalars
+      let hasSecond = checkpoint.tensors["optimizer.\(named.name).second"] != nil
+      let second = hasSecond ? try checkpoint.tensor("optimizer.\(named.name).second", shape: shape).scalars : []
       return OptimizerParameterState(first: first, second: second, step: steps)
     }
-    let averages = try loop.average.map { _ throws(TrainerCheckpoint.Mismatch) in
-      try named.map { name, parameter throws(TrainerCheckpoint.Mismatch) in
-        try checkpoint.tensor("average." + name, shape: parameter.value.shape)
-      }
-    }
-    let best = checkpoint.tensors["best." + (named.first?.name ?? "")] == nil ? nil : try named.map {
-      name, parameter throws(TrainerCheckpoint.Mismatch) in try checkpoint.tensor("best." + name, shape: parameter.value.shape)
-    }
+    let averages = loop.average == nil ? nil : try savedTensors("average.", of: checkpoint)
+    let keepsBest = checkpoint.tensors["best." + (named.first?.name ?? "")] != nil
+    let best = keepsBest ? try savedTensors("best.", of: checkpoint) : nil
     for (parameter, value) in zip(named.map(\.parameter), values) { parameter.value = value }
     step.optimizer.restoreState(optimizerStates, of: named.map(\.parameter))
     if let averages, let updates = state.averageUpdates { loop.average?.restore(averages: averages, updates: updates) }
@@ -95,6 +90,16 @@ extension Trainer {
       epochs: state.epochs, finalEpoch: state.finalEpoch, stoppedEarly: state.stoppedEarly, seconds: state.seconds)
     loop.completedEpochs = state.epoch
     loop.ended = state.trainingEnded
+  }
+
+  /// The checkpoint's tensors `prefix + P` for every parameter path P, in parameter order, each
+  /// checked to have its parameter's shape.
+  private func savedTensors(_ prefix: String, of checkpoint: TrainerCheckpoint) throws(TrainerCheckpoint.Mismatch)
+    -> [Tensor]
+  {
+    try step.model.namedParameters.map { name, parameter throws(TrainerCheckpoint.Mismatch) in
+      try checkpoint.tensor(prefix + name, shape: parameter.value.shape)
+    }
   }
 
   /// Throws when the checkpoint's settings differ from this trainer's: the epochs done, the

@@ -205,7 +205,9 @@ import Testing
     let checkpoint = checkpointEpoch(resumed.standardError)
     let privacy = try json(space.runFolder.appendingPathComponent("privacy.json"))
     let stepsPerEpoch = try #require(privacy["steps_per_epoch"] as? Int)
-    #expect(privacy["steps"] as? Int == (6 + started.count - checkpoint) * stepsPerEpoch, "started \(started), checkpoint \(checkpoint)")
+    #expect(
+      privacy["steps"] as? Int == (6 + started.count - checkpoint) * stepsPerEpoch, "started \(started), checkpoint \(checkpoint)"
+    )
     #expect(privacy["noise"] as? String == "secure")
   }
 }

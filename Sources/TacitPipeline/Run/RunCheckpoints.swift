@@ -86,7 +86,9 @@ final class RunCheckpoints {
 
   /// The log line after training: checkpoints written and the time they took.
   var overheadLine: String {
-    String(format: "checkpoints: %d written into the staging folder in %.3f s (with the step ledger)", checkpointsWritten, writeSeconds)
+    String(
+      format: "checkpoints: %d written into the staging folder in %.3f s (with the step ledger)", checkpointsWritten, writeSeconds
+    )
   }
 
   private func timed(_ body: () throws -> Void) throws {

@@ -110,7 +110,8 @@ extension RunFolder {
     if !running.isEmpty { parts.append("left alone \(running.joined(separator: ", ")) (their process is still running)") }
     if !resumable.isEmpty {
       parts.append(
-        "kept \(resumable.joined(separator: ", ")) (interrupted runs: `tacit run RECIPE --resume` continues one; remove it to discard it)")
+        "kept \(resumable.joined(separator: ", ")) (interrupted runs: `tacit run RECIPE --resume` continues one; remove it to discard it)"
+      )
     }
     if !kept.isEmpty {
       parts.append("not removed \(kept.joined(separator: ", ")) (they hold files tacit does not write, or cannot be removed)")
