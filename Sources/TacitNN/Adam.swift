@@ -26,6 +26,12 @@ public final class Adam: Optimizer {
     self.epsilon = epsilon
   }
 
+  public func savedState(of parameters: [Parameter]) -> [OptimizerParameterState?] { state.saved(parameters) }
+
+  public func restoreState(_ states: [OptimizerParameterState?], of parameters: [Parameter]) {
+    state.restore(states, of: parameters, slotCount: 2)
+  }
+
   public func update(_ parameters: [Parameter], learningRate: Float) {
     AdamStep.update(parameters, state: &state, learningRate: learningRate, beta1: beta1, beta2: beta2, epsilon: epsilon)
   }
@@ -54,6 +60,12 @@ public final class AdamW: Optimizer {
     self.beta2 = beta2
     self.epsilon = epsilon
     self.weightDecay = weightDecay
+  }
+
+  public func savedState(of parameters: [Parameter]) -> [OptimizerParameterState?] { state.saved(parameters) }
+
+  public func restoreState(_ states: [OptimizerParameterState?], of parameters: [Parameter]) {
+    state.restore(states, of: parameters, slotCount: 2)
   }
 
   public func update(_ parameters: [Parameter], learningRate: Float) {

@@ -17,6 +17,14 @@ public protocol Optimizer: AnyObject {
   /// - Precondition: each parameter's gradient has the shape of its value, and that shape has
   ///   not changed since the optimizer first saw the parameter.
   func update(_ parameters: [Parameter], learningRate: Float)
+
+  /// The state of each of `parameters`, in order (`OptimizerParameterState`), `nil` for one the
+  /// optimizer keeps no state for (not updated yet, or plain SGD): what a checkpoint saves.
+  func savedState(of parameters: [Parameter]) -> [OptimizerParameterState?]
+
+  /// Replaces the state of `parameters` with `states` (from `savedState(of:)` of an optimizer of
+  /// the same kind and settings, for parameters of the same shapes).
+  func restoreState(_ states: [OptimizerParameterState?], of parameters: [Parameter])
 }
 
 /// Per-parameter optimizer state: the parameter (kept alive so its identifier stays unique) and

@@ -26,6 +26,12 @@ public final class SGD: Optimizer {
     self.nesterov = nesterov
   }
 
+  public func savedState(of parameters: [Parameter]) -> [OptimizerParameterState?] { state.saved(parameters) }
+
+  public func restoreState(_ states: [OptimizerParameterState?], of parameters: [Parameter]) {
+    state.restore(states, of: parameters, slotCount: 1)
+  }
+
   public func update(_ parameters: [Parameter], learningRate: Float) {
     for parameter in parameters {
       if momentum == 0 {

@@ -15,6 +15,7 @@ extension PrivacyReport {
       "noise": plan.noise,
     ]
     if let adaptive = adaptiveClippingObject { object["adaptive_clipping"] = adaptive }
+    if plan.extraSteps > 0 { object["resumed_extra_steps"] = plan.extraSteps }
     return object
   }
 
@@ -86,6 +87,10 @@ extension PrivacyReport {
       "caveats": caveats,
     ]
     if let adaptive = adaptiveClippingObject { object["adaptive_clipping"] = adaptive }
+    if plan.extraSteps > 0 {
+      object["planned_steps"] = plan.steps - plan.extraSteps
+      object["resumed_extra_steps"] = plan.extraSteps
+    }
     return JSONText.encode(object) + "\n"
   }
 

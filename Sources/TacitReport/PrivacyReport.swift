@@ -50,8 +50,11 @@ public struct PrivacyReport: Sendable {
     public var expectedBatchSize: Double
     /// N, the records DP-SGD samples from.
     public var recordCount: Int
-    /// T, the planned steps.
+    /// T, the steps the accountants count: the planned ones, plus `extraSteps`.
     public var steps: Int
+    /// Steps counted beyond the plan because the run resumed after an interruption and took
+    /// again the epochs the interrupted attempts had started; 0 otherwise.
+    public var extraSteps = 0
     public var stepsPerEpoch: Int
     /// C (the initial norm under adaptive clipping).
     public var maxGradNorm: Double

@@ -28,6 +28,23 @@ public final class AdaptiveClipping {
     clipNorm = initialClipNorm
   }
 
+  /// The running state a checkpoint saves: `C_t`, the norms so far and the noisy fractions.
+  public struct State: Codable, Sendable, Equatable {
+    public var clipNorm: Double
+    public var history: [Double]
+    public var unclippedFractions: [Double]
+  }
+
+  /// The current state, for a checkpoint.
+  public var savedState: State { State(clipNorm: clipNorm, history: history, unclippedFractions: unclippedFractions) }
+
+  /// Puts back a checkpoint's state (`savedState`).
+  public func restore(_ state: State) {
+    clipNorm = state.clipNorm
+    history = state.history
+    unclippedFractions = state.unclippedFractions
+  }
+
   /// Ends a step that clipped at `clipNorm`: forms `b̃ = (unclippedCount − batchSize/2 + σ_b·z)/E + ½`
   /// clamped to [0, 1] and moves the norm to `C · exp(−η (b̃ − γ))`.
   ///

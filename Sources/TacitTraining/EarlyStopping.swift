@@ -38,6 +38,14 @@ public struct EarlyStopping: Sendable, Equatable {
 
     public init(rule: EarlyStopping) { self.rule = rule }
 
+    /// A tracker in a saved state (a checkpoint's), for a resumed run.
+    public init(rule: EarlyStopping, bestValue: Double?, bestEpoch: Int?, epochsWithoutImprovement: Int) {
+      self.rule = rule
+      self.bestValue = bestValue
+      self.bestEpoch = bestEpoch
+      self.epochsWithoutImprovement = epochsWithoutImprovement
+    }
+
     /// Records the metric of `epoch`; returns whether it is a new best.
     public mutating func record(_ value: Double, epoch: Int) -> Bool {
       let improved: Bool

@@ -24,6 +24,23 @@ struct EarlyStoppingRun {
     return tracker.shouldStop
   }
 
+  /// The tracker's state and the kept parameters (`nil` when none are kept), for a checkpoint.
+  var saved: (state: TrainerCheckpoint.EarlyStoppingState, bestParameters: [Tensor]?) {
+    (
+      TrainerCheckpoint.EarlyStoppingState(
+        bestValue: tracker.bestValue, bestEpoch: tracker.bestEpoch, epochsWithoutImprovement: tracker.epochsWithoutImprovement),
+      bestParameters
+    )
+  }
+
+  /// Puts back a checkpoint's tracker state and kept parameters (`saved`).
+  mutating func restore(_ state: TrainerCheckpoint.EarlyStoppingState, bestParameters saved: [Tensor]?) {
+    tracker = EarlyStopping.Tracker(
+      rule: rule, bestValue: state.bestValue, bestEpoch: state.bestEpoch,
+      epochsWithoutImprovement: state.epochsWithoutImprovement)
+    bestParameters = saved
+  }
+
   /// Puts the best epoch's parameters back into `model` when they were kept and the run ended on
   /// another epoch (`finalEpoch`); returns the best epoch then, `nil` when nothing changed.
   func restoreBest(into model: Sequential, finalEpoch: Int) -> Int? {

@@ -3,7 +3,7 @@ import TacitNN
 import TacitTensor
 
 /// Mean loss and accuracy of a model on a dataset.
-public struct Evaluation: Sendable, Equatable {
+public struct Evaluation: Sendable, Equatable, Codable {
   /// The mean per-example loss.
   public var loss: Double
   /// The fraction of examples classified correctly.

@@ -161,6 +161,31 @@ public final class GradientCanaries {
     measurements.noiseInUnits = s
   }
 
+  /// What the canaries carry from one step to the next, saved in a training checkpoint: the
+  /// scores, sums, inclusion counts, measurements and each canary's previous noise.
+  public struct State: Codable, Sendable, Equatable {
+    public var scores: [Double]
+    public var sums: [Double]
+    public var inclusions: [Int]
+    public var measurements: CanaryMeasurements
+    public var previousNoise: [Double?]
+  }
+
+  /// The state at the end of a step, for a checkpoint.
+  public var savedState: State {
+    State(scores: scores, sums: sums, inclusions: inclusions, measurements: measurements, previousNoise: previousNoise)
+  }
+
+  /// Puts back a checkpoint's state (`savedState`) of the same canaries.
+  public func restore(_ state: State) {
+    precondition(state.scores.count == scores.count, "\(state.scores.count) saved canaries, \(scores.count) here")
+    scores = state.scores
+    sums = state.sums
+    inclusions = state.inclusions
+    measurements = state.measurements
+    previousNoise = state.previousNoise
+  }
+
   /// `log(1 − q + q·exp((x − ½)/s²))`, the log-likelihood ratio of one step's observation x
   /// between "included with probability q" (N(1, s²) with probability q, else N(0, s²)) and
   /// N(0, s²), computed without overflow; the plain `x − ½` scaled by 1/s² when q = 1, and `x`
@@ -176,7 +201,7 @@ public final class GradientCanaries {
 
 /// Running totals of what the gradient canaries observed of the DP-SGD mechanism (see
 /// `GradientCanaries`); the pipeline turns them into `MechanismCheck`s.
-public struct CanaryMeasurements: Sendable, Equatable {
+public struct CanaryMeasurements: Sendable, Equatable, Codable {
   /// IN canaries × steps: the draws the sampler could make.
   public var eligibleDraws = 0
   /// The draws it made.

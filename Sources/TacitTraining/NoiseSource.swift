@@ -13,6 +13,10 @@ import TacitTensor
 /// depend on the data, so the next step's standard-normal vector is drawn on a background thread
 /// while the current step computes its gradients (`NoisePrefetcher`); with a seeded source the
 /// vectors are still the same sequence, so runs repeat bit for bit.
+///
+/// A seeded source's state can be saved in a checkpoint and restored (`seededState`, `restore`),
+/// so that a resumed run draws the same batches and noise as an uninterrupted one. A secure source
+/// has no state to save: a resumed secure run continues with fresh keys, never replaying noise.
 public final class NoiseSource {
   public enum Kind: String, Sendable {
     case secure
@@ -43,6 +47,28 @@ public final class NoiseSource {
 
   /// `count` independent N(0, 1) samples: the next vector of the noise stream.
   public func standardNormals(count: Int) -> [Float] { noise.take(count: count) }
+
+  /// The state of a seeded source's two streams for a checkpoint: the sampling generator, and the
+  /// noise generator as it was before the vector drawn ahead (the next vector handed out is the
+  /// first drawn from it). `nil` for a secure source.
+  public var seededState: SeededState? {
+    guard case .seeded(let sampling) = samplingGenerator, let noise = noise.nextVectorState else { return nil }
+    return SeededState(sampling: sampling, noise: noise)
+  }
+
+  /// Puts a seeded source back into `state` (from `seededState`): the next batch and noise vector
+  /// are those the saved source would have drawn next.
+  public func restore(_ state: SeededState) {
+    precondition(kind == .seeded, "only a seeded noise source has a state to restore")
+    samplingGenerator = .seeded(state.sampling)
+    noise.restore(state.noise)
+  }
+
+  /// The saved state of a seeded source's sampling and noise streams.
+  public struct SeededState: Codable, Sendable {
+    public var sampling: SeededGenerator
+    public var noise: SeededGenerator
+  }
 
   /// One Poisson batch drawn from the sampling stream.
   public func sample(_ sampler: PoissonSampler) -> [Int] {
@@ -77,8 +103,32 @@ final class NoisePrefetcher: @unchecked Sendable {
   private var preparing = false
   private let done = DispatchSemaphore(value: 0)
   private let queue = DispatchQueue(label: "tacit.noise-prefetch")
+  /// The generator as it was before the vector in preparation was drawn: the state a checkpoint
+  /// saves. Written only by the caller's thread (before the background draw starts).
+  private var nextVectorStart: RandomWordsGenerator
 
-  init(generator: RandomWordsGenerator) { self.generator = generator }
+  init(generator: RandomWordsGenerator) {
+    self.generator = generator
+    nextVectorStart = generator
+  }
+
+  /// The seeded generator from which the next vector will be drawn, `nil` for a secure one.
+  var nextVectorState: SeededGenerator? {
+    guard case .seeded(let state) = nextVectorStart else { return nil }
+    return state
+  }
+
+  /// Drops the vector in preparation and continues from `state` (`nextVectorState` of a saved
+  /// source).
+  func restore(_ state: SeededGenerator) {
+    if preparing {
+      done.wait()
+      preparing = false
+    }
+    prepared = nil
+    generator = .seeded(state)
+    nextVectorStart = generator
+  }
 
   func take(count: Int) -> [Float] {
     if preparing {
@@ -95,6 +145,7 @@ final class NoisePrefetcher: @unchecked Sendable {
     }
     prepared = nil
     preparing = true
+    nextVectorStart = generator
     queue.async {
       self.prepared = self.draw(count)
       self.done.signal()

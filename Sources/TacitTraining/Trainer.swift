@@ -31,45 +31,75 @@ public struct Trainer {
     on train: LabeledDataset, validation: LabeledDataset?, generator: SeededGenerator,
     progress: (TrainingProgress) -> Void = { _ in }, epochCompleted: (EpochMetrics) -> Void = { _ in }
   ) -> TrainingHistory {
+    do {
+      return try self.train(
+        on: train, validation: validation, generator: generator, checkpoints: nil, progress: progress,
+        epochCompleted: epochCompleted)
+    } catch {
+      preconditionFailure("training without checkpoints throws nothing, got \(error)")
+    }
+  }
+
+  /// `train(on:validation:generator:progress:epochCompleted:)` with checkpoints: resumes from
+  /// `checkpoints.resumeFrom` when given (restoring every state the epochs carry, `Trainer+Checkpoint.swift`,
+  /// and continuing with the next epoch), announces every epoch before its first step and hands
+  /// over a checkpoint after its end. Throws what those calls throw, and `TrainerCheckpoint.Mismatch`
+  /// for a checkpoint of another model or setting.
+  public func train(
+    on train: LabeledDataset, validation: LabeledDataset?, generator: SeededGenerator, checkpoints: TrainerCheckpoints?,
+    progress: (TrainingProgress) -> Void = { _ in }, epochCompleted: (EpochMetrics) -> Void = { _ in }
+  ) throws -> TrainingHistory {
     if case .privateSum = step.gradientMode {
       precondition(
         configuration.sampling == .poisson,
         "DP-SGD needs Poisson sampling: its accountant's guarantee does not cover shuffled batches")
     }
-    var batches = TrainingBatches(
-      dataset: train, configuration: configuration, gradientMode: step.gradientMode, noise: step.noise,
-      canaryRecords: step.canaries?.includedCanaries.count ?? 0, generator: generator)
-    var dropoutGenerator = generator.split("dropout")
-    var meter = ProgressMeter(configuration: configuration, records: train.labels.count)
-    var history = TrainingHistory(epochs: [], finalEpoch: 0, stoppedEarly: false, seconds: 0)
-    var stopping = configuration.earlyStopping.map(EarlyStoppingRun.init)
-    let average = configuration.weightAverageDecay.map { WeightAverage(parameters: step.model.parameters, decay: $0) }
-    let start = Clock.seconds()
-    for epoch in 1...configuration.epochs {
+    var loop = TrainingLoop(trainer: self, dataset: train, generator: generator)
+    if let saved = checkpoints?.resumeFrom { try restore(saved, into: &loop) }
+    let start = Clock.seconds() - loop.history.seconds
+    while !loop.ended && loop.completedEpochs < configuration.epochs {
+      let epoch = loop.completedEpochs + 1
+      try checkpoints?.epochStarting(epoch)
       let running = runEpoch(
-        epoch, batches: &batches, dropout: &dropoutGenerator, meter: &meter, average: average, progress: progress)
+        epoch, batches: &loop.batches, dropout: &loop.dropout, meter: &loop.meter, average: loop.average,
+        progress: progress)
       if let divergence = running.divergence {
-        history.divergence = divergence
-        history.finalEpoch = epoch
+        loop.history.divergence = divergence
+        loop.history.finalEpoch = epoch
         break
       }
-      // Evaluations and early stopping see the averaged parameters; training resumes from the iterate.
-      average?.swap(with: step.model.parameters)
-      let metrics = epochMetrics(epoch: epoch, running: running, train: train, validation: validation)
-      history.epochs.append(metrics)
-      history.finalEpoch = epoch
-      epochCompleted(metrics)
-      if stopping?.record(metrics, model: step.model) == true {
-        history.stoppedEarly = epoch < configuration.epochs
-        break
-      }
-      if epoch < configuration.epochs { average?.swap(with: step.model.parameters) }
+      endEpoch(epoch, running: running, loop: &loop, train: train, validation: validation, epochCompleted: epochCompleted)
+      loop.history.seconds = Clock.seconds() - start
+      try checkpoints?.epochEnded(checkpoint(of: loop))
     }
-    if let finalEpoch = stopping?.restoreBest(into: step.model, finalEpoch: history.finalEpoch) {
-      history.finalEpoch = finalEpoch
+    if let finalEpoch = loop.stopping?.restoreBest(into: step.model, finalEpoch: loop.history.finalEpoch) {
+      loop.history.finalEpoch = finalEpoch
     }
-    history.seconds = Clock.seconds() - start
-    return history
+    loop.history.seconds = Clock.seconds() - start
+    return loop.history
+  }
+
+  /// The end of a completed epoch: the evaluations and early stopping see the averaged
+  /// parameters (swapped back in to continue training from the iterate, unless training ends
+  /// here), the metrics join the history.
+  private func endEpoch(
+    _ epoch: Int, running: EpochRun, loop: inout TrainingLoop, train: LabeledDataset, validation: LabeledDataset?,
+    epochCompleted: (EpochMetrics) -> Void
+  ) {
+    loop.average?.swap(with: step.model.parameters)
+    let metrics = epochMetrics(epoch: epoch, running: running, train: train, validation: validation)
+    loop.history.epochs.append(metrics)
+    loop.history.finalEpoch = epoch
+    loop.completedEpochs = epoch
+    epochCompleted(metrics)
+    if loop.stopping?.record(metrics, model: step.model) == true {
+      loop.history.stoppedEarly = epoch < configuration.epochs
+      loop.ended = true
+    } else if epoch < configuration.epochs {
+      loop.average?.swap(with: step.model.parameters)
+    } else {
+      loop.ended = true
+    }
   }
 
   /// The running totals of one epoch's steps.

@@ -53,6 +53,16 @@ struct TrainingBatches {
     augmentationGenerator = generator.split("augmentation")
   }
 
+  /// The data-order and augmentation generators between epochs, for a checkpoint (the epoch's
+  /// order is drawn again from the first at the next `startEpoch`).
+  var savedGenerators: (order: SeededGenerator, augmentation: SeededGenerator) { (orderGenerator, augmentationGenerator) }
+
+  /// Puts back a checkpoint's generators (`savedGenerators`).
+  mutating func restoreGenerators(order: SeededGenerator, augmentation: SeededGenerator) {
+    orderGenerator = order
+    augmentationGenerator = augmentation
+  }
+
   /// Starts an epoch: a fresh random order of the records (`.shuffled`).
   mutating func startEpoch() {
     order = sampling == .shuffled ? Random.permutation(dataset.labels.count, using: &orderGenerator) : []

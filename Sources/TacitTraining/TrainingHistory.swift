@@ -1,5 +1,5 @@
 /// The metrics of one epoch.
-public struct EpochMetrics: Sendable, Equatable {
+public struct EpochMetrics: Sendable, Equatable, Codable {
   /// 1-based epoch number.
   public var epoch: Int
   /// Mean loss and accuracy over the epoch's training batches (training mode, as the model

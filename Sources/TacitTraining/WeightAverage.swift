@@ -49,6 +49,18 @@ public final class WeightAverage {
     updates += 1
   }
 
+  /// The average θ̄, one tensor per parameter (or the last iterate while `swap` holds the average
+  /// in the parameters): what a checkpoint saves, with `updates`.
+  public var savedAverages: [Tensor] { averages }
+
+  /// Puts back the averages and update count of a checkpoint (`savedAverages`, `updates`).
+  public func restore(averages saved: [Tensor], updates savedUpdates: Int) {
+    precondition(
+      saved.map(\.shape) == averages.map(\.shape), "saved averages \(saved.map(\.shape)), expected \(averages.map(\.shape))")
+    averages = saved
+    updates = savedUpdates
+  }
+
   /// Exchanges the parameters' values with the average: call once to evaluate the average, again
   /// to continue training from the last iterate.
   public func swap(with parameters: [Parameter]) {

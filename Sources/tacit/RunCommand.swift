@@ -22,6 +22,14 @@ struct RunCommand: ParsableCommand {
   @Flag(help: "Print summary.json to standard output instead of the terminal summary.")
   var json = false
 
+  @Flag(
+    help: ArgumentHelp(
+      "Continue the interrupted run of this recipe at the output folder from its last epoch's checkpoint.",
+      discussion:
+        "The recipe and --set values must be those of the interrupted run. Every step the interrupted attempts took is counted in the privacy ledger."
+    ))
+  var resume = false
+
   func validate() throws {
     guard threads >= 1 else { throw ValidationError("--threads must be at least 1, got \(threads)") }
   }
@@ -30,7 +38,7 @@ struct RunCommand: ParsableCommand {
     let result = try reportingErrors {
       try RunPipeline.run(
         recipePath: recipe, overrides: overrides, outputDirectory: output, threads: threads,
-        showProgress: !json, log: { printError($0) })
+        showProgress: !json, resume: resume, log: { printError($0) })
     }
     if json {
       print(result.summaryJSON)
@@ -39,7 +47,8 @@ struct RunCommand: ParsableCommand {
     }
     if result.isUntestable {
       printError(
-        "audit UNTESTABLE: the claimed ε is at or above the most this audit could show (its ceiling); it is not evidence for the claim (exit code 0)")
+        "audit UNTESTABLE: the claimed ε is at or above the most this audit could show (its ceiling); it is not evidence for the claim (exit code 0)"
+      )
     }
     if result.isViolation {
       printError("audit VIOLATION: the empirical ε lower bound exceeds the claimed ε (exit code 3)")

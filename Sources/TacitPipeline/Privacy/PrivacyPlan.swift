@@ -32,9 +32,26 @@ struct PrivacyPlan {
   private(set) var adaptiveClipping: AdaptiveClippingSettings?
   /// The gradient's noise multiplier: z_Δ under adaptive clipping, else σ.
   private(set) var gradientNoiseMultiplier: Double
+  /// Steps taken beyond the plan's T by attempts that a crash interrupted, whose epochs a resumed
+  /// run took again (`counting(extraSteps:)`); 0 for a run that was not interrupted.
+  private(set) var extraSteps = 0
+
+  /// The steps the accountants count: the planned T plus the interrupted attempts' extra steps.
+  var accountedSteps: Int { steps + extraSteps }
 
   /// What the run does, for the accountants.
-  var event: DPEvent { .dpsgd(noiseMultiplier: noiseMultiplier, sampleRate: sampleRate, steps: steps) }
+  var event: DPEvent { .dpsgd(noiseMultiplier: noiseMultiplier, sampleRate: sampleRate, steps: accountedSteps) }
+
+  /// The plan with `extraSteps` more steps counted: a run resumed after a crash, whose killed
+  /// attempts released nothing but whose steps the ledger counts anyway (pessimistically, every
+  /// step of every started epoch). σ stays the one planned (calibrated for T, if calibrated);
+  /// only the accounted T, and so the claimed ε, grows. The resolved recipe keeps the planned T.
+  func counting(extraSteps: Int) -> PrivacyPlan {
+    precondition(extraSteps >= 0, "extra steps must be ≥ 0, got \(extraSteps)")
+    var plan = self
+    plan.extraSteps = extraSteps
+    return plan
+  }
 
   /// The expected batch size `qN` that divides the noisy sum.
   var expectedBatchSize: Double { sampleRate * Double(recordCount) }

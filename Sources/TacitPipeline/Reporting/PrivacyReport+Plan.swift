@@ -36,7 +36,14 @@ extension PrivacyReport {
     if training.earlyStopping != nil {
       caveats.append(
         "early stopping chose the final epoch (\(history.finalEpoch) of \(history.epochs.count) run) by looking at validation "
-          + "records from the private pool; ε covers the \(plan.steps) planned steps but not that choice")
+          + "records from the private pool; ε covers the \(plan.accountedSteps) \(plan.extraSteps > 0 ? "counted" : "planned") "
+          + "steps but not that choice")
+    }
+    if plan.extraSteps > 0 {
+      caveats.append(
+        "resumed after an interruption: \(plan.extraSteps) extra steps counted — the interrupted attempts released nothing, "
+          + "but the steps of the epochs they started and this run took again are counted anyway, so ε covers T = "
+          + "\(plan.accountedSteps) steps, not the \(plan.steps) planned")
     }
     caveats.append(
       "training metrics (train_loss and train_accuracy in summary.json"
@@ -60,7 +67,7 @@ extension PrivacyReport.Plan {
     self.init(
       delta: plan.delta, noiseMultiplier: plan.noiseMultiplier, gradientNoiseMultiplier: plan.gradientNoiseMultiplier,
       noiseMultiplierSource: source, sampleRate: plan.sampleRate, expectedBatchSize: plan.expectedBatchSize,
-      recordCount: plan.recordCount, steps: plan.steps, stepsPerEpoch: plan.stepsPerEpoch,
+      recordCount: plan.recordCount, steps: plan.accountedSteps, stepsPerEpoch: plan.stepsPerEpoch,
       maxGradNorm: plan.section.maxGradNorm, accountant: plan.section.accountant.rawValue,
       clipping: plan.section.clipping.rawValue, noise: plan.section.noise.rawValue, event: plan.event,
       adaptiveClipping: plan.adaptiveClipping.map { adaptive in
@@ -69,5 +76,6 @@ extension PrivacyReport.Plan {
           countNoiseSource: plan.section.adaptiveClipping?.countNoise == nil
             ? "default: expected batch size / 20" : "given in the recipe")
       })
+    extraSteps = plan.extraSteps
   }
 }

@@ -47,10 +47,12 @@ struct ModelTraining {
     return model
   }
 
-  /// Trains `model` on `train` (validating on `validation` when non-empty).
+  /// Trains `model` on `train` (validating on `validation` when non-empty), resuming from and
+  /// writing `checkpoints` when given.
   func train(
     _ model: Sequential, on train: LabeledDataset, validation: LabeledDataset?, root: SeededGenerator,
-    progress: (TrainingProgress) -> Void = { _ in }, epochCompleted: (EpochMetrics) -> Void = { _ in }
+    checkpoints: TrainerCheckpoints? = nil, progress: (TrainingProgress) -> Void = { _ in },
+    epochCompleted: (EpochMetrics) -> Void = { _ in }
   ) throws -> TrainingHistory {
     let training = recipe.training
     // The training loss without a teacher, and the evaluation loss always.
@@ -76,9 +78,9 @@ struct ModelTraining {
       objective: distillation.map { $0 as any TrainingObjective } ?? hardLabelLoss,
       regularization: TacitNN.Regularization(l1: Float(training.regularization.l1), l2: Float(training.regularization.l2)),
       gradientMode: gradientMode, noise: noise, canaries: canaries)
-    let history = Trainer(step: step, configuration: configuration).train(
-      on: train, validation: validation.flatMap { $0.count > 0 ? $0 : nil }, generator: root, progress: progress,
-      epochCompleted: epochCompleted)
+    let history = try Trainer(step: step, configuration: configuration).train(
+      on: train, validation: validation.flatMap { $0.count > 0 ? $0 : nil }, generator: root, checkpoints: checkpoints,
+      progress: progress, epochCompleted: epochCompleted)
     if let divergence = history.divergence { throw divergenceError(divergence) }
     return history
   }
@@ -110,11 +112,12 @@ extension ModelTraining {
   /// run's target, teacher and student share.
   func fit(
     _ model: Sequential, on trainingSet: LabeledDataset, data: PreparedData, root: SeededGenerator,
-    progress: (TrainingProgress) -> Void = { _ in }, epochCompleted: (EpochMetrics) -> Void = { _ in }
+    checkpoints: TrainerCheckpoints? = nil, progress: (TrainingProgress) -> Void = { _ in },
+    epochCompleted: (EpochMetrics) -> Void = { _ in }
   ) throws -> TrainedModel {
     let start = Clock.seconds()
     let history = try train(
-      model, on: trainingSet, validation: data.validation, root: root, progress: progress,
+      model, on: trainingSet, validation: data.validation, root: root, checkpoints: checkpoints, progress: progress,
       epochCompleted: epochCompleted)
     return TrainedModel.evaluate(
       model, plan: plan, history: history, trainingSet: trainingSet, data: data, start: start)

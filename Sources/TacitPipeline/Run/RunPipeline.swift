@@ -85,13 +85,16 @@ public enum RunPipeline {
   ///   - log: receives progress messages (one line each).
   ///   - referenceDirectories: shard folders written by `tacit shadow` for this recipe: the audit
   ///     reads its reference models from them instead of training them (`tacit audit merge`).
+  ///   - resume: continue the interrupted run of this recipe at the output (`--resume`,
+  ///     `RunFolder+Resume.swift`) instead of starting afresh.
   public static func run(
     recipePath: String, overrides: [String], outputDirectory: String?, threads: Int,
-    showProgress: Bool, referenceDirectories: [String] = [], log: (String) -> Void
+    showProgress: Bool, referenceDirectories: [String] = [], resume: Bool = false, log: (String) -> Void
   ) throws -> RunResult {
     try run(
       recipePath: recipePath, overrides: overrides, outputDirectory: outputDirectory,
-      options: RunOptions(threads: threads, showProgress: showProgress, referenceDirectories: referenceDirectories),
+      options: RunOptions(
+        threads: threads, showProgress: showProgress, referenceDirectories: referenceDirectories, resume: resume),
       log: log)
   }
 
@@ -111,7 +114,12 @@ public enum RunPipeline {
     Allocator.configureForTraining()
     let output = outputDirectory ?? "runs/\(recipe.name)"
     if let distillation = recipe.distillation { try DistillationRun.checkTeacherRun(distillation, output: output) }
-    let folder = try RunFolder(path: output, kind: .run, recipePath: recipePath)
+    if options.resume && recipe.distillation != nil {
+      throw PipelineError("--resume: distillation runs write no checkpoints yet, so they cannot resume; run without --resume")
+    }
+    let fingerprint = ReferenceStore.fingerprint(of: recipe.resolvedYAML())
+    let folder = try RunFolder(
+      path: output, kind: .run, recipePath: recipePath, resumeFingerprint: options.resume ? fingerprint : nil)
     defer { folder.discard() }
     let threads = options.threads
     note(
@@ -126,10 +134,12 @@ public enum RunPipeline {
         recipe: recipe, section: distillation, overrides: overrides, folder: folder, threads: threads, start: start,
         note: note)
     } else {
-      outcome = try TargetRun.run(recipe, into: folder, options: options, start: start, note: note)
+      outcome = try TargetRun.run(
+        recipe, into: folder, fingerprint: fingerprint, options: options, start: start, note: note)
     }
     note(String(format: "finished in %.1f s", Clock.seconds() - start))
     try folder.write("log.txt", logLines.joined(separator: "\n") + "\n")
+    try folder.removeResumeFiles()
     try folder.commit()
     return RunResult(
       directory: folder.path, summaryJSON: outcome.summaryJSON, terminalSummary: outcome.terminalSummary,

@@ -14,7 +14,8 @@ enum TargetRun {
   /// Trains, audits and writes the target's files into `folder` (not committed: `RunPipeline`
   /// writes the log and commits).
   static func run(
-    _ recipe: Recipe, into folder: RunFolder, options: RunOptions, start: Double, note: (String) -> Void
+    _ recipe: Recipe, into folder: RunFolder, fingerprint: String, options: RunOptions, start: Double,
+    note: (String) -> Void
   ) throws -> RunOutcome {
     let context = try RunContext.make(recipe)
     note(context.dataLine)
@@ -31,9 +32,18 @@ enum TargetRun {
     let caveats = injectFaults(options.faults, into: &training, note: note)
     training.canaries = try gradientCanaries(
       context.audit, plan: plan, model: model, generator: context.auditGenerator, note: note)
-    let trained = try train(model, with: training, context: context, showProgress: options.showProgress, note: note)
+    let checkpoints = try RunCheckpoints(
+      folder: folder, fingerprint: fingerprint,
+      stepsPerEpoch: TrainerConfiguration.stepsPerEpoch(records: trainingSet.count, batchSize: recipe.training.batchSize))
+    for line in checkpoints.resumeLines(secureNoise: plan?.section.noise == .secure) { note(line) }
+    let trained = try train(
+      model, with: training, context: context, checkpoints: checkpoints, showProgress: options.showProgress, note: note)
+    note(checkpoints.overheadLine)
 
-    let privacy = try plan.map { try PrivacyReport.make(plan: $0, training: recipe.training, history: trained.history) }
+    let privacy = try plan.map {
+      try PrivacyReport.make(
+        plan: $0.counting(extraSteps: checkpoints.extraSteps), training: recipe.training, history: trained.history)
+    }
     for line in privacy?.lines ?? [] { note(line) }
     let audit =
       recipe.audit.enabled
@@ -104,11 +114,13 @@ enum TargetRun {
 
   /// Trains and evaluates the target, with a progress line on a terminal and a log line per epoch.
   static func train(
-    _ model: Sequential, with training: ModelTraining, context: RunContext, showProgress: Bool, note: (String) -> Void
+    _ model: Sequential, with training: ModelTraining, context: RunContext, checkpoints: RunCheckpoints,
+    showProgress: Bool, note: (String) -> Void
   ) throws -> TrainedModel {
     let progressLine = ProgressLine(enabled: showProgress && isatty(STDERR_FILENO) == 1)
     let trained = try training.fit(
-      model, on: context.targetTrainingSet, data: context.data, root: context.root, progress: progressLine.update,
+      model, on: context.targetTrainingSet, data: context.data, root: context.root,
+      checkpoints: checkpoints.trainerCheckpoints, progress: progressLine.update,
       epochCompleted: { metrics in
         progressLine.finish()
         note(EpochLine.format(metrics))

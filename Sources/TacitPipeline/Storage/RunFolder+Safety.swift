@@ -80,7 +80,10 @@ extension RunFolder {
   /// Only the staging folders of the same NAME are touched: another folder's staging folder may
   /// belong to a run on another machine writing to a shared file system, where its process is
   /// not visible here. This process's own PID counts as ended (its staging folder is made next).
-  static func removeStaleStagingFolders(beside path: String) -> String? {
+  /// Resumable folders (an ended run's, holding a step ledger: `RunFolder+Resume.swift`) are kept.
+  /// `sparing` names a staging folder to leave untouched (a resumed run's, already renamed to
+  /// this process's name).
+  static func removeStaleStagingFolders(beside path: String, sparing: String? = nil) -> String? {
     let url = URL(fileURLWithPath: path)
     let parent = url.deletingLastPathComponent().path
     guard let names = try? FileManager.default.contentsOfDirectory(atPath: parent) else { return nil }
@@ -88,11 +91,14 @@ extension RunFolder {
     var removed: [String] = []
     var kept: [String] = []
     var running: [String] = []
-    for name in names.sorted() {
+    var resumable: [String] = []
+    for name in names.sorted() where name != sparing {
       guard let process = stagingProcess(name, of: url.lastPathComponent) else { continue }
       let stagingPath = parent + "/" + name
       if process != ownProcess && isRunning(process) {
         running.append(name)
+      } else if process != ownProcess && holdsStepLedger(stagingPath) {
+        resumable.append(name)
       } else if isRemovableStaging(stagingPath), (try? FileManager.default.removeItem(atPath: stagingPath)) != nil {
         removed.append(name)
       } else {
@@ -102,6 +108,11 @@ extension RunFolder {
     var parts: [String] = []
     if !removed.isEmpty { parts.append("removed \(removed.joined(separator: ", ")) (their process has ended)") }
     if !running.isEmpty { parts.append("left alone \(running.joined(separator: ", ")) (their process is still running)") }
+    if !resumable.isEmpty {
+      parts.append(
+        "kept \(resumable.joined(separator: ", ")) (interrupted runs: `tacit run RECIPE --resume` continues one; remove it to discard it)"
+      )
+    }
     if !kept.isEmpty {
       parts.append("not removed \(kept.joined(separator: ", ")) (they hold files tacit does not write, or cannot be removed)")
     }

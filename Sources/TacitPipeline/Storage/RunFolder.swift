@@ -19,6 +19,9 @@ public final class RunFolder {
   /// One log line naming the stale staging folders removed (or left alone) beside `path`, `nil`
   /// when there were none.
   public let staleFoldersLine: String?
+  /// With `--resume`: the former name of the interrupted run's staging folder this run took over,
+  /// and its step ledger (`RunFolder+Resume.swift`); `nil` for a fresh run.
+  let resumed: (formerName: String, ledger: StepLedger)?
   private var committed = false
 
   /// Creates the staging folder for a folder of `kind` at `path` (its parent folders are created
@@ -26,20 +29,28 @@ public final class RunFolder {
   ///
   /// Throws `PipelineError` when `path` is a file, or a folder a run must not replace
   /// (`checkReplaceable`); `recipePath` is the recipe file the run reads, which the run folder
-  /// must not hold.
-  public init(path: String, kind: RunFolderMarker.Kind, recipePath: String?) throws {
+  /// must not hold. With `resumeFingerprint` (`--resume`), the staging folder is the interrupted
+  /// run's for the recipe with that fingerprint, taken over (`claimInterruptedRun`).
+  public init(path: String, kind: RunFolderMarker.Kind, recipePath: String?, resumeFingerprint: String? = nil) throws {
     let url = URL(fileURLWithPath: path).standardizedFileURL
     self.path = url.path
     self.kind = kind
     let parent = url.deletingLastPathComponent()
     try RunFolder.checkReplaceable(url.path, kind: kind, recipePath: recipePath)
-    staleFoldersLine = RunFolder.removeStaleStagingFolders(beside: url.path)
     let staging = parent.appendingPathComponent(RunFolder.stagingName(of: url.lastPathComponent, "partial"))
+    stagingPath = staging.path
+    if let resumeFingerprint {
+      // Taken over first, under this process's name, so that the clean-up leaves it alone.
+      resumed = try RunFolder.claimInterruptedRun(beside: url.path, fingerprint: resumeFingerprint, as: staging.path)
+      staleFoldersLine = RunFolder.removeStaleStagingFolders(beside: url.path, sparing: staging.lastPathComponent)
+      return
+    }
+    resumed = nil
+    staleFoldersLine = RunFolder.removeStaleStagingFolders(beside: url.path)
     try RunFolder.fileOperation("create the run folder", parent.path) {
       try FileManager.default.createDirectory(at: parent, withIntermediateDirectories: true)
       try FileManager.default.createDirectory(at: staging, withIntermediateDirectories: false)
     }
-    stagingPath = staging.path
     try write(RunFolderMarker.fileName, RunFolderMarker.contents(kind))
   }
 
@@ -110,9 +121,10 @@ public final class RunFolder {
     }
   }
 
-  /// Removes the staging folder of a run that did not complete.
+  /// Removes the staging folder of a run that did not complete; a resumed run's is kept, so that
+  /// the interrupted run it took over (its ledger and checkpoint) can still be resumed.
   public func discard() {
-    if !committed { try? FileManager.default.removeItem(atPath: stagingPath) }
+    if !committed && resumed == nil { try? FileManager.default.removeItem(atPath: stagingPath) }
   }
 
   deinit { discard() }

@@ -55,7 +55,7 @@ public enum RunFolderMarker {
     switch kind {
     case .run:
       return name == fileName || modelFiles.contains(name)
-        || ["log.txt", "comparison.html", "comparison.json"].contains(name)
+        || ["log.txt", "comparison.html", "comparison.json"].contains(name) || RunFolder.isResumeFile(name)
     case .shard:
       return name == fileName || name == "shard.json" || name == "recipe.yaml" || isReferenceFile(name)
     }
