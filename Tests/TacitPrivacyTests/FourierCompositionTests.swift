@@ -6,7 +6,7 @@ import Testing
 /// Composition by Fourier powers on a cyclic window against the linear oracle (repeated FFT
 /// convolution without wrap-around), and its Chernoff window against the exact tails.
 struct FourierCompositionTests {
-  static func pair(_ q: Double, _ sigma: Double, lossInterval: Double = 1e-3) -> PrivacyLossDistributionPair {
+  static func pair(_ q: Double, _ sigma: Double, lossInterval: Double = 1e-2) -> PrivacyLossDistributionPair {
     .subsampledGaussian(noiseMultiplier: sigma, sampleRate: q, lossInterval: lossInterval, tailMass: 1e-18)
   }
 
