@@ -163,7 +163,7 @@ public struct PLDAccountant: PrivacyAccountant {
     let span = fixed ? "about \(Int(interval * PLDResolution.mostWindowPoints)) nats or more" : "more than \(widest) nats"
     return .unreachable(
       "the PLD accountant would need more than \(Int(PLDResolution.mostWindowPoints)) grid points for "
-        + described.joined(separator: "; ") + ": the privacy loss spans \(span)"
+        + described.joined(separator: "; ") + ": the privacy loss would span \(span)"
         + (fixed ? " at the fixed loss interval \(interval)" : " (ε in the thousands or more)")
         + "; use the RDP accountant (--accountant rdp) or a larger noise multiplier")
   }

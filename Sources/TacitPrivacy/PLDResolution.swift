@@ -47,7 +47,7 @@ enum PLDResolution {
 
   /// Δ for composing `releases`, whose single steps are discretised with P-mass `tailMasses[j]`
   /// left outside their x range; infinite when a loss range overflows (σ ≈ 0) or the estimated ε
-  /// alone is wider than the widest window allowed (`largestLossInterval · mostWindowPoints`).
+  /// is four times wider than the widest window allowed (`largestLossInterval · mostWindowPoints`).
   static func lossInterval(for releases: [PLDAccountant.Release], tailMasses: [Double]) -> Double {
     let directions = [PrivacyLossDistribution.NeighbouringDirection.remove, .add]
     let steps = releases.reduce(0.0) { $0 + Double($1.count) }
@@ -72,8 +72,9 @@ enum PLDResolution {
     // only an error well inside the gap.
     let estimates = directions.map { epsilonEstimate(releases, direction: $0) }
     let largest = estimates.map(\.epsilon).max() ?? 0
-    // A composition whose ε alone exceeds the widest window cannot fit: refuse before any work.
-    guard largest <= largestLossInterval * mostWindowPoints else { return .infinity }
+    // A composition whose ε estimate exceeds the widest window fourfold cannot fit: refuse before
+    // any work (the estimate can be a few times the PLD's ε, so nearer cases are tried).
+    guard largest <= 4 * largestLossInterval * mostWindowPoints else { return .infinity }
     var finest = max(bulkWidth, widestRange) / fewestBulkPoints
     for estimate in estimates {
       let gap = (largest / 2 - estimate.epsilon) / 2
@@ -82,7 +83,7 @@ enum PLDResolution {
       // direction far below the answer below it whatever its hazard rate.
       finest = min(finest, max((6 * target / (steps * max(estimate.hazard, 1))).squareRoot(), gap / steps))
     }
-    return max(finest, widestRange / mostWindowPoints, smallestLossInterval)
+    return max(min(finest, largestLossInterval), widestRange / mostWindowPoints, smallestLossInterval)
   }
 
   /// ε̂: a rough ε at δ = 10⁻⁵, the Chernoff bound `min_λ (Σ_j count_j·K_j(λ) + log 10⁵)/λ` on the
