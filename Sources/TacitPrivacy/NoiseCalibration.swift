@@ -17,10 +17,10 @@ public enum NoiseCalibration {
   /// The noise multiplier σ for which `accountant` gives ε ≤ `targetEpsilon` at `delta`, within
   /// `tolerance` (relative) of the smallest such σ, and that ε.
   ///
-  /// Bisection on σ: the bracket [σ_lo, σ_hi] keeps ε(σ_lo) > target ≥ ε(σ_hi); it starts at
-  /// [½, 1] and is doubled (or halved) until it holds, then halved until
-  /// σ_hi − σ_lo ≤ tolerance·σ_hi. The upper end σ_hi is returned, so the result never overshoots
-  /// the target. Cost: about log₂(1/tolerance) + |log₂ σ| + 2 accountant calls.
+  /// A bracket [σ_lo, σ_hi] keeps ε(σ_lo) > target ≥ ε(σ_hi) and is narrowed until
+  /// σ_hi − σ_lo ≤ tolerance·σ_hi, by the accountant's `calibrationSearch` (bisection: about
+  /// log₂(1/tolerance) + |log₂ σ| + 2 accountant calls; interpolation: about 8). The upper end σ_hi
+  /// is returned, so the result never overshoots the target.
   /// If even σ = `smallestNoiseMultiplier` meets the target, that σ is returned (its ε is then
   /// below the target).
   ///
@@ -38,34 +38,55 @@ public enum NoiseCalibration {
     guard tolerance > 0 && tolerance < 0.5 else {
       throw .invalidParameter(name: "tolerance", value: tolerance, requirement: "must be in (0, 0.5)")
     }
-    func epsilon(_ sigma: Double) throws(AccountingError) -> Double {
+    let problem = CalibrationProblem(targetEpsilon: targetEpsilon, tolerance: tolerance) { sigma throws(AccountingError) in
       // The run's event; σ is the only thing that varies.
       try accountant.epsilon(for: .dpsgd(noiseMultiplier: sigma, sampleRate: sampleRate, steps: steps), delta: delta)
+    } unreachable: { sigma, epsilon in
+      .unreachable(
+        "no noise multiplier up to \(largestNoiseMultiplier) reaches ε ≤ \(targetEpsilon) with the "
+          + "\(accountant.name) accountant at δ = \(delta), q = \(sampleRate), T = \(steps) "
+          + "(ε = \(epsilon) at σ = \(sigma))")
     }
+    switch accountant.calibrationSearch {
+    case .bisection: return try bisection(problem)
+    case .interpolation: return try interpolation(problem)
+    }
+  }
+
+  /// What a search for σ needs: the target, the tolerance, ε as a function of σ, and the error
+  /// for a target that σ = `largestNoiseMultiplier` cannot reach.
+  struct CalibrationProblem {
+    let targetEpsilon: Double
+    let tolerance: Double
+    let epsilon: (Double) throws(AccountingError) -> Double
+    let unreachable: (_ sigma: Double, _ epsilon: Double) -> AccountingError
+  }
+
+  /// Bisection (`CalibrationSearch.bisection`): the bracket starts at [½, 1] and is doubled (or
+  /// halved) until it holds, then halved until it is `tolerance` wide.
+  private static func bisection(_ problem: CalibrationProblem) throws(AccountingError) -> (
+    noiseMultiplier: Double, epsilon: Double
+  ) {
+    let targetEpsilon = problem.targetEpsilon
     var high = 1.0
-    var highEpsilon = try epsilon(high)
+    var highEpsilon = try problem.epsilon(high)
     while highEpsilon > targetEpsilon {
-      guard high < largestNoiseMultiplier else {
-        throw .unreachable(
-          "no noise multiplier up to \(largestNoiseMultiplier) reaches ε ≤ \(targetEpsilon) with the "
-            + "\(accountant.name) accountant at δ = \(delta), q = \(sampleRate), T = \(steps) "
-            + "(ε = \(highEpsilon) at σ = \(high))")
-      }
+      guard high < largestNoiseMultiplier else { throw problem.unreachable(high, highEpsilon) }
       high = min(2 * high, largestNoiseMultiplier)
-      highEpsilon = try epsilon(high)
+      highEpsilon = try problem.epsilon(high)
     }
     var low = high / 2
-    var lowEpsilon = try epsilon(low)
+    var lowEpsilon = try problem.epsilon(low)
     while lowEpsilon <= targetEpsilon {
       high = low
       highEpsilon = lowEpsilon
       guard low > smallestNoiseMultiplier else { return (high, highEpsilon) }
       low = max(low / 2, smallestNoiseMultiplier)
-      lowEpsilon = try epsilon(low)
+      lowEpsilon = try problem.epsilon(low)
     }
-    while high - low > tolerance * high {
+    while high - low > problem.tolerance * high {
       let middle = low + (high - low) / 2
-      let middleEpsilon = try epsilon(middle)
+      let middleEpsilon = try problem.epsilon(middle)
       if middleEpsilon <= targetEpsilon {
         high = middle
         highEpsilon = middleEpsilon

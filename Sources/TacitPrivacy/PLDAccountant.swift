@@ -1,54 +1,62 @@
+import RealModule
+
 /// The privacy loss distribution accountant: numerically tight (ε, δ) for compositions of
 /// (Poisson-subsampled) Gaussian mechanisms under add-or-remove-one adjacency.
 ///
-/// Method: each release's PLD pair (`PrivacyLossDistributionPair`) is discretised pessimistically
-/// by Connect-the-Dots on a grid of spacing Δ = `lossInterval` (Doroshenko, Ghazi, Kamath, Kumar
-/// & Manurangsi 2022), composed by FFT convolution (Koskela, Jälkö & Honkela 2020) with repeated
-/// squaring for T-fold repetition, and read out through the hockey-stick divergence
-/// `δ(ε) = ω(+∞) + Σ_{ℓ>ε} ω(ℓ)(1 − e^{ε−ℓ})` (Sommer, Meiser & Mohammadi 2019). Every
-/// approximation moves mass to higher losses or to +∞, so ε(δ) and δ(ε) are upper bounds on the
-/// exact values, up to floating-point rounding in the FFT (relative 1e-13 or so on the bulk).
+/// Method: the event becomes a short list of releases with counts (`releases(of:)`: DP-SGD is one
+/// release, T times). Each release's PLD pair (`PrivacyLossDistributionPair`) is discretised
+/// pessimistically by Connect-the-Dots on a grid of spacing Δ (Doroshenko, Ghazi, Kamath, Kumar &
+/// Manurangsi 2022), chosen per event for an ε error of about 10⁻³ relative (`PLDResolution`),
+/// unless a fixed `lossInterval` is given. The releases are composed on one cyclic window by
+/// powers of their Fourier transforms (`FourierComposition`; Gopi, Lee & Wutschitz 2021), so the
+/// cost does not grow with T; the window's edges come from Chernoff bounds
+/// (`CompositionWindow`). The result is read out through the hockey-stick divergence
+/// `δ(ε) = ω(+∞) + Σ_{ℓ>ε} ω(ℓ)(1 − e^{ε−ℓ})` (Sommer, Meiser & Mohammadi 2019).
+///
+/// Every approximation moves mass to higher losses or to +∞, so ε(δ) and δ(ε) are upper bounds on
+/// the exact values, up to floating-point rounding in the transforms (relative 1e-10 or so on the
+/// bulk at T = 10⁶). What is cut is counted, never dropped: each release's P-mass beyond its x
+/// range (in all, `tailMassTruncation` over all steps) goes to +∞, the window's upper tail bound
+/// (`tailMassTruncation`) is added to +∞, and the final trim moves at most `tailMassTruncation`
+/// more: δ grows by at most 3·`tailMassTruncation` = 3·10⁻¹⁵ by default.
+///
+/// Zero ε: T steps at rate q are distinguishable with probability at most
+/// `1 − Π(1 − q·TV(N(0,σ²), N(1,σ²)))^T` (the total variation distance, which is δ(0)), so when
+/// that is ≤ δ the answer is exactly 0 without discretising (e.g. q = 10⁻²⁰), and δ(ε) is never
+/// reported above it.
 ///
 /// Supported events: `gaussian`, `poissonSampled(q, gaussian)`, and `selfComposed`/`composed`
-/// of supported events. Anything else throws `AccountingError.unsupported`.
+/// of supported events. Anything else throws `AccountingError.unsupported`. A composition whose
+/// loss spans so many nats that it would need a grid coarser than
+/// `PLDResolution.largestLossInterval` (ε in the tens of thousands or more, e.g. σ = 0.01 at
+/// q = 0.01, T = 1000; σ = 0.02 there still answers, ε ≈ 32,000) is refused
+/// with `unreachable`, suggesting the RDP accountant.
 ///
-/// Default Δ = 1e-4, dp_accounting's. Trade-off, measured against dp_accounting on the test
-/// fixture: Connect-the-Dots spreads each cell's mass onto its two ends, which adds about Δ²/4 to
-/// the per-step variance of the loss, so the composed ε is inflated (pessimistically) by a
-/// relative amount of order (Δ/s)² where s ≈ q·√(e^{1/σ²} − 1) is the per-step standard deviation
-/// of the likelihood ratio. With Δ = 1e-3 this stays below 0.1% for s ≥ 1e-2 but reaches 80% at
-/// q = 0.001, σ = 4 (s = 2.5e-4); with 1e-4 all 190 fixture rows agree with dp_accounting to
-/// 5e-6 relative. Cost: q = 0.01, σ = 1 takes ≈ 0.5 s at T = 10⁴ and ≈ 1.2 s at T = 10⁵ in
-/// release builds (0.05 s and 0.16 s with Δ = 1e-3); large-ε settings such as q = 0.2, σ = 0.6,
-/// T = 10⁴ (ε ≈ 1250, a grid of ~10⁷ losses) take tens of seconds. Pass a larger Δ for speed when s ≫ 10Δ, a smaller
-/// one when s ≲ 10Δ (e.g. q ≤ 1e-4), where the default overstates ε.
+/// Cost (release build, one core): ≤ 1 s for q ∈ [10⁻⁶, 1], σ ∈ [0.3, 20], T ≤ 10⁶ wherever
+/// ε ≤ 100 (measured by `Scripts/pld_grid_benchmark.py`, docs/performance.md); T = 1 needs no
+/// transform at all.
 public struct PLDAccountant: PrivacyAccountant {
-  /// The default grid spacing of the losses; see the type's documentation.
-  public static let defaultLossInterval = 1e-4
   /// The default mass each tail truncation may move (to +∞ or up to the lowest kept loss).
   public static let defaultTailMassTruncation = 1e-15
-  /// The P-mass left outside the x range of one release's discretisation (sent to +∞ or moved up;
-  /// the grid is then trimmed by `tailMassTruncation`).
-  static let releaseTailMass = 1e-20
 
   public let name = "pld"
   public let isApproximation = false
-  /// The grid spacing Δ of the losses (nats).
-  public let lossInterval: Double
-  /// The largest mass one tail truncation may move; T-fold composition adds at most
-  /// `2·⌈log₂(T+1)⌉·tailMassTruncation` (per event) to δ.
+  /// Each call can take up to a second, and ε(σ) is smooth: calibrate by interpolation.
+  public var calibrationSearch: CalibrationSearch { .interpolation }
+  /// The grid spacing Δ of the losses (nats), or `nil` to choose it per event (`PLDResolution`).
+  public let lossInterval: Double?
+  /// The mass each kind of truncation may move (see the type's documentation).
   public let tailMassTruncation: Double
 
-  /// An accountant with grid spacing `lossInterval` (> 0) and per-truncation tail mass
-  /// `tailMassTruncation` (in [0, 1e-6]).
-  public init(
-    lossInterval: Double = PLDAccountant.defaultLossInterval,
-    tailMassTruncation: Double = PLDAccountant.defaultTailMassTruncation
-  ) {
-    precondition(lossInterval > 0 && lossInterval.isFinite, "PLD loss interval \(lossInterval) must be positive")
+  /// An accountant with a fixed grid spacing `lossInterval` (> 0), or an adaptive one (`nil`,
+  /// the default), and truncation mass `tailMassTruncation` (in (0, 1e-6]).
+  public init(lossInterval: Double? = nil, tailMassTruncation: Double = PLDAccountant.defaultTailMassTruncation) {
+    if let lossInterval {
+      precondition(lossInterval > 0 && lossInterval.isFinite, "PLD loss interval \(lossInterval) must be positive")
+    }
     precondition(
-      tailMassTruncation >= 0 && tailMassTruncation <= 1e-6,
-      "PLD tail mass truncation \(tailMassTruncation) outside [0, 1e-6]")
+      tailMassTruncation > 0 && tailMassTruncation <= 1e-6,
+      "PLD tail mass truncation \(tailMassTruncation) outside (0, 1e-6]")
     self.lossInterval = lossInterval
     self.tailMassTruncation = tailMassTruncation
   }
@@ -57,7 +65,9 @@ public struct PLDAccountant: PrivacyAccountant {
     guard delta > 0 && delta < 1 else {
       throw .invalidParameter(name: "delta", value: delta, requirement: "must be in (0, 1)")
     }
-    let pair = try distributions(for: event)
+    let releases = try Self.releases(of: event)
+    if Self.totalVariationBound(releases) <= delta { return 0 }
+    let pair = try distributions(of: releases)
     guard let epsilon = pair.epsilon(delta: delta) else {
       let infinite = max(pair.remove.infiniteMass, pair.add.infiniteMass)
       throw .unreachable(
@@ -71,65 +81,91 @@ public struct PLDAccountant: PrivacyAccountant {
     guard epsilon >= 0 && epsilon.isFinite else {
       throw .invalidParameter(name: "epsilon", value: epsilon, requirement: "must be finite and ≥ 0")
     }
-    return min(1, try distributions(for: event).delta(epsilon: epsilon))
+    let releases = try Self.releases(of: event)
+    let bound = Self.totalVariationBound(releases)
+    if bound == 0 { return 0 }
+    return min(1, bound, try distributions(of: releases).delta(epsilon: epsilon))
   }
 
   /// The composed, discretised PLD pair of `event`.
   ///
   /// - Throws: `invalidParameter` for σ ≤ 0, q ∉ (0, 1] or a negative count; `unsupported` for
-  ///   events other than (Poisson-subsampled) Gaussians and their compositions.
+  ///   events other than (Poisson-subsampled) Gaussians and their compositions; `unreachable`
+  ///   when the grid would be too large (see the type's documentation).
   public func distributions(for event: DPEvent) throws(AccountingError) -> PrivacyLossDistributionPair {
-    switch event {
-    case .gaussian(let noiseMultiplier):
-      return try release(noiseMultiplier: noiseMultiplier, sampleRate: 1)
-    case .poissonSampled(let sampleRate, .gaussian(let noiseMultiplier)):
-      guard sampleRate > 0 && sampleRate <= 1 else {
-        throw .invalidParameter(name: "sample_rate", value: sampleRate, requirement: "must be in (0, 1]")
+    try distributions(of: Self.releases(of: event))
+  }
+
+  /// δ(0) ≤ the total variation distance ≤ `1 − Π_j (1 − q_j·erf(1/(2√2·σ_j)))^{count_j}`: one
+  /// release differs from its neighbour only when the record is sampled (probability q), and
+  /// then by TV(N(0, σ²), N(1, σ²)) = erf(1/(2√2σ)); T releases by at most the chance that any
+  /// of them does.
+  static func totalVariationBound(_ releases: [Release]) -> Double {
+    var logUnaffected = 0.0
+    for release in releases {
+      let distance = release.sampleRate * Double.erf(1 / (2 * 2.0.squareRoot() * release.noiseMultiplier))
+      logUnaffected += Double(release.count) * Double.log(onePlus: -distance)
+    }
+    return -Double.expMinusOne(logUnaffected)
+  }
+
+  /// The composition of `releases`: discretised on the chosen grid, then composed by Fourier
+  /// powers on a window of at most `PLDResolution.mostWindowPoints` points; with an adaptive grid,
+  /// a window too wide for that is retried on a proportionally coarser grid.
+  private func distributions(of releases: [Release]) throws(AccountingError) -> PrivacyLossDistributionPair {
+    guard !releases.isEmpty else { return .identity(lossInterval: lossInterval ?? 1e-4) }
+    let tailMasses = releases.map { tailMassTruncation / (Double($0.count) * Double(releases.count)) }
+    var interval = lossInterval ?? PLDResolution.lossInterval(for: releases, tailMasses: tailMasses)
+    for _ in 0..<4 {
+      try checkGrid(interval, releases: releases, tailMasses: tailMasses)
+      let pairs = zip(releases, tailMasses).map { release, tailMass in
+        PrivacyLossDistributionPair.subsampledGaussian(
+          noiseMultiplier: release.noiseMultiplier, sampleRate: release.sampleRate, lossInterval: interval,
+          tailMass: tailMass)
       }
-      return try release(noiseMultiplier: noiseMultiplier, sampleRate: sampleRate)
-    case .poissonSampled(_, let inner):
-      throw .unsupported(
-        event: "\(event)", accountant: name,
-        reason: "Poisson sampling is analysed only for a Gaussian mechanism, not for \(inner)")
-    case .selfComposed(let inner, let count):
-      guard count >= 0 else {
-        throw .invalidParameter(name: "steps", value: Double(count), requirement: "must be ≥ 0")
+      if releases.count == 1 && releases[0].count == 1 {
+        return PrivacyLossDistributionPair(
+          remove: pairs[0].remove.truncatingTails(mass: tailMassTruncation),
+          add: pairs[0].add.truncatingTails(mass: tailMassTruncation))
       }
-      return try distributions(for: inner).selfComposed(count: count, tailMassTruncation: tailMassTruncation)
-    case .composed(let events):
-      var result = PrivacyLossDistributionPair.identity(lossInterval: lossInterval)
-      for inner in events {
-        result = result.composed(with: try distributions(for: inner), tailMassTruncation: tailMassTruncation)
+      let composition = FourierComposition(
+        components: Array(zip(pairs, releases.map(\.count))), tailMass: tailMassTruncation)
+      if composition.requiredPoints <= PLDResolution.mostWindowPoints {
+        return composition.composed(tailMassTruncation: tailMassTruncation)
       }
-      return result
+      guard lossInterval == nil else { throw tooWide(releases, interval: interval, fixed: true) }
+      interval *= 1.05 * composition.requiredPoints / PLDResolution.mostWindowPoints
+    }
+    throw tooWide(releases, interval: interval, fixed: false)
+  }
+
+  /// Throws `unreachable` when the grid is too coarse or a release would need more than
+  /// `PLDResolution.mostWindowPoints` points (σ so small that its losses span too wide a range).
+  private func checkGrid(_ interval: Double, releases: [Release], tailMasses: [Double]) throws(AccountingError) {
+    guard interval.isFinite && (lossInterval != nil || interval <= PLDResolution.largestLossInterval) else {
+      throw tooWide(releases, interval: interval, fixed: false)
+    }
+    for (release, tailMass) in zip(releases, tailMasses) {
+      for direction in [PrivacyLossDistribution.NeighbouringDirection.remove, .add] {
+        let points = PrivacyLossDistribution.gridPointCount(
+          noiseMultiplier: release.noiseMultiplier, sampleRate: release.sampleRate, direction: direction,
+          lossInterval: interval, tailMass: tailMass)
+        guard points <= PLDResolution.mostWindowPoints * 1.01 else {
+          throw tooWide(releases, interval: interval, fixed: lossInterval != nil)
+        }
+      }
     }
   }
 
-  /// One Gaussian release (sample rate q, noise multiplier σ), both directions, trimmed.
-  private func release(noiseMultiplier: Double, sampleRate: Double) throws(AccountingError)
-    -> PrivacyLossDistributionPair
-  {
-    guard noiseMultiplier > 0 && noiseMultiplier.isFinite else {
-      throw .invalidParameter(name: "noise_multiplier", value: noiseMultiplier, requirement: "must be finite and > 0")
-    }
-    for direction in [PrivacyLossDistribution.NeighbouringDirection.remove, .add] {
-      let points = PrivacyLossDistribution.gridPointCount(
-        noiseMultiplier: noiseMultiplier, sampleRate: sampleRate, direction: direction,
-        lossInterval: lossInterval, tailMass: Self.releaseTailMass)
-      guard points <= PrivacyLossDistribution.maximumGridPoints else {
-        throw .unreachable(
-          "the PLD accountant would need \(points.isFinite ? "\(points.rounded(.up))" : "unboundedly many")"
-            + " grid points (at most \(Int(PrivacyLossDistribution.maximumGridPoints))) for noise_multiplier"
-            + " \(noiseMultiplier), sample_rate \(sampleRate), loss interval \(lossInterval): the privacy loss spans"
-            + " too wide a range; use the RDP accountant (--accountant rdp) or a larger noise multiplier")
-      }
-    }
-    func direction(_ direction: PrivacyLossDistribution.NeighbouringDirection) -> PrivacyLossDistribution {
-      PrivacyLossDistribution.subsampledGaussian(
-        noiseMultiplier: noiseMultiplier, sampleRate: sampleRate, direction: direction,
-        lossInterval: lossInterval, tailMass: Self.releaseTailMass
-      ).truncatingTails(mass: tailMassTruncation)
-    }
-    return PrivacyLossDistributionPair(remove: direction(.remove), add: direction(.add))
+  /// The refusal of a composition whose grid would not fit, naming the releases and suggesting RDP.
+  private func tooWide(_ releases: [Release], interval: Double, fixed: Bool) -> AccountingError {
+    let described = releases.map { "noise_multiplier \($0.noiseMultiplier), sample_rate \($0.sampleRate), \($0.count) steps" }
+    let widest = Int(PLDResolution.largestLossInterval * PLDResolution.mostWindowPoints)
+    let span = fixed ? "about \(Int(interval * PLDResolution.mostWindowPoints)) nats or more" : "more than \(widest) nats"
+    return .unreachable(
+      "the PLD accountant would need more than \(Int(PLDResolution.mostWindowPoints)) grid points for "
+        + described.joined(separator: "; ") + ": the privacy loss would span \(span)"
+        + (fixed ? " at the fixed loss interval \(interval)" : " (ε in the thousands or more)")
+        + "; use the RDP accountant (--accountant rdp) or a larger noise multiplier")
   }
 }

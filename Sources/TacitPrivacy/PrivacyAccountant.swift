@@ -18,6 +18,9 @@ public protocol PrivacyAccountant: Sendable {
 
   /// The smallest δ this accountant can certify for `event` at `epsilon` (≥ 0).
   func delta(for event: DPEvent, epsilon: Double) throws(AccountingError) -> Double
+
+  /// How `NoiseCalibration` searches σ with this accountant (default: bisection).
+  var calibrationSearch: CalibrationSearch { get }
 }
 
 /// Why an accountant could not answer.

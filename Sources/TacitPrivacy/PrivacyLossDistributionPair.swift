@@ -25,6 +25,21 @@ public struct PrivacyLossDistributionPair: Sendable, Equatable {
     return PrivacyLossDistributionPair(remove: identity, add: identity)
   }
 
+  /// Both directions of one Poisson-subsampled Gaussian release, discretised by Connect-the-Dots
+  /// on one grid (`PrivacyLossDistribution.subsampledGaussian`). For q = 1 the two directions
+  /// have the same loss distribution, N(1/(2σ²), 1/σ²), and the remove one is used for both.
+  public static func subsampledGaussian(
+    noiseMultiplier: Double, sampleRate: Double, lossInterval: Double, tailMass: Double
+  ) -> PrivacyLossDistributionPair {
+    func direction(_ direction: PrivacyLossDistribution.NeighbouringDirection) -> PrivacyLossDistribution {
+      PrivacyLossDistribution.subsampledGaussian(
+        noiseMultiplier: noiseMultiplier, sampleRate: sampleRate, direction: direction, lossInterval: lossInterval,
+        tailMass: tailMass)
+    }
+    let remove = direction(.remove)
+    return PrivacyLossDistributionPair(remove: remove, add: sampleRate == 1 ? remove : direction(.add))
+  }
+
   /// Both directions composed with `other`'s, direction by direction.
   public func composed(with other: PrivacyLossDistributionPair, tailMassTruncation: Double) -> PrivacyLossDistributionPair {
     PrivacyLossDistributionPair(

@@ -110,7 +110,7 @@ extension PrivacyReport {
     var lines = [
       String(format: "privacy: (ε = %.3f, δ = %.1e) claimed by the ", claimedEpsilon, plan.delta) + plan.accountant
         + String(
-          format: " accountant; σ = %.4f, q = %.6f, T = %d, C = %g", plan.noiseMultiplier, plan.sampleRate, plan.steps,
+          format: " accountant; σ = %.4f, q = %.6f, T = %ld, C = %g", plan.noiseMultiplier, plan.sampleRate, plan.steps,
           plan.maxGradNorm)
     ]
     let all = figures.map { figure in

@@ -215,3 +215,72 @@ struct PLDAccountantTests {
         noiseMultiplier: 1, sampleRate: 0.01, direction: .remove, lossInterval: 1e-4, tailMass: 1e-20) < 1e6)
   }
 }
+
+/// Issue 12 item 3: the regimes the fast PLD path opened.
+struct PLDFastPathTests {
+  /// q so small that no step is likely to include the record: PLD answers 0 from the total
+  /// variation bound, as RDP and GDP do, and never reports δ above T·q.
+  @Test(arguments: [1e-20, 1e-12, 1e-9])
+  func tinySampleRatesGiveZeroWithEveryAccountant(q: Double) throws {
+    let event = DPEvent.dpsgd(noiseMultiplier: 1, sampleRate: q, steps: 1000)
+    #expect(try PLDAccountant().epsilon(for: event, delta: 1e-5) == 0, "q = \(q)")
+    #expect(try RDPAccountant().epsilon(for: event, delta: 1e-5) < 1e-3, "q = \(q)")
+    #expect(try GDPAccountant().epsilon(for: event, delta: 1e-5) < 1e-3, "q = \(q)")
+    #expect(try PLDAccountant().delta(for: event, epsilon: 0) <= 1000 * q, "q = \(q)")
+  }
+
+  /// The loss and its inverse stay exact for q = 1 far below the mean, where log1p(expm1(w)) is
+  /// log(0); this once made σ = 10⁻³ look like an unbounded loss range.
+  @Test func plainGaussianLossIsExactFarFromTheMean() {
+    let loss = PrivacyLossDistribution.SubsampledGaussianLoss(noiseMultiplier: 0.001, sampleRate: 1)
+    for x in [-10.0, -1, 0.25, 3] {
+      let w = (2 * x - 1) / (2 * 0.001 * 0.001)
+      #expect(abs(loss.loss(at: x) - w) <= 1e-9 * abs(w), "x = \(x)")
+      #expect(abs(loss.inverseLoss(w) - x) <= 1e-9 * max(1, abs(x)), "x = \(x)")
+    }
+    let range = PrivacyLossDistribution.lossRange(noiseMultiplier: 0.001, sampleRate: 1, direction: .add, tailMass: 1e-20)
+    #expect(range.lowest.isFinite && range.highest.isFinite, "\(range)")
+  }
+
+  /// Outside the supported domain: a prompt `unreachable` naming RDP, never a long run.
+  @Test func hugeLossRangesAreRefusedSuggestingRDP() {
+    for (sigma, q, steps) in [(0.001, 1.0, 10), (0.002, 0.5, 1000), (0.01, 1.0, 1_000_000)] {
+      do {
+        _ = try PLDAccountant().epsilon(for: .dpsgd(noiseMultiplier: sigma, sampleRate: q, steps: steps), delta: 1e-5)
+        Issue.record("σ = \(sigma), q = \(q), T = \(steps): expected a refusal")
+      } catch {
+        guard case .unreachable(let message) = error else {
+          Issue.record("σ = \(sigma), q = \(q), T = \(steps): \(error)")
+          continue
+        }
+        #expect(message.contains("RDP") && message.contains("grid points"), "\(message)")
+      }
+    }
+  }
+
+  /// T beyond 32 bits composes (the cost does not grow with T) and ε grows with T. A fraction of
+  /// a second optimised, several in a debug build: optimised builds only.
+  @Test(.enabled(if: PLDReferenceTests.isOptimised, "optimised builds only"))
+  func stepCountsBeyondThirtyTwoBits() throws {
+    let accountant = PLDAccountant()
+    let small = try accountant.epsilon(for: .dpsgd(noiseMultiplier: 20, sampleRate: 1e-6, steps: 1 << 20), delta: 1e-5)
+    let large = try accountant.epsilon(for: .dpsgd(noiseMultiplier: 20, sampleRate: 1e-6, steps: 1 << 33), delta: 1e-5)
+    #expect(large > small && large.isFinite, "ε(2³³) = \(large), ε(2²⁰) = \(small)")
+  }
+
+  /// Calibration by interpolation gives the σ bisection gives, to the tolerance, without
+  /// overshooting, and its ε is the accountant's own at that σ. One case in debug builds (each
+  /// takes about 8 accountant calls), three optimised.
+  @Test(arguments: PLDReferenceTests.isOptimised ? [(0.01, 1.3, 100), (0.2, 0.8, 10), (0.001, 3.0, 1000)] : [(0.2, 0.8, 10)])
+  func interpolatingCalibrationRoundTrips(q: Double, sigma: Double, steps: Int) throws {
+    let accountant = PLDAccountant()
+    let target = try accountant.epsilon(for: .dpsgd(noiseMultiplier: sigma, sampleRate: q, steps: steps), delta: 1e-5)
+    let (calibrated, epsilon) = try NoiseCalibration.noiseMultiplier(
+      targetEpsilon: target, delta: 1e-5, sampleRate: q, steps: steps, accountant: accountant)
+    let label = "q=\(q) σ=\(sigma) T=\(steps)"
+    #expect(epsilon <= target, "\(label): ε(σ') = \(epsilon) > \(target)")
+    #expect(abs(calibrated - sigma) <= 2e-4 * sigma, "\(label): σ' = \(calibrated)")
+    #expect(
+      try accountant.epsilon(for: .dpsgd(noiseMultiplier: calibrated, sampleRate: q, steps: steps), delta: 1e-5) == epsilon)
+  }
+}

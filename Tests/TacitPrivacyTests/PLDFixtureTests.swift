@@ -58,15 +58,24 @@ struct PLDFixtureTests {
 
   /// ε within 1% of dp_accounting's pessimistic PLD, never below its optimistic one; δ(ε=1) within
   /// 1% (or 1e-9 absolute when tiny).
+  ///
+  /// Where dp_accounting's own grid (Δ = 1e-4) is too coarse to pin ε to 1% — its pessimistic and
+  /// optimistic ε differ by more than 1% — Tacit's adaptive grid may be tighter than its
+  /// pessimistic ε: there ε need only lie between the two. (Five rows, q = 0.001, σ = 4, ε from
+  /// 0.0004 to 0.08, where Tacit is 1.3–1.4% below dp_accounting's pessimistic ε, inside
+  /// prv_accountant's bounds: `PLDReferenceTests`.)
   @Test(arguments: 0..<190)
   func matchesDPAccounting(index: Int) throws {
     let row = Self.rows[index]
     let accountant = PLDAccountant()
     let pair = try accountant.distributions(for: row.event)
     let epsilon = try #require(pair.epsilon(delta: row.delta), "\(row): no finite ε")
-    let relative = abs(epsilon - row.pldEpsilonPessimistic) / row.pldEpsilonPessimistic
-    #expect(relative <= 0.01, "\(row): ε = \(epsilon), dp_accounting pessimistic \(row.pldEpsilonPessimistic)")
     let optimistic = Self.stableOptimisticReadout[row.description] ?? row.pldEpsilonOptimistic
+    let relative = abs(epsilon - row.pldEpsilonPessimistic) / row.pldEpsilonPessimistic
+    let dpAccountingIsLoose = row.pldEpsilonPessimistic - optimistic > 0.01 * row.pldEpsilonPessimistic
+    #expect(
+      relative <= 0.01 || (dpAccountingIsLoose && epsilon <= row.pldEpsilonPessimistic),
+      "\(row): ε = \(epsilon), dp_accounting pessimistic \(row.pldEpsilonPessimistic)")
     #expect(
       epsilon >= optimistic - 1e-9,
       "\(row): ε = \(epsilon) below dp_accounting optimistic \(optimistic)")

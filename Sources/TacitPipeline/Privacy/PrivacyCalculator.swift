@@ -55,7 +55,7 @@ public enum PrivacyCalculator {
         accountant.name + String(format: "  ε = %.6g", epsilon) + (accountant.isApproximation ? "  (approximation)" : ""))
     }
     if json { return JSONText.encode(objects.count == 1 ? objects[0] as Any : objects as Any) }
-    let header = String(format: "σ = %g, q = %g, T = %d, δ = %g", noiseMultiplier, sampleRate, steps, delta)
+    let header = String(format: "σ = %g, q = %g, T = %ld, δ = %g", noiseMultiplier, sampleRate, steps, delta)
     return ([header] + lines).joined(separator: "\n")
   }
 
@@ -82,7 +82,7 @@ public enum PrivacyCalculator {
           + (accountant.isApproximation ? "  (approximation)" : ""))
     }
     if json { return JSONText.encode(objects.count == 1 ? objects[0] as Any : objects as Any) }
-    let header = String(format: "target ε = %g, q = %g, T = %d, δ = %g", targetEpsilon, sampleRate, steps, delta)
+    let header = String(format: "target ε = %g, q = %g, T = %ld, δ = %g", targetEpsilon, sampleRate, steps, delta)
     return ([header] + lines).joined(separator: "\n")
   }
 }

@@ -390,7 +390,7 @@ enum DistillationRun {
       if let plan {
         note(
           String(
-            format: "\(role) DP-SGD: σ = %.4f, q = %.6f, T = %d steps, C = %g, δ = %.1e", plan.noiseMultiplier,
+            format: "\(role) DP-SGD: σ = %.4f, q = %.6f, T = %ld steps, C = %g, δ = %.1e", plan.noiseMultiplier,
             plan.sampleRate, plan.steps, plan.section.maxGradNorm, plan.delta))
       }
       trained = try training.fit(

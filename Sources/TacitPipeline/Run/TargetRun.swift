@@ -66,7 +66,7 @@ enum TargetRun {
   /// The log line of the DP-SGD mechanism.
   static func planLine(_ plan: PrivacyPlan) -> String {
     String(
-      format: "DP-SGD: σ = %.4f, q = %.6f (expected batch %.1f), T = %d steps, C = %g, δ = %.1e, ",
+      format: "DP-SGD: σ = %.4f, q = %.6f (expected batch %.1f), T = %ld steps, C = %g, δ = %.1e, ",
       plan.noiseMultiplier, plan.sampleRate, plan.expectedBatchSize, plan.steps, plan.section.maxGradNorm, plan.delta)
       + "\(plan.section.noise.rawValue) noise, \(plan.section.clipping.rawValue) clipping"
   }
