@@ -32,6 +32,9 @@ struct PrivacyPlan {
   private(set) var adaptiveClipping: AdaptiveClippingSettings?
   /// The gradient's noise multiplier: z_Δ under adaptive clipping, else σ.
   private(set) var gradientNoiseMultiplier: Double
+  /// ε of `event` at δ by the recipe's accountant (the claim), computed when the run's plan is
+  /// made, before training; `nil` for a reference plan, which claims nothing.
+  private(set) var claimedEpsilon: Double?
 
   /// What the run does, for the accountants.
   var event: DPEvent { .dpsgd(noiseMultiplier: noiseMultiplier, sampleRate: sampleRate, steps: steps) }
@@ -44,8 +47,9 @@ struct PrivacyPlan {
 
   /// Fixes the mechanism for `recordCount` training records.
   ///
-  /// - Throws: `PipelineError` naming `privacy.delta` when δ ≥ 1/N, or the target ε when no
-  ///   noise multiplier reaches it.
+  /// - Throws: `PipelineError` naming `privacy.delta` when δ ≥ 1/N, the target ε when no
+  ///   noise multiplier reaches it, or `privacy.accountant` when the recipe's accountant cannot
+  ///   analyse the mechanism (a noise multiplier too small for it): before training, not after.
   static func make(_ section: PrivacySection, training: TrainingSection, recordCount: Int) throws -> PrivacyPlan {
     guard recordCount >= 1 else { throw PipelineError("privacy: DP-SGD needs at least one training record") }
     let delta = section.delta ?? PrivacySection.defaultDelta(recordCount: recordCount)
@@ -55,8 +59,18 @@ struct PrivacyPlan {
           + "a δ that large allows releasing a record outright. Use at most \(PrivacySection.defaultDelta(recordCount: recordCount))"
       )
     }
-    return try make(
+    var plan = try make(
       section, batchSize: training.batchSize, epochs: training.epochs, recordCount: recordCount, delta: delta)
+    if plan.claimedEpsilon == nil {
+      do {
+        plan.claimedEpsilon = try plan.claimingAccountant.epsilon(for: plan.event, delta: delta)
+      } catch {
+        throw PipelineError(
+          "privacy.accountant: the \(section.accountant.rawValue) accountant cannot analyse this run's mechanism"
+            + " (σ = \(plan.noiseMultiplier), q = \(plan.sampleRate), T = \(plan.steps)): \(error.description)")
+      }
+    }
+    return plan
   }
 
   /// The plan of a reference (shadow) model trained like this run on `recordCount` records:
@@ -93,15 +107,15 @@ struct PrivacyPlan {
     let stepsPerEpoch = TrainerConfiguration.stepsPerEpoch(records: recordCount, batchSize: batchSize)
     let steps = epochs * stepsPerEpoch
     let noiseMultiplier: Double
+    var calibratedEpsilon: Double?
     switch section.budget {
     case .noiseMultiplier(let sigma):
       noiseMultiplier = sigma
     case .targetEpsilon(let target):
       do {
-        noiseMultiplier = try NoiseCalibration.noiseMultiplier(
+        (noiseMultiplier, calibratedEpsilon) = try NoiseCalibration.noiseMultiplier(
           targetEpsilon: target, delta: delta, sampleRate: sampleRate, steps: steps,
-          accountant: AccountantKind(section.accountant).accountant
-        ).noiseMultiplier
+          accountant: AccountantKind(section.accountant).accountant)
       } catch {
         throw PipelineError("privacy.target_epsilon: \(error.description)")
       }
@@ -109,7 +123,7 @@ struct PrivacyPlan {
     var plan = PrivacyPlan(
       section: section, recordCount: recordCount, batchSize: batchSize, epochs: epochs, sampleRate: sampleRate,
       stepsPerEpoch: stepsPerEpoch, steps: steps, delta: delta, noiseMultiplier: noiseMultiplier,
-      gradientNoiseMultiplier: noiseMultiplier)
+      gradientNoiseMultiplier: noiseMultiplier, claimedEpsilon: calibratedEpsilon)
     if let adaptive = section.adaptiveClipping {
       let countNoise =
         adaptive.countNoise ?? AdaptiveClippingNoise.defaultCountNoise(expectedBatchSize: plan.expectedBatchSize)
