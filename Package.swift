@@ -12,6 +12,8 @@ let package = Package(
     .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
     .package(url: "https://github.com/apple/swift-numerics", from: "1.1.1"),
     .package(url: "https://github.com/jpsim/Yams", from: "6.2.2"),
+    // Test-only: property-based tests of the `tacit` command line (FuzzTests).
+    .package(url: "https://github.com/x-sheep/swift-property-based", exact: "2.0.1"),
   ],
   targets: [
     .systemLibrary(
@@ -72,7 +74,10 @@ let package = Package(
       resources: [.copy("Fixtures")]
     ),
     .testTarget(name: "TacitReportTests", dependencies: ["TacitReport", "TacitAudit", "TacitPrivacy"]),
-    .testTarget(name: "TacitPipelineTests", dependencies: ["TacitPipeline", "tacit"]),
+    .testTarget(
+      name: "TacitPipelineTests",
+      dependencies: ["TacitPipeline", "tacit", .product(name: "PropertyBased", package: "swift-property-based")]
+    ),
   ],
   swiftLanguageModes: [.v6]
 )

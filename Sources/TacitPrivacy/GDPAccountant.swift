@@ -14,6 +14,10 @@ import RealModule
 /// (1/σ)-GDP; q = 0 contributes nothing. (ε, δ) then come from `GaussianMechanism`:
 /// δ(ε) = Φ(−ε/μ + μ/2) − e^ε·Φ(−ε/μ − μ/2), ε for δ by bisection (δ is decreasing in ε).
 ///
+/// When μ overflows `Double` (under subsampling, σ ≲ 0.0375 unless q is tiny: e^{1/σ²} passes
+/// 1.8e308), μ = ∞ and ε = ∞ (δ = 1): the approximation gives no finite guarantee, and says so
+/// instead of failing or returning NaN.
+///
 /// This is an approximation, not a bound (`isApproximation` is true): it can understate ε,
 /// notably for large q or few steps. Reports label it. A `poissonSampled` event must contain
 /// only Gaussians (composed or not); anything else is `AccountingError.unsupported`.
@@ -56,9 +60,13 @@ public struct GDPAccountant: PrivacyAccountant {
       let precision = try RDPAccountant.gaussianPrecision(of: inner, within: event, accountant: name)
       if q == 0 || precision == 0 { return 0 }
       if q == 1 { return precision }
-      return q * q * Double.expMinusOne(precision)
+      let growth = Double.expMinusOne(precision)
+      // e^{1/σ²} − 1 overflows for σ ≲ 0.0375; then q²·e^{1/σ²} in log space, which is ∞ only
+      // when μ² truly is (a q² that underflows must not make 0·∞ = NaN).
+      return growth.isFinite ? q * (q * growth) : Double.exp(2 * Double.log(q) + precision)
     case .selfComposed(let inner, let count):
       try RDPAccountant.checkCount(count)
+      if count == 0 { return 0 }  // Not 0·∞: no step costs nothing, however small σ.
       return Double(count) * (try muSquared(of: inner))
     case .composed(let events):
       var sum = 0.0

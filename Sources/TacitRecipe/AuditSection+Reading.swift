@@ -16,7 +16,7 @@ extension AuditSection {
   static func read(_ section: MappingReader, isPrivate: Bool, imageData: Bool) -> AuditSection {
     let enabled = section.boolean("enabled", default: true)
     let memberFraction = section.number("member_fraction", default: 0.5, .leftOpen(0, 1))
-    let referenceModels = section.integer("reference_models", default: 0, .atLeast(0))
+    let referenceModels = section.integer("reference_models", default: 0, .closed(0, AuditSection.maximumReferenceModels))
     let defaultAttacks = Attack.allCases.filter { referenceModels > 0 || !$0.needsReferenceModels }
     let attacks = section.choiceList("attacks", default: defaultAttacks)
     if referenceModels == 0, let needy = attacks.first(where: \.needsReferenceModels) {
@@ -35,7 +35,7 @@ extension AuditSection {
     let populationSize = section.integer("population_size", default: 2000, .atLeast(1))
     let rmiaA = section.number("rmia_a", default: 0.3, .closed(0, 1))
     let confidence = section.number("confidence", default: 0.95, .open(0.5, 1))
-    let bootstrap = section.integer("bootstrap", default: 200, .atLeast(0))
+    let bootstrap = section.integer("bootstrap", default: 200, .closed(0, AuditSection.maximumBootstrap))
     var canaries: Canaries?
     if section.nonNullValue("canaries") != nil {
       let child = section.child("canaries")

@@ -5,14 +5,14 @@
 ///   enabled: true              # default true; false trains on the whole pool and audits nothing
 ///   member_fraction: 0.5       # (0, 1], default 0.5: the target trains on this random fraction of
 ///                              # the training pool; the rest are its non-members
-///   reference_models: 0        # >= 0, default 0: models trained like the target on random halves
+///   reference_models: 0        # 0 … 1024, default 0: models trained like the target on random halves
 ///                              # of the pool (LiRA, RMIA and the learned attack need them)
 ///   attacks: [loss, ...]       # default: every attack the settings allow
 ///   queries: [identity, mirror]  # LiRA's query views; default [identity, mirror] for images, [identity] otherwise
 ///   population_size: 2000      # RMIA's population z: test records no model trains on
 ///   rmia_a: 0.3                # RMIA offline's a in [0, 1]
 ///   confidence: 0.95           # of every ε lower bound, in (0.5, 1)
-///   bootstrap: 200             # resamples for the AUC / TPR intervals, >= 0
+///   bootstrap: 200             # resamples for the AUC / TPR intervals, 0 … 100000
 ///   canaries: {count: 1000, kind: gradient}   # count: auto sizes them to the claim; guess_fraction: fixed guesses
 /// ```
 ///
@@ -24,8 +24,11 @@ public struct AuditSection: Sendable, Equatable {
   public var enabled: Bool = true
   /// `audit.member_fraction`, in (0, 1], default 0.5.
   public var memberFraction: Double = 0.5
-  /// `audit.reference_models`, >= 0, default 0.
+  /// `audit.reference_models`, in [0, `maximumReferenceModels`], default 0.
   public var referenceModels: Int = 0
+  /// The most reference models an audit trains: 1,024 (LiRA's paper uses up to 256); beyond,
+  /// their per-record membership and score tables alone would exhaust memory.
+  public static let maximumReferenceModels = 1024
   /// `audit.attacks`: the attacks to run, in this order.
   public var attacks: [Attack] = Attack.allCases
   /// `audit.queries`: LiRA's query augmentations.
@@ -37,8 +40,13 @@ public struct AuditSection: Sendable, Equatable {
   public var rmiaA: Double = 0.3
   /// `audit.confidence`: confidence of the ε lower bounds, in (0.5, 1), default 0.95.
   public var confidence: Double = 0.95
-  /// `audit.bootstrap`: bootstrap resamples for metric intervals, >= 0, default 200.
+  /// `audit.bootstrap`: bootstrap resamples for metric intervals, in [0, `maximumBootstrap`],
+  /// default 200.
   public var bootstrap: Int = 200
+  /// The most bootstrap resamples an audit draws: 100,000, far more than percentile intervals
+  /// need (10,000 pin a 95% interval's ends to about ±0.5 percentile points); a larger count
+  /// would only exhaust memory (one copy of every metric per resample).
+  public static let maximumBootstrap = 100_000
   /// `audit.canaries`: the one-run canary audit, `nil` when `count` is 0.
   public var canaries: Canaries?
 

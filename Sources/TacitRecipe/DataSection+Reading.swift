@@ -44,6 +44,25 @@ extension DataSection {
       normalize: normalize, flatten: flatten)
   }
 
+  /// The most values synthetic data may hold, samples × features: 2²⁸ (1 GiB of 32-bit
+  /// floats), like the most elements `IDXReader` reads; more would only exhaust memory.
+  static let maximumSyntheticValues = 1 << 28
+
+  /// Reports synthetic data too large to generate (samples × features beyond
+  /// `maximumSyntheticValues`), or with more classes than samples.
+  private static func checkSize(of synthetic: SyntheticSource, _ settings: MappingReader) {
+    let (values, overflow) = synthetic.samples.multipliedReportingOverflow(by: synthetic.features)
+    if overflow || values > maximumSyntheticValues {
+      settings.report(
+        "\(synthetic.samples) samples of \(synthetic.features) features are more values than tacit generates"
+          + " (at most \(maximumSyntheticValues), 1 GiB of 32-bit floats); use fewer samples or features",
+        key: "samples")
+    }
+    if synthetic.classes > synthetic.samples {
+      settings.report("must be at most data.synthetic.samples (\(synthetic.samples)), got \(synthetic.classes)", key: "classes")
+    }
+  }
+
   /// Reads the keys of one source and rejects the keys of the others.
   private static func readSource(_ kind: SourceKind, _ section: MappingReader) -> DataSource? {
     let base = section.reader.baseDirectory
@@ -86,6 +105,7 @@ extension DataSection {
         samples: settings.integer("samples", default: 2000, .atLeast(2)),
         separation: settings.number("separation", default: 3.0, .atLeast(0)),
         testFraction: testFraction)
+      checkSize(of: synthetic, settings)
       settings.finish()
       return .synthetic(synthetic)
     }

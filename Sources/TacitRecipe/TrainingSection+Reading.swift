@@ -1,3 +1,4 @@
+import Foundation
 import Yams
 
 extension TrainingSection {
@@ -86,9 +87,12 @@ extension ScheduleSpec {
       case .constant:
         kind = .constant
       case .step:
-        kind = .step(
-          stepEpochs: schedule.integer("step_epochs", default: 10, .atLeast(1)),
-          gamma: schedule.number("gamma", default: 0.1, .greaterThan(0).representableInFloat))
+        let stepEpochs = schedule.integer("step_epochs", default: 10, .atLeast(1))
+        let gamma = schedule.number("gamma", default: 0.1, .greaterThan(0).representableInFloat)
+        if let problem = decayProblem(learningRate: learningRate, gamma: gamma, stepEpochs: stepEpochs, epochs: epochs) {
+          schedule.report(problem, key: "gamma")
+        }
+        kind = .step(stepEpochs: stepEpochs, gamma: gamma)
       case .cosine:
         var minimum = schedule.number("min_learning_rate", default: 0, .atLeast(0).representableInFloat)
         if minimum > learningRate {
@@ -101,6 +105,31 @@ extension ScheduleSpec {
     }
     schedule.finish()
     return ScheduleSpec(kind: kind, warmupEpochs: warmupEpochs)
+  }
+}
+
+extension ScheduleSpec {
+  /// Why a step schedule cannot run in 32-bit training, or `nil`: its last epoch's rate
+  /// `η·γ^k`, k = ⌊(epochs − 1) / step_epochs⌋ decays, must be a normal `Float` (at least 1.2e-38,
+  /// below which it is subnormal or 0 and the steps stop moving, or crawl through subnormal
+  /// arithmetic) and at most 3.4e38 (above it, ∞). Computed in log space, since `γ^k` itself
+  /// may underflow or overflow `Double`.
+  static func decayProblem(learningRate: Double, gamma: Double, stepEpochs: Int, epochs: Int) -> String? {
+    guard learningRate > 0, learningRate.isFinite, gamma > 0, gamma.isFinite, gamma != 1, stepEpochs >= 1, epochs >= 1
+    else { return nil }
+    let decays = Double((epochs - 1) / stepEpochs)
+    let logRate = Foundation.log10(learningRate) + decays * Foundation.log10(gamma)
+    let smallest = Foundation.log10(Double(Float.leastNormalMagnitude))
+    let largest = Foundation.log10(Double(Float.greatestFiniteMagnitude))
+    guard logRate < smallest || logRate > largest else { return nil }
+    let reached = String(format: "1e%.0f", logRate.rounded(.down))
+    let every = stepEpochs == 1 ? "every epoch" : "every \(stepEpochs) epochs"
+    let bound =
+      logRate < smallest
+      ? "below what 32-bit training can represent (at least 1.2e-38)"
+      : "beyond what 32-bit training can represent (at most 3.4e38)"
+    return "\(gamma) \(every) takes training.optimizer.learning_rate \(learningRate) to about \(reached)"
+      + " by epoch \(epochs) (\(Int(decays)) decays), \(bound); use a gamma nearer 1, a larger step_epochs or fewer epochs"
   }
 }
 

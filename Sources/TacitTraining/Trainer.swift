@@ -20,7 +20,9 @@ public struct Trainer {
   /// Every epoch: its steps (`runEpoch`), then the end-of-epoch evaluation on the weight average
   /// when there is one (`epochMetrics`), then early stopping's record; at the end, the best
   /// epoch's parameters are restored when early stopping asks for it. A step whose loss is not
-  /// finite ends training at once, recorded in `TrainingHistory.divergence`.
+  /// finite ends training at once, and so does an epoch that ends with a non-finite model (a
+  /// parameter NaN or ±∞ in the iterate or the weight average, or outputs that overflow on one
+  /// batch, `nonFiniteModel`); either is recorded in `TrainingHistory.divergence`.
   ///
   /// - Parameters:
   ///   - generator: draws the data order (split "data-order"), dropout masks (split "dropout") and
@@ -63,7 +65,9 @@ public struct Trainer {
       let running = runEpoch(
         epoch, batches: &loop.batches, dropout: &loop.dropout, meter: &loop.meter, average: loop.average,
         progress: progress)
-      if let divergence = running.divergence {
+      if let divergence = running.divergence
+        ?? nonFiniteModel(epoch: epoch, running: running, average: loop.average, train: train)
+      {
         loop.history.divergence = divergence
         loop.history.finalEpoch = epoch
         break
@@ -108,11 +112,45 @@ public struct Trainer {
     /// `nil` once a step's objective reports no correct count.
     var correct: Int? = 0
     var examples = 0
+    /// Steps run (all of the epoch's unless one diverged).
+    var steps = 0
     /// The learning rate of the epoch's last step.
     var learningRate: Float = 0
     var seconds = 0.0
     /// Set when a step's loss was not finite; the epoch stopped there.
     var divergence: TrainingDivergence?
+  }
+
+  /// The divergence of an epoch whose every loss was finite but which left the model non-finite,
+  /// or `nil`: a parameter NaN or ±∞ (in the iterate, then in the weight average, which is what
+  /// evaluations see and the model ends with), or finite parameters so large that the evaluated
+  /// model's outputs overflow (checked on the first batch of training records).
+  ///
+  /// Cost per epoch: one read of the parameters (two with an average) and one inference pass
+  /// over `batchSize` records, next to the epoch's ⌈N / batchSize⌉ training steps. It reads and
+  /// draws nothing that training uses: it changes no result of a finite run.
+  private func nonFiniteModel(
+    epoch: Int, running: EpochRun, average: WeightAverage?, train: LabeledDataset
+  ) -> TrainingDivergence? {
+    let parameterSymptom = {
+      step.model.firstNonFiniteParameter().map {
+        TrainingDivergence.Symptom.nonFiniteParameter(name: $0.name, element: $0.element, value: $0.value)
+      }
+    }
+    var symptom = parameterSymptom()
+    if symptom == nil {
+      average?.swap(with: step.model.parameters)
+      symptom = parameterSymptom()
+      if symptom == nil {
+        let probe = train.subset(indices: Array(0..<min(train.count, configuration.batchSize)))
+        let loss = Evaluation.evaluate(step.model, on: probe, loss: configuration.evaluationLoss).loss
+        if probe.count > 0 && !loss.isFinite { symptom = .nonFiniteOutputs(records: probe.count, loss: loss) }
+      }
+      average?.swap(with: step.model.parameters)
+    }
+    return symptom.map {
+      TrainingDivergence(epoch: epoch, step: running.steps, symptom: $0, learningRate: Double(running.learningRate))
+    }
   }
 
   /// The steps of epoch `epoch`: draw a batch, run the step, fold the parameters into the
@@ -127,6 +165,7 @@ public struct Trainer {
     for stepIndex in 0..<meter.stepsPerEpoch {
       let batch = batches.batch(step: stepIndex)
       run.examples += batch.records
+      run.steps += 1
       run.learningRate = configuration.schedule.learningRate(
         step: (epoch - 1) * meter.stepsPerEpoch + stepIndex, stepsPerEpoch: meter.stepsPerEpoch,
         totalEpochs: configuration.epochs)

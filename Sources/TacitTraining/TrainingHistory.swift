@@ -30,8 +30,9 @@ public struct TrainingHistory: Sendable {
   /// Whether early stopping ended the run before the configured number of epochs.
   public var stoppedEarly: Bool
   public var seconds: Double
-  /// Set when a step's loss became non-finite: training stopped at that step, and the model holds
-  /// the parameters that produced it (no evaluation of that epoch); `nil` for a normal run.
+  /// Set when a step's loss, or at the end of an epoch the model, became non-finite: training
+  /// stopped there, and the model holds the parameters that produced it (no evaluation of that
+  /// epoch); `nil` for a normal run.
   public var divergence: TrainingDivergence? = nil
 
   public init(epochs: [EpochMetrics], finalEpoch: Int, stoppedEarly: Bool, seconds: Double) {

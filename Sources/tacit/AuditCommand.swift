@@ -45,6 +45,9 @@ struct AuditScoresCommand: ParsableCommand {
   func validate() throws {
     if let delta { try validateDelta(delta) }
     guard bootstrap >= 0 else { throw ValidationError("--bootstrap must be at least 0, got \(bootstrap)") }
+    guard bootstrap <= ScoreFileAudit.maximumBootstrapResamples else {
+      throw ValidationError("--bootstrap must be at most \(ScoreFileAudit.maximumBootstrapResamples), got \(bootstrap)")
+    }
   }
 
   func run() throws {

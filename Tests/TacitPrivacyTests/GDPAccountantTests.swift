@@ -68,4 +68,30 @@ struct GDPAccountantTests {
       #expect(name == "gdp")
     }
   }
+
+  /// Issue 12: at a tiny σ, e^{1/σ²} − 1 overflows. μ² = q²·(e^{1/σ²} − 1) is then formed in log
+  /// space: ∞ only when it truly is, and never 0·∞ = NaN from a q² that underflows (which made
+  /// ε = ∞ for a mechanism whose μ is about e^{−95}).
+  @Test func tinyNoiseMultiplierGivesInfinityOrTheLogSpaceValue() throws {
+    let accountant = GDPAccountant()
+    // μ = ∞: ε = ∞, δ = 1, no trap.
+    for (sigma, rate) in [(0.01, 0.5), (1e-200, 0.5), (1e-300, 1.0), (0.03, 1e-3)] {
+      let event = DPEvent.dpsgd(noiseMultiplier: sigma, sampleRate: rate, steps: 10)
+      #expect(try accountant.mu(for: event) == .infinity, "σ = \(sigma), q = \(rate)")
+      #expect(try accountant.epsilon(for: event, delta: 1e-5) == .infinity, "σ = \(sigma), q = \(rate)")
+      #expect(try accountant.delta(for: event, epsilon: 1) == 1, "σ = \(sigma), q = \(rate)")
+    }
+    // σ = 1/√730: e^{730} overflows, but q = 1e-200 gives μ² = e^{730 − 2·460.5} = e^{−191}, so
+    // μ = e^{−95.5}: ε = 0 at δ = 1e-5 (closed form: T = 1, μ² = exp(1/σ² + 2 ln q)).
+    let sigma = 1 / 730.0.squareRoot()
+    let event = DPEvent.dpsgd(noiseMultiplier: sigma, sampleRate: 1e-200, steps: 1)
+    let mu = try accountant.mu(for: event)
+    let expected = Foundation.exp((1 / (sigma * sigma) + 2 * Foundation.log(1e-200)) / 2)
+    #expect(mu.isFinite && abs(mu - expected) <= 1e-12 * expected, "μ = \(mu), expected \(expected)")
+    #expect(try accountant.epsilon(for: event, delta: 1e-5) == 0)
+    // No steps cost nothing, however small σ (not 0·∞ = NaN).
+    let none = DPEvent.selfComposed(
+      event: .poissonSampled(sampleRate: 0.5, event: .gaussian(noiseMultiplier: 1e-200)), count: 0)
+    #expect(try accountant.mu(for: none) == 0)
+  }
 }

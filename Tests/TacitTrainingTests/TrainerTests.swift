@@ -43,7 +43,8 @@ func trainer(model: Sequential, epochs: Int, earlyStopping: EarlyStopping? = nil
     let divergence = try #require(history.divergence, "a learning rate of 1e38 must overflow")
     #expect(divergence.epoch == 1)
     #expect(divergence.step >= 2, "the first step's loss is computed before any update")
-    #expect(!divergence.lossSum.isFinite)
+    let lossSum = try #require(divergence.lossSum, "the loss is what became non-finite")
+    #expect(!lossSum.isFinite)
     #expect(divergence.learningRate == Double(Float(1e38)))
     #expect(history.epochs.isEmpty, "no epoch completes: training stopped at once")
     #expect(history.finalEpoch == 1)
@@ -51,6 +52,32 @@ func trainer(model: Sequential, epochs: Int, earlyStopping: EarlyStopping? = nil
     let normal = trainer(model: try makeModel(inputs: 5, classes: 3), epochs: 1)
       .train(on: train, validation: nil, generator: SeededGenerator(seed: 8))
     #expect(normal.divergence == nil)
+  }
+
+  /// Issue 12: a step's loss is computed before its update, so parameters that overflow in an
+  /// epoch's last step (or that no loss sees) escaped the loss check and the run wrote a NaN
+  /// model. The trainer checks the parameters after every epoch. Here the loss is always 0 while
+  /// its gradient (1e30) overflows the first update: every loss is finite, the parameters are not.
+  @Test(arguments: [nil, 0.9]) func stopsWhenAnEpochEndsWithNonFiniteParameters(averageDecay: Double?) throws {
+    let train = blobs(samples: 40, seed: 2)
+    let model = try makeModel(inputs: 5, classes: 3)
+    let step = TrainingStep(
+      model: model, optimizer: SGD(momentum: 0, nesterov: false), objective: FiniteLossOverflowingGradient(),
+      regularization: Regularization(l1: 0, l2: 0), gradientMode: .mean)
+    let configuration = TrainerConfiguration(
+      epochs: 3, batchSize: 16, schedule: LearningRateSchedule(baseRate: 1e10), earlyStopping: nil,
+      evaluateTrain: false, weightAverageDecay: averageDecay)
+    let history = Trainer(step: step, configuration: configuration)
+      .train(on: train, validation: nil, generator: SeededGenerator(seed: 8))
+    let divergence = try #require(history.divergence, "an update of 1e40 must overflow Float")
+    #expect(divergence.epoch == 1 && divergence.step == 3, "the epoch's 3 steps ran, then the check")
+    #expect(divergence.lossSum == nil)
+    guard case .nonFiniteParameter(let name, let element, let value) = divergence.symptom else {
+      Issue.record("expected a non-finite parameter, got \(divergence.symptom)")
+      return
+    }
+    #expect(name.hasPrefix("layers.") && element >= 0 && !value.isFinite, "\(name)[\(element)] = \(value)")
+    #expect(history.epochs.isEmpty && history.finalEpoch == 1)
   }
 
   @Test func sameSeedSameParameters() throws {
@@ -110,5 +137,16 @@ func trainer(model: Sequential, epochs: Int, earlyStopping: EarlyStopping? = nil
     let improved6 = tracker.record(0.55, epoch: 3)
     #expect(!improved6)
     #expect(tracker.shouldStop && tracker.bestEpoch == 2)
+  }
+}
+
+/// A training objective whose loss is always 0 (finite) and whose logit gradient is 1e30 per
+/// element: the loss never sees the parameters, and any update with a learning rate ≥ 1e9
+/// overflows Float. Shapes: logits `[B, K]`.
+struct FiniteLossOverflowingGradient: TrainingObjective {
+  func lossesAndGradient(logits: Tensor, inputs: Tensor, labels: [Int32]) -> ObjectiveResult {
+    ObjectiveResult(
+      losses: [Float](repeating: 0, count: logits.shape[0]),
+      logitGradient: Tensor(shape: logits.shape, scalars: [Float](repeating: 1e30, count: logits.count)), correct: nil)
   }
 }

@@ -53,6 +53,11 @@ struct CanarySizing {
     switch canaries.count {
     case .fixed(let count):
       guard let claim, recipe.distillation == nil else { return CanarySizing(count: count, ceiling: nil, lines: []) }
+      // The ceiling costs O(count) (seconds per 10⁷): a count the run refuses anyway (more
+      // gradient canaries than parameters, mislabeled ones beyond half the pool) skips it and
+      // meets that refusal, before training.
+      let possible = canaries.kind == .gradient ? try maximumCount(recipe, kind: .gradient, pool: pool) : pool.count / 2
+      guard count <= possible else { return CanarySizing(count: count, ceiling: nil, lines: []) }
       let guesses: OneRunCanaryAudit.Guesses =
         canaries.guessFraction.map { .fraction($0, canaries: count) } ?? .bonferroniGrid
       let ceiling = OneRunCeiling(canaries: count, guesses: guesses, delta: claim.delta, confidence: confidence)
@@ -116,11 +121,7 @@ struct CanarySizing {
       return (target, delta)
     case .noiseMultiplier:
       let plan = try PrivacyPlan.make(privacy, training: recipe.training, recordCount: recordCount)
-      do {
-        return (try plan.claimingAccountant.epsilon(for: plan.event, delta: plan.delta), plan.delta)
-      } catch {
-        throw PipelineError("privacy: \(error)")
-      }
+      return plan.claimedEpsilon.map { ($0, plan.delta) }
     }
   }
 

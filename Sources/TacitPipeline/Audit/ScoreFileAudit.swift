@@ -1,5 +1,6 @@
 import Foundation
 import TacitAudit
+import TacitRecipe
 import TacitReport
 import TacitTensor
 
@@ -15,6 +16,9 @@ import TacitTensor
 /// A malformed file is reported as `FILE:LINE: message` (an input error, exit 65), quoting at
 /// most the offending line, cut to `quotedCharacters` characters.
 public enum ScoreFileAudit {
+  /// The most bootstrap resamples `--bootstrap` may ask for (`AuditSection.maximumBootstrap`).
+  public static let maximumBootstrapResamples = AuditSection.maximumBootstrap
+
   /// How the hypothesis-test bound picks its threshold (`--selection`).
   public enum Selection: String, CaseIterable, Sendable {
     case heldOut = "held-out"

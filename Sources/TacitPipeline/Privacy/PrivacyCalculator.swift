@@ -51,8 +51,10 @@ public enum PrivacyCalculator {
         throw PipelineError(error.description)
       }
       objects.append(["accountant": accountant.name, "epsilon": epsilon])
-      lines.append(
-        accountant.name + String(format: "  ε = %.6g", epsilon) + (accountant.isApproximation ? "  (approximation)" : ""))
+      // An infinite ε (GDP's μ overflowing at a tiny σ) is no guarantee at all: said in words;
+      // JSON has no ∞, so it is `null` there.
+      let value = epsilon.isFinite ? String(format: "%.6g", epsilon) : "∞ (no finite guarantee)"
+      lines.append(accountant.name + "  ε = " + value + (accountant.isApproximation ? "  (approximation)" : ""))
     }
     if json { return JSONText.encode(objects.count == 1 ? objects[0] as Any : objects as Any) }
     let header = String(format: "σ = %g, q = %g, T = %ld, δ = %g", noiseMultiplier, sampleRate, steps, delta)

@@ -39,6 +39,10 @@ struct PrivacyPlan {
   /// The steps the accountants count: the planned T plus the interrupted attempts' extra steps.
   var accountedSteps: Int { steps + extraSteps }
 
+  /// ε of `event` at δ by the recipe's accountant (the claim), computed when the run's plan is
+  /// made, before training; `nil` for a reference plan, which claims nothing.
+  private(set) var claimedEpsilon: Double?
+
   /// What the run does, for the accountants.
   var event: DPEvent { .dpsgd(noiseMultiplier: noiseMultiplier, sampleRate: sampleRate, steps: accountedSteps) }
 
@@ -50,6 +54,8 @@ struct PrivacyPlan {
     precondition(extraSteps >= 0, "extra steps must be ≥ 0, got \(extraSteps)")
     var plan = self
     plan.extraSteps = extraSteps
+    // The claim made before training covered T steps: recompute it for the steps counted.
+    if extraSteps > 0 && claimedEpsilon != nil { plan.claimedEpsilon = nil }
     return plan
   }
 
@@ -61,8 +67,9 @@ struct PrivacyPlan {
 
   /// Fixes the mechanism for `recordCount` training records.
   ///
-  /// - Throws: `PipelineError` naming `privacy.delta` when δ ≥ 1/N, or the target ε when no
-  ///   noise multiplier reaches it.
+  /// - Throws: `PipelineError` naming `privacy.delta` when δ ≥ 1/N, the target ε when no
+  ///   noise multiplier reaches it, or `privacy.accountant` when the recipe's accountant cannot
+  ///   analyse the mechanism (a noise multiplier too small for it): before training, not after.
   static func make(_ section: PrivacySection, training: TrainingSection, recordCount: Int) throws -> PrivacyPlan {
     guard recordCount >= 1 else { throw PipelineError("privacy: DP-SGD needs at least one training record") }
     let delta = section.delta ?? PrivacySection.defaultDelta(recordCount: recordCount)
@@ -72,8 +79,18 @@ struct PrivacyPlan {
           + "a δ that large allows releasing a record outright. Use at most \(PrivacySection.defaultDelta(recordCount: recordCount))"
       )
     }
-    return try make(
+    var plan = try make(
       section, batchSize: training.batchSize, epochs: training.epochs, recordCount: recordCount, delta: delta)
+    if plan.claimedEpsilon == nil {
+      do {
+        plan.claimedEpsilon = try plan.claimingAccountant.epsilon(for: plan.event, delta: delta)
+      } catch {
+        throw PipelineError(
+          "privacy.accountant: the \(section.accountant.rawValue) accountant cannot analyse this run's mechanism"
+            + " (σ = \(plan.noiseMultiplier), q = \(plan.sampleRate), T = \(plan.steps)): \(error.description)")
+      }
+    }
+    return plan
   }
 
   /// The plan of a reference (shadow) model trained like this run on `recordCount` records:
@@ -110,15 +127,15 @@ struct PrivacyPlan {
     let stepsPerEpoch = TrainerConfiguration.stepsPerEpoch(records: recordCount, batchSize: batchSize)
     let steps = epochs * stepsPerEpoch
     let noiseMultiplier: Double
+    var calibratedEpsilon: Double?
     switch section.budget {
     case .noiseMultiplier(let sigma):
       noiseMultiplier = sigma
     case .targetEpsilon(let target):
       do {
-        noiseMultiplier = try NoiseCalibration.noiseMultiplier(
+        (noiseMultiplier, calibratedEpsilon) = try NoiseCalibration.noiseMultiplier(
           targetEpsilon: target, delta: delta, sampleRate: sampleRate, steps: steps,
-          accountant: AccountantKind(section.accountant).accountant
-        ).noiseMultiplier
+          accountant: AccountantKind(section.accountant).accountant)
       } catch {
         throw PipelineError("privacy.target_epsilon: \(error.description)")
       }
@@ -126,7 +143,7 @@ struct PrivacyPlan {
     var plan = PrivacyPlan(
       section: section, recordCount: recordCount, batchSize: batchSize, epochs: epochs, sampleRate: sampleRate,
       stepsPerEpoch: stepsPerEpoch, steps: steps, delta: delta, noiseMultiplier: noiseMultiplier,
-      gradientNoiseMultiplier: noiseMultiplier)
+      gradientNoiseMultiplier: noiseMultiplier, claimedEpsilon: calibratedEpsilon)
     if let adaptive = section.adaptiveClipping {
       let countNoise =
         adaptive.countNoise ?? AdaptiveClippingNoise.defaultCountNoise(expectedBatchSize: plan.expectedBatchSize)

@@ -11,8 +11,10 @@ extension PrivacyReport {
     let figures = AccountantKind.allCases.map { kind -> Figure in
       let accountant = kind.accountant
       do {
+        // The claim was computed with the plan, before training: the same event, not redone.
+        let claimed = kind.rawValue == plan.section.accountant.rawValue ? plan.claimedEpsilon : nil
         return Figure(
-          accountant: accountant.name, epsilon: try accountant.epsilon(for: plan.event, delta: plan.delta),
+          accountant: accountant.name, epsilon: try claimed ?? accountant.epsilon(for: plan.event, delta: plan.delta),
           isApproximation: accountant.isApproximation, error: nil)
       } catch {
         return Figure(

@@ -7,11 +7,14 @@ import TacitTensor
 public enum ModelBuilder {
   /// A network for per-example inputs of `inputShape`, initialised from `generator`.
   ///
-  /// - Throws: `PipelineError` naming `model[i]` when a layer cannot take the shape it receives.
+  /// - Throws: `PipelineError` naming `model[i]` when a layer cannot take the shape it receives,
+  ///   or would make the model too large (`maximumParameters`, `maximumValuesPerExample`).
   public static func build(_ specs: [LayerSpec], inputShape: [Int], generator: inout SeededGenerator) throws -> Sequential {
     var layers: [Layer] = []
     var shape = inputShape
+    var parameters = 0
     for (index, spec) in specs.enumerated() {
+      try checkParameters(of: spec, index: index, shape: shape, total: &parameters)
       let layer: Layer
       switch spec {
       case .dense(let units, let bias):
@@ -54,6 +57,7 @@ public enum ModelBuilder {
       } catch {
         throw PipelineError("model[\(index)] (\(spec.typeName)): \(error.description)")
       }
+      try checkOutputSize(shape, of: spec, index: index)
       layers.append(layer)
     }
     do {

@@ -85,8 +85,8 @@ struct ModelTraining {
     return history
   }
 
-  /// The error for a run whose loss became non-finite: where, and the settings most likely
-  /// responsible (an input error: the recipe's values, exit 65).
+  /// The error for a run whose loss or parameters became non-finite: where, and the settings most
+  /// likely responsible (an input error: the recipe's values, exit 65).
   func divergenceError(_ divergence: TrainingDivergence) -> PipelineError {
     var suspects = ["training.optimizer.learning_rate (this step used \(divergence.learningRate))"]
     if recipe.training.regularization.l1 > 0 || recipe.training.regularization.l2 > 0 {
@@ -97,10 +97,22 @@ struct ModelTraining {
       suspects.append("privacy.max_grad_norm (\(plan.section.maxGradNorm))")
       suspects.append("privacy.noise_multiplier (\(plan.noiseMultiplier))")
     }
-    let loss = divergence.lossSum.isNaN ? "NaN" : "infinite"
+    let what: String
+    switch divergence.symptom {
+    case .nonFiniteLoss(let sum):
+      what = "the loss became \(sum.isNaN ? "NaN" : "infinite") at epoch \(divergence.epoch), step \(divergence.step)"
+    case .nonFiniteParameter(let name, let element, let value):
+      what =
+        "parameter \(name) (element \(element)) became \(value.isNaN ? "NaN" : "infinite") in epoch"
+        + " \(divergence.epoch), by its last step (\(divergence.step)), while every loss was still finite"
+    case .nonFiniteOutputs(let records, let loss):
+      what =
+        "the model's outputs became \(loss.isNaN ? "NaN" : "infinite") on the first \(records) training records after"
+        + " epoch \(divergence.epoch) (its last step, \(divergence.step)), while every loss was still finite"
+    }
     let advice = plan == nil ? "lower the learning rate" : "lower the learning rate or privacy.max_grad_norm"
     return PipelineError(
-      "training diverged: the loss became \(loss) at epoch \(divergence.epoch), step \(divergence.step);"
+      "training diverged: \(what);"
         + " the model's numbers overflowed 32-bit floating point. Most likely responsible: "
         + suspects.joined(separator: ", ") + "; \(advice) and run again")
   }
