@@ -45,12 +45,27 @@ public struct CSVReader: Sendable {
     self.separator = separator
   }
 
+  /// The most bytes a CSV data file may hold, decompressed: 1 GiB. A CSV has no header that
+  /// states its size, so this bound is what stops a gzip bomb (a small file that decompresses to
+  /// gigabytes) after at most one 4 MiB read beyond it.
+  public static let maximumBytes = 1 << 30
+
   /// The table in the file at `path`; with `training` (a table and its path), its labels are
-  /// numbered as the training table's classes (see the rules above).
-  public func read(path: String, name: String? = nil, classesOf training: (table: CSVTable, path: String)? = nil)
-    throws -> CSVTable
-  {
-    let bytes = try GzipFile.read(path: path)
+  /// numbered as the training table's classes (see the rules above). A file of more than
+  /// `maximumBytes` bytes (decompressed) is refused with `DataError.malformed` at that offset.
+  public func read(
+    path: String, name: String? = nil, classesOf training: (table: CSVTable, path: String)? = nil,
+    maximumBytes: Int = CSVReader.maximumBytes
+  ) throws -> CSVTable {
+    let bytes: [UInt8]
+    do {
+      bytes = try GzipFile.read(path: path, limit: { _ in maximumBytes })
+    } catch DataError.malformed(let errorPath, let offset, _) where offset == maximumBytes {
+      throw DataError.malformed(
+        path: errorPath, offset: offset,
+        reason: "decompresses to more than the \(maximumBytes) bytes a CSV data file may hold; stopped reading there "
+          + "(a decompression bomb, or a file to split or convert)")
+    }
     return try parse(String(decoding: bytes, as: UTF8.self), path: path, name: name ?? path, classesOf: training)
   }
 

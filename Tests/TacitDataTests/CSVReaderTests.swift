@@ -27,6 +27,21 @@ import Testing
     #expect(table.dataset.labels == [0, 1])
   }
 
+  /// Issue 12: a gzipped CSV that decompresses to more than the bound (here 1 MiB; 1 GiB by
+  /// default) stops after one 4 MiB read with an error at the bound, instead of inflating the
+  /// whole bomb (24 MiB of zeros behind a header, about 24 KB compressed).
+  @Test func gzipBombStopsAtTheBound() throws {
+    let directory = try TemporaryDirectory()
+    let bomb = Array("x,label\n".utf8) + [UInt8](repeating: 48, count: 24 << 20)
+    let path = try directory.writeGzip(bomb, to: "bomb.csv.gz")
+    let error = #expect(throws: DataError.self) { try reader.read(path: path, maximumBytes: 1 << 20) }
+    #expect(
+      error?.description
+        == "\(path): offset \(1 << 20): decompresses to more than the \(1 << 20) bytes a CSV data file may hold; "
+        + "stopped reading there (a decompression bomb, or a file to split or convert)")
+    #expect(CSVReader.maximumBytes == 1 << 30)
+  }
+
   @Test func quotedFieldsHoldSeparatorsQuotesAndLineBreaks() throws {
     let text =
       "\"x, first\",\"label\",y\n\"1\",\"big, red\",2\n3,\"say \"\"hi\"\"\",\"4\"\n5,\"two\nlines\",6\n7,\"big, red\",8\n"
