@@ -2,7 +2,7 @@
 #   make demo   installs missing system packages, builds, runs Recipes/quickstart.yaml
 #   make test   installs missing system packages, runs the test suite
 SWIFT ?= swift
-APT_PACKAGES := libopenblas-dev zlib1g-dev dataset-fashion-mnist
+APT_PACKAGES := libopenblas-dev zlib1g-dev dataset-fashion-mnist fortunes fortunes-min
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 # Tests train real (small) models: a release build with testing enabled runs them 10-50x faster
 # than a debug build, which more than pays for the longer compile.

@@ -13,12 +13,22 @@ extension AuditSection {
   /// unless `enabled: false`).
   /// - Parameter imageData: the data are images (`fashion_mnist`): image queries are allowed, and
   ///   the default queries are `[identity, mirror]` (`[identity]` otherwise).
-  static func read(_ section: MappingReader, isPrivate: Bool, imageData: Bool) -> AuditSection {
+  /// - Parameter textData: the data are text records (a language model): the attacks are those
+  ///   that read a per-record loss (`Attack.appliesToLanguageModels`), and canaries are gradient
+  ///   canaries (mislabeled canaries need class labels).
+  static func read(_ section: MappingReader, isPrivate: Bool, imageData: Bool, textData: Bool = false) -> AuditSection {
     let enabled = section.boolean("enabled", default: true)
     let memberFraction = section.number("member_fraction", default: 0.5, .leftOpen(0, 1))
     let referenceModels = section.integer("reference_models", default: 0, .closed(0, AuditSection.maximumReferenceModels))
-    let defaultAttacks = Attack.allCases.filter { referenceModels > 0 || !$0.needsReferenceModels }
+    let defaultAttacks = Attack.allCases.filter {
+      (referenceModels > 0 || !$0.needsReferenceModels) && (!textData || $0.appliesToLanguageModels)
+    }
     let attacks = section.choiceList("attacks", default: defaultAttacks)
+    if textData, let classOnly = attacks.first(where: { !$0.appliesToLanguageModels }) {
+      section.report(
+        "attack \(classOnly.rawValue) reads a class distribution; a language model's audit takes loss, lira_online, lira_offline, rmia_offline and rmia_online",
+        key: "attacks")
+    }
     if referenceModels == 0, let needy = attacks.first(where: \.needsReferenceModels) {
       section.report(
         "attack \(needy.rawValue) needs reference models; set audit.reference_models (at least 2 for lira_online) or remove it",
@@ -44,6 +54,11 @@ extension AuditSection {
       let guessFraction = child.optionalNumber("guess_fraction", .leftOpen(0, 1))
       child.finish()
       if count == .fixed(1) { child.report("needs at least 2 canaries (or 0 for none, or auto)", key: "count") }
+      if kind == .mislabeled && textData {
+        child.report(
+          "mislabeled canaries need class labels; text records have none (use kind: gradient with a privacy section)",
+          key: "kind")
+      }
       if kind == .gradient && !isPrivate {
         child.report(
           "gradient canaries measure DP-SGD's privatised updates; they need a privacy section (use kind: mislabeled)",

@@ -71,6 +71,16 @@ public struct AuditSection: Sendable, Equatable {
     /// RMIA online: Pr(x) from all reference models.
     case rmiaOnline = "rmia_online"
 
+    /// Whether the attack reads a language model's per-record loss (`loss`, LiRA, RMIA: the
+    /// perplexity attack and its calibrated forms); the others read a class distribution that
+    /// text records do not have.
+    public var appliesToLanguageModels: Bool {
+      switch self {
+      case .loss, .liraOnline, .liraOffline, .rmiaOffline, .rmiaOnline: true
+      case .confidence, .entropy, .modifiedEntropy, .learned: false
+      }
+    }
+
     /// Whether the attack needs reference models.
     public var needsReferenceModels: Bool {
       switch self {

@@ -18,6 +18,16 @@ extension LayerSpec {
       top.reportMissing("model", hint: "; a list of layers such as [{type: dense, units: 10}]")
       return nil
     }
+    if node.mapping != nil {
+      // The one-entry form of a language model: `model: {type: gpt2, …}` or `model: {from: PATH}`.
+      let mapping = reader.mapping(node, at: path)
+      guard let layer = mapping.value("type") == nil ? readPretrained(mapping) : read(mapping) else { return nil }
+      guard layer.isLanguageModel else {
+        reader.report("a single-mapping model must be a language model (type gpt2, or from: PATH); list layers as [{type: \(layer.typeName)}, …]", at: path, node: node)
+        return nil
+      }
+      return [layer]
+    }
     guard let items = node.sequence else {
       reader.report("expected a list of layers, got \(NodeReader.describe(node))", at: path, node: node)
       return nil
@@ -43,7 +53,39 @@ extension LayerSpec {
         complete = false
       }
     }
-    return complete ? layers : nil
+    guard complete else { return nil }
+    if layers.count > 1, let index = layers.firstIndex(where: \.isLanguageModel) {
+      reader.report(
+        "a \(layers[index].typeName) language model is a whole model: it must be the only entry of model",
+        at: path.appending(index: index), node: items[index])
+      return nil
+    }
+    return layers
+  }
+
+  /// Reads `{from: PATH}` (or `{type: pretrained, from: PATH}`): a pretrained language model's folder.
+  static func readPretrained(_ layer: MappingReader) -> LayerSpec? {
+    guard let from = layer.requiredString("from") else { return nil }
+    layer.finish()
+    return .pretrained(from: RecipeFilePath(from, relativeTo: layer.reader.baseDirectory))
+  }
+
+  /// Reads the options of `type: gpt2` (`LanguageModelSpec`).
+  static func readGPT2(_ layer: MappingReader) -> LayerSpec? {
+    let defaults = LanguageModelSpec()
+    let heads = layer.integer("heads", default: defaults.heads, .atLeast(1))
+    let width = layer.integer("width", default: defaults.width, .atLeast(1))
+    let spec = LanguageModelSpec(
+      width: width, layers: layer.integer("layers", default: defaults.layers, .atLeast(1)), heads: heads,
+      context: layer.integer("context", default: defaults.context, .atLeast(2)),
+      tieEmbeddings: layer.boolean("tie_embeddings", default: defaults.tieEmbeddings),
+      layerNormEpsilon: layer.number(
+        "layer_norm_epsilon", default: defaults.layerNormEpsilon, .greaterThan(0).representableInFloat))
+    guard width % heads == 0 else {
+      layer.report("width \(width) must be a multiple of heads (\(heads))", key: "width")
+      return nil
+    }
+    return .gpt2(spec)
   }
 
   /// Reads one layer mapping.
@@ -88,6 +130,8 @@ extension LayerSpec {
       let groups = layer.requiredInteger("groups", .atLeast(1))
       let epsilon = layer.number("epsilon", default: 1e-5, .greaterThan(0).representableInFloat)
       spec = groups.map { .groupNorm(groups: $0, epsilon: epsilon) }
+    case "gpt2": spec = readGPT2(layer)
+    case "pretrained": return readPretrained(layer)
     default:
       layer.report(
         "unknown layer type '\(type)'" + EditDistance.suggestion(for: type, among: typeNames), key: "type")

@@ -43,6 +43,22 @@ public enum LayerSpec: Sendable, Equatable {
   /// with a learned per-channel scale and shift. `groups` required, >= 1 (must divide the
   /// channel count); `epsilon` > 0, default 1e-5.
   case groupNorm(groups: Int, epsilon: Double)
+  /// `type: gpt2`: a GPT-2-architecture language model over text records, see
+  /// `LanguageModelSpec`. It is the whole model: the only entry of the list.
+  case gpt2(LanguageModelSpec)
+  /// `type: pretrained` (or the mapping `model: {from: PATH}`): a language model read from a
+  /// Hugging Face GPT-2 folder (`config.json`, `model.safetensors`, a tokenizer) or a Tacit
+  /// language-model run folder, fine-tuned on the recipe's text records. The only entry of the
+  /// list.
+  case pretrained(from: RecipeFilePath)
+
+  /// Whether this entry is a whole language model (`gpt2` or `pretrained`).
+  public var isLanguageModel: Bool {
+    switch self {
+    case .gpt2, .pretrained: true
+    default: false
+    }
+  }
 
   /// The spelling of `type` in recipes.
   public var typeName: String {
@@ -57,12 +73,15 @@ public enum LayerSpec: Sendable, Equatable {
     case .temperedSigmoid: "tempered_sigmoid"
     case .dropout: "dropout"
     case .groupNorm: "group_norm"
+    case .gpt2: "gpt2"
+    case .pretrained: "pretrained"
     }
   }
 
   /// Every valid `type`.
   public static let typeNames = [
     "dense", "conv2d", "max_pool2d", "avg_pool2d", "flatten", "relu", "tanh", "tempered_sigmoid", "dropout", "group_norm",
+    "gpt2", "pretrained",
   ]
 
   /// Options of `type: conv2d`.

@@ -148,6 +148,14 @@ extension LayerSpec {
       pairs += [("rate", number(rate))]
     case .groupNorm(let groups, let epsilon):
       pairs += [("groups", String(groups)), ("epsilon", number(epsilon))]
+    case .gpt2(let model):
+      pairs += [
+        ("width", String(model.width)), ("layers", String(model.layers)), ("heads", String(model.heads)),
+        ("context", String(model.context)), ("tie_embeddings", RecipeEmitter.boolean(model.tieEmbeddings)),
+        ("layer_norm_epsilon", number(model.layerNormEpsilon)),
+      ]
+    case .pretrained(let from):
+      pairs += [("from", RecipeEmitter.quoted(from.absolute))]
     }
     return pairs
   }

@@ -10,6 +10,11 @@ public enum EpochLine {
     if let validation = metrics.validation {
       line += String(format: "  val loss %.4f acc %.2f%%", validation.loss, 100 * validation.accuracy)
     }
+    if let test = metrics.test {
+      line += String(format: "  test loss %.4f", test.loss)
+      if let perplexity = test.perplexity { line += String(format: " ppl %.3f", perplexity) }
+      if let bitsPerByte = test.bitsPerByte { line += String(format: " %.4f bits/byte", bitsPerByte) }
+    }
     line += String(format: "  (%.1f s)", metrics.seconds)
     return line
   }

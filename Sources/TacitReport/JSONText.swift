@@ -15,6 +15,13 @@ public enum JSONText {
     return String(decoding: data, as: UTF8.self)
   }
 
+  /// `object` as one line of compact JSON with sorted keys, no trailing newline: a JSON Lines
+  /// record.
+  public static func encodeLine(_ object: Any) -> String {
+    let data = try! JSONSerialization.data(withJSONObject: sanitized(object), options: [.sortedKeys, .withoutEscapingSlashes])
+    return String(decoding: data, as: UTF8.self)
+  }
+
   /// The JSON value in `data`; throws `JSONSerialization`'s error on malformed JSON.
   public static func decode(_ data: Data) throws -> Any {
     try JSONSerialization.jsonObject(with: data)

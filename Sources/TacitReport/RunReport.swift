@@ -10,6 +10,29 @@ import TacitPrivacy
 public enum RunReport {
   /// The report of the run `summary` of the recipe `recipeName` (seed `seed`), with the model
   /// described by `modelDescription` (one line per layer) and the resolved recipe as YAML text.
+  /// The model's quality lines of the summary table: accuracy for a classifier; perplexity, bits
+  /// per byte and their train–test gap for a language model.
+  static func headlineFigures(_ summary: RunSummary) -> [(String, String)] {
+    let test = summary.test
+    let train = summary.train
+    guard test.isLanguageModel else {
+      return [
+        ("test accuracy", String(format: "%.2f%%", 100 * test.accuracy)),
+        ("train accuracy", String(format: "%.2f%%", 100 * train.accuracy)),
+        ("generalisation gap", String(format: "%.2f points", 100 * (train.accuracy - test.accuracy))),
+      ]
+    }
+    func figures(_ value: LossAndAccuracy) -> String {
+      String(format: "perplexity %.3f, ", value.perplexity ?? .nan)
+        + (value.bitsPerByte.map { String(format: "%.4f bits per byte, ", $0) } ?? "")
+        + String(format: "loss %.4f nats per token, next-token accuracy %.2f%%", value.loss, 100 * value.accuracy)
+    }
+    return [
+      ("test", figures(test)), ("train", figures(train)),
+      ("generalisation gap", String(format: "%.4f nats per token (test − train loss)", test.loss - train.loss)),
+    ]
+  }
+
   public static func html(
     recipeName: String, seed: UInt64, summary: RunSummary, modelDescription: String, resolvedRecipe: String
   ) -> String {
@@ -38,10 +61,13 @@ public enum RunReport {
           name: "validation", points: zip(epochs, history.epochs.map { $0.validation?.accuracy ?? .nan }).map { $0 },
           color: "#d62728"))
     }
-    let headline = [
-      ("test accuracy", String(format: "%.2f%%", 100 * summary.test.accuracy)),
-      ("train accuracy", String(format: "%.2f%%", 100 * summary.train.accuracy)),
-      ("generalisation gap", String(format: "%.2f points", 100 * (summary.train.accuracy - summary.test.accuracy))),
+    if history.epochs.first?.test != nil {
+      lossSeries.append(
+        .init(name: "test", points: zip(epochs, history.epochs.map { $0.test?.loss ?? .nan }).map { $0 }, color: "#2ca02c"))
+      accuracySeries.append(
+        .init(name: "test", points: zip(epochs, history.epochs.map { $0.test?.accuracy ?? .nan }).map { $0 }, color: "#2ca02c"))
+    }
+    let headline = headlineFigures(summary) + [
       ("epochs", "\(history.epochs.count)\(history.stoppedEarly ? " (early stop, kept \(history.finalEpoch))" : "")"),
       ("parameters", "\(summary.parameterCount)"),
       ("training records", "\(summary.trainingRecords)"),

@@ -19,7 +19,7 @@ extension RunSummary {
   /// The object `json()` encodes.
   public var jsonObject: [String: Any] {
     let examples = Double(trainingRecords * history.epochs.count)
-    return [
+    var object: [String: Any] = [
       "name": name,
       "seed": seed,
       "threads": threads,
@@ -39,6 +39,12 @@ extension RunSummary {
       "privacy": privacy.map { $0.summaryObject as Any } ?? NSNull(),
       "audit": audit.map { $0.summaryObject as Any } ?? NSNull(),
     ]
+    // A language model's figures: loss per token (nats), perplexity, bits per byte.
+    for (prefix, figures) in [("test", test), ("train", train)] where figures.isLanguageModel {
+      object[prefix + "_perplexity"] = figures.perplexity.map { $0 as Any } ?? NSNull()
+      object[prefix + "_bits_per_byte"] = figures.bitsPerByte.map { $0 as Any } ?? NSNull()
+    }
+    return object
   }
 
   /// The per-epoch curves for `metrics.json`.
@@ -55,6 +61,12 @@ extension RunSummary {
         "validation_accuracy": epoch.validation.map { $0.accuracy as Any } ?? NSNull(),
         "seconds": epoch.seconds,
       ]
+      if let test = epoch.test {
+        row["test_loss"] = test.loss
+        row["test_accuracy"] = test.accuracy
+        if let perplexity = test.perplexity { row["test_perplexity"] = perplexity }
+        if let bitsPerByte = test.bitsPerByte { row["test_bits_per_byte"] = bitsPerByte }
+      }
       // Adaptive clipping: the norm at the end of the epoch.
       if let clipNorm = epoch.clipNorm { row["max_grad_norm"] = clipNorm }
       return row
@@ -67,13 +79,19 @@ extension RunSummary {
 
   /// The table `tacit run` prints at the end.
   public func terminalTable(directory: String) -> String {
-    var lines = [
-      "",
-      "  \(name)",
-      String(format: "  test accuracy       %6.2f%%", 100 * test.accuracy),
-      String(format: "  train accuracy      %6.2f%%", 100 * train.accuracy),
-    ]
-    if let validation { lines.append(String(format: "  validation accuracy %6.2f%%", 100 * validation.accuracy)) }
+    var lines = ["", "  \(name)"]
+    if test.isLanguageModel {
+      for (label, figures) in [("test ", test), ("train", train)] {
+        lines.append(
+          String(format: "  \(label) perplexity    %.3f", figures.perplexity ?? .nan)
+            + (figures.bitsPerByte.map { String(format: ", %.4f bits per byte", $0) } ?? "")
+            + String(format: " (loss %.4f nats per token, next-token accuracy %.2f%%)", figures.loss, 100 * figures.accuracy))
+      }
+    } else {
+      lines.append(String(format: "  test accuracy       %6.2f%%", 100 * test.accuracy))
+      lines.append(String(format: "  train accuracy      %6.2f%%", 100 * train.accuracy))
+      if let validation { lines.append(String(format: "  validation accuracy %6.2f%%", 100 * validation.accuracy)) }
+    }
     lines.append(
       "  epochs              \(history.epochs.count)\(history.stoppedEarly ? " (stopped early; kept epoch \(history.finalEpoch))" : "")"
     )

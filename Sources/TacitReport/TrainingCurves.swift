@@ -1,14 +1,24 @@
 /// Loss and accuracy of a model on a set of records (the figures of an evaluation).
 public struct LossAndAccuracy: Sendable, Equatable {
-  /// Mean loss (cross-entropy) over the records.
+  /// Mean loss (cross-entropy) over the records (a language model: per predicted token, nats).
   public var loss: Double
-  /// Fraction of records classified correctly, in [0, 1].
+  /// Fraction of records classified correctly, in [0, 1] (a language model: of tokens
+  /// predicted correctly).
   public var accuracy: Double
+  /// A language model's per-token perplexity `exp(loss)`; `nil` for a classifier.
+  public var perplexity: Double?
+  /// A language model's bits per byte of text; `nil` for a classifier.
+  public var bitsPerByte: Double?
 
-  public init(loss: Double, accuracy: Double) {
+  public init(loss: Double, accuracy: Double, perplexity: Double? = nil, bitsPerByte: Double? = nil) {
     self.loss = loss
     self.accuracy = accuracy
+    self.perplexity = perplexity
+    self.bitsPerByte = bitsPerByte
   }
+
+  /// Whether these are a language model's figures (loss per token, perplexity, bits per byte).
+  public var isLanguageModel: Bool { perplexity != nil }
 }
 
 /// One epoch's figures as the log, `metrics.json` and the report's learning curves show them.
@@ -24,6 +34,9 @@ public struct EpochRecord: Sendable, Equatable {
   public var train: LossAndAccuracy?
   /// On the validation records at the end of the epoch, when there are any.
   public var validation: LossAndAccuracy?
+  /// On the test records at the end of the epoch (language models: perplexity and bits per byte
+  /// per epoch); `nil` when not measured. Never used to choose anything.
+  public var test: LossAndAccuracy? = nil
   /// Wall-clock seconds of the epoch's training steps.
   public var seconds: Double
   /// Under adaptive clipping, the clipping norm at the end of the epoch; `nil` otherwise.

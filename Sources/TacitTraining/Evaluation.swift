@@ -2,7 +2,8 @@ import TacitData
 import TacitNN
 import TacitTensor
 
-/// Mean loss and accuracy of a model on a dataset.
+/// Mean loss and accuracy of a model on a dataset (and, for a language model, perplexity and bits
+/// per byte).
 public struct Evaluation: Sendable, Equatable, Codable {
   /// The mean per-example loss.
   public var loss: Double
@@ -10,6 +11,30 @@ public struct Evaluation: Sendable, Equatable, Codable {
   public var accuracy: Double
   /// The number of examples evaluated.
   public var count: Int
+  /// Language models (`EvaluationMetric.nextToken`): `exp(loss)`, the per-token perplexity;
+  /// `nil` for classification.
+  public var perplexity: Double? = nil
+  /// Language models: bits per byte of text; `nil` for classification (or no bytes).
+  public var bitsPerByte: Double? = nil
+  /// Language models: the number of predicted tokens the loss averages over.
+  public var tokens: Int? = nil
+
+  public init(loss: Double, accuracy: Double, count: Int) {
+    self.loss = loss
+    self.accuracy = accuracy
+    self.count = count
+  }
+
+  /// Evaluates `model` in inference mode on `dataset` with `metric`: classification (`loss`
+  /// is the mean per-example cross-entropy, `accuracy` the fraction classified correctly) or
+  /// next-token prediction (`evaluateNextToken`: `loss` per token, next-token `accuracy`,
+  /// perplexity and bits per byte).
+  public static func evaluate(_ model: Sequential, on dataset: LabeledDataset, metric: EvaluationMetric) -> Evaluation {
+    switch metric {
+    case .classification(let loss): evaluate(model, on: dataset, loss: loss)
+    case .nextToken(let tokenByteLengths): evaluateNextToken(model, on: dataset, tokenByteLengths: tokenByteLengths)
+    }
+  }
 
   /// Evaluates `model` in inference mode on `dataset`, `batchSize` examples at a time.
   public static func evaluate(

@@ -143,7 +143,7 @@ public struct Trainer {
       symptom = parameterSymptom()
       if symptom == nil {
         let probe = train.subset(indices: Array(0..<min(train.count, configuration.batchSize)))
-        let loss = Evaluation.evaluate(step.model, on: probe, loss: configuration.evaluationLoss).loss
+        let loss = Evaluation.evaluate(step.model, on: probe, metric: configuration.evaluation).loss
         if probe.count > 0 && !loss.isFinite { symptom = .nonFiniteOutputs(records: probe.count, loss: loss) }
       }
       average?.swap(with: step.model.parameters)
@@ -196,15 +196,18 @@ public struct Trainer {
     epoch: Int, running: EpochRun, train: LabeledDataset, validation: LabeledDataset?
   ) -> EpochMetrics {
     let examples = Double(max(running.examples, 1))
-    let loss = configuration.evaluationLoss
+    let metric = configuration.evaluation
     var metrics = EpochMetrics(
       epoch: epoch, runningLoss: running.lossSum / examples,
       runningAccuracy: running.correct.map { Double($0) / examples } ?? .nan,
-      train: configuration.evaluateTrain ? Evaluation.evaluate(step.model, on: train, loss: loss) : nil,
+      train: configuration.evaluateTrain ? Evaluation.evaluate(step.model, on: train, metric: metric) : nil,
       validation: nil, learningRate: Double(running.learningRate), seconds: running.seconds)
     metrics.clipNorm = step.adaptiveClipping?.clipNorm
     if let validation, validation.labels.count > 0 {
-      metrics.validation = Evaluation.evaluate(step.model, on: validation, loss: loss)
+      metrics.validation = Evaluation.evaluate(step.model, on: validation, metric: metric)
+    }
+    if let monitor = configuration.monitor, monitor.count > 0 {
+      metrics.test = Evaluation.evaluate(step.model, on: monitor, metric: metric)
     }
     return metrics
   }

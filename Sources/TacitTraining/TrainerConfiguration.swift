@@ -1,3 +1,4 @@
+import TacitData
 import TacitNN
 
 /// How each step's batch is drawn.
@@ -26,15 +27,20 @@ public struct TrainerConfiguration {
   public var weightAverageDecay: Double?
   /// Random augmentation of every training batch (`Augmentation`), or `nil` for none.
   public var augmentation: Augmentation?
-  /// The hard-label loss of the end-of-epoch evaluations (`Evaluation`, and early stopping on
-  /// the validation loss), whatever the step's training objective (a distilled student too is
-  /// evaluated on its labels).
-  public var evaluationLoss: SoftmaxCrossEntropy
+  /// What the end-of-epoch evaluations measure (`Evaluation`, and early stopping on the
+  /// validation loss), whatever the step's training objective: the hard-label loss for a
+  /// classifier (a distilled student too is evaluated on its labels), next-token loss,
+  /// perplexity and bits per byte for a language model.
+  public var evaluation: EvaluationMetric
+  /// Records evaluated after every epoch for the learning curves only (`EpochMetrics.test`): a
+  /// language model's test records, whose perplexity and bits per byte per epoch the log shows.
+  /// Nothing reads them to choose (early stopping reads the validation records); `nil`: none.
+  public var monitor: LabeledDataset? = nil
 
   public init(
     epochs: Int, batchSize: Int, sampling: BatchSampling = .shuffled, schedule: LearningRateSchedule,
     earlyStopping: EarlyStopping?, evaluateTrain: Bool, weightAverageDecay: Double? = nil,
-    augmentation: Augmentation? = nil, evaluationLoss: SoftmaxCrossEntropy = SoftmaxCrossEntropy()
+    augmentation: Augmentation? = nil, evaluation: EvaluationMetric = .classification
   ) {
     precondition(epochs >= 1 && batchSize >= 1, "epochs \(epochs) and batch size \(batchSize) must be ≥ 1")
     self.epochs = epochs
@@ -45,7 +51,7 @@ public struct TrainerConfiguration {
     self.evaluateTrain = evaluateTrain
     self.weightAverageDecay = weightAverageDecay
     self.augmentation = augmentation
-    self.evaluationLoss = evaluationLoss
+    self.evaluation = evaluation
   }
 }
 

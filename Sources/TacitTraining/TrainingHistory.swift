@@ -12,6 +12,10 @@ public struct EpochMetrics: Sendable, Equatable, Codable {
   public var train: Evaluation?
   /// Loss and accuracy on the validation records at the end of the epoch, when there are any.
   public var validation: Evaluation?
+  /// The evaluation on the test records at the end of the epoch, when the trainer is given them
+  /// to monitor (language models: perplexity and bits per byte per epoch); never read by early
+  /// stopping or anything else that chooses.
+  public var test: Evaluation? = nil
   /// The learning rate of the epoch's last step.
   public var learningRate: Double
   /// Wall-clock seconds of the epoch's training steps (evaluation excluded).

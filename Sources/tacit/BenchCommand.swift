@@ -17,7 +17,7 @@ struct BenchCommand: ParsableCommand {
   @Option(help: "Steps per timed repetition.")
   var steps: Int = 20
 
-  @Option(help: "Models to time, comma-separated (mlp, cnn).")
+  @Option(help: "Models to time, comma-separated (mlp, cnn, lm: the default GPT-2 language model).")
   var models: String = "mlp,cnn"
 
   @Option(help: "The DP-SGD step's noise generator: secure (default) or seeded.")
@@ -29,8 +29,8 @@ struct BenchCommand: ParsableCommand {
   func validate() throws {
     guard threads >= 1 else { throw ValidationError("--threads must be at least 1, got \(threads)") }
     guard repetitions >= 1 else { throw ValidationError("--repetitions must be at least 1, got \(repetitions)") }
-    guard !selectedModels.isEmpty, selectedModels.allSatisfy({ ["mlp", "cnn"].contains($0) }) else {
-      throw ValidationError("--models takes mlp and/or cnn, comma-separated; got '\(models)'")
+    guard !selectedModels.isEmpty, selectedModels.allSatisfy({ ["mlp", "cnn", "lm"].contains($0) }) else {
+      throw ValidationError("--models takes mlp, cnn and/or lm, comma-separated; got '\(models)'")
     }
     guard steps >= 1 else { throw ValidationError("--steps must be at least 1, got \(steps)") }
     guard ["secure", "seeded"].contains(noise) else {

@@ -15,7 +15,7 @@ struct Tacit: ParsableCommand {
       """,
     subcommands: [
       RunCommand.self, ValidateCommand.self, EpsilonCommand.self, CalibrateCommand.self, BenchCommand.self, AuditCommand.self,
-      ShadowCommand.self,
+      ShadowCommand.self, ScoreCommand.self, GenerateCommand.self,
       CompareCommand.self,
     ])
 }

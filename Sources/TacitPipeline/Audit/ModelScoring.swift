@@ -5,7 +5,7 @@ import TacitRecipe
 import TacitTensor
 
 /// A trained model's logits on records, in inference mode (dropout off), per query view: what
-/// every attack reads.
+/// every attack reads. A language model's view is its per-record loss (`LanguageModelScoring`).
 enum ModelScoring {
   /// Logits of `model` on `dataset` seen through each of `queries`: one `ModelOutputs` per query
   /// (`[records, classes]` row-major, in `Double`), labels the dataset's.
@@ -13,7 +13,11 @@ enum ModelScoring {
     of model: Sequential, on dataset: LabeledDataset, queries: [AuditSection.Query], imageShape: [Int]?,
     batchSize: Int = 1000
   ) throws -> [ModelOutputs] {
-    try queries.map { query in
+    if model.isLanguageModel {
+      let outputs = try LanguageModelScoring.outputs(losses: LanguageModelScoring.recordLosses(of: model, on: dataset))
+      return queries.map { _ in outputs }  // text has only the identity query (RunAudit.validate)
+    }
+    return try queries.map { query in
       var logits: [Double] = []
       logits.reserveCapacity(dataset.count * dataset.classCount)
       var generator = SeededGenerator(seed: 0)  // inference mode draws nothing

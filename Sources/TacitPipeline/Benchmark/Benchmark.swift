@@ -32,9 +32,10 @@ public struct Benchmark {
     self.seededNoise = seededNoise
   }
 
-  /// Measures the named reference models (`mlp`, `cnn`).
+  /// Measures the named reference models (`mlp`, `cnn`, and the language model `lm`).
   public func run(models: [String] = ["mlp", "cnn"]) throws -> [Result] {
     try models.map { name in
+      if name == "lm" { return try measureLanguageModel() }
       guard let specs = ReferenceModels.byName[name] else { throw PipelineError("unknown benchmark model '\(name)'") }
       return try measure(name: name, specs: specs)
     }

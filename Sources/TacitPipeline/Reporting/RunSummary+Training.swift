@@ -4,7 +4,9 @@ import TacitTraining
 extension LossAndAccuracy {
   /// The figures of an evaluation.
   init(_ evaluation: Evaluation) {
-    self.init(loss: evaluation.loss, accuracy: evaluation.accuracy)
+    self.init(
+      loss: evaluation.loss, accuracy: evaluation.accuracy, perplexity: evaluation.perplexity,
+      bitsPerByte: evaluation.bitsPerByte)
   }
 }
 
@@ -15,6 +17,7 @@ extension EpochRecord {
       epoch: metrics.epoch, learningRate: metrics.learningRate, runningLoss: metrics.runningLoss,
       runningAccuracy: metrics.runningAccuracy, train: metrics.train.map(LossAndAccuracy.init),
       validation: metrics.validation.map(LossAndAccuracy.init), seconds: metrics.seconds, clipNorm: metrics.clipNorm)
+    test = metrics.test.map(LossAndAccuracy.init)
   }
 }
 

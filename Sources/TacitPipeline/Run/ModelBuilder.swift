@@ -51,6 +51,9 @@ public enum ModelBuilder {
             "model[\(index)] (group_norm): \(groups) groups do not divide the \(shape.last ?? 0) channels of shape \(shape)")
         }
         layer = GroupNorm(groups: groups, channels: channels, epsilon: Float(epsilon))
+      case .gpt2, .pretrained:
+        throw PipelineError(
+          "model[\(index)] (\(spec.typeName)): a language model reads token records; it needs data.source: text")
       }
       do {
         shape = try layer.outputShape(forInput: shape)

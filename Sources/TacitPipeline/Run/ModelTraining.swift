@@ -39,9 +39,11 @@ struct ModelTraining {
     return recipe.training.sampling == .poisson ? NoiseSource.seeded(root.split("sampling")) : nil
   }
 
-  /// A freshly initialised model (split "init" of `root`), checked against the class count.
+  /// A freshly initialised model (split "init" of `root`), checked against the class count; a
+  /// language model is made by its `LanguageModelSetup` (fresh, or the pretrained weights).
   func buildModel(inputShape: [Int], classCount: Int, root: SeededGenerator) throws -> Sequential {
     var initGenerator = root.split("init")
+    if let language = try LanguageModelSetup.make(recipe) { return try language.makeModel(generator: &initGenerator) }
     let model = try ModelBuilder.build(recipe.model, inputShape: inputShape, generator: &initGenerator)
     try RunPipeline.checkOutput(of: model, classCount: classCount, specs: recipe.model)
     return model
@@ -50,14 +52,16 @@ struct ModelTraining {
   /// Trains `model` on `train` (validating on `validation` when non-empty), resuming from and
   /// writing `checkpoints` when given.
   func train(
-    _ model: Sequential, on train: LabeledDataset, validation: LabeledDataset?, root: SeededGenerator,
-    checkpoints: TrainerCheckpoints? = nil, progress: (TrainingProgress) -> Void = { _ in },
+    _ model: Sequential, on train: LabeledDataset, validation: LabeledDataset?, monitor: LabeledDataset? = nil,
+    root: SeededGenerator, checkpoints: TrainerCheckpoints? = nil, progress: (TrainingProgress) -> Void = { _ in },
     epochCompleted: (EpochMetrics) -> Void = { _ in }
   ) throws -> TrainingHistory {
     let training = recipe.training
     // The training loss without a teacher, and the evaluation loss always.
     let hardLabelLoss = SoftmaxCrossEntropy(labelSmoothing: Float(training.regularization.labelSmoothing))
-    let configuration = TrainerConfiguration(
+    let language = try LanguageModelSetup.make(recipe)
+    let evaluation = language.map { EvaluationMetric.nextToken(tokenByteLengths: $0.tokenByteLengths) }
+    var configuration = TrainerConfiguration(
       epochs: training.epochs, batchSize: training.batchSize, sampling: training.sampling == .poisson ? .poisson : .shuffled,
       schedule: TrainingFactory.schedule(training),
       earlyStopping: TrainingFactory.earlyStopping(training), evaluateTrain: training.evaluateTrain,
@@ -66,7 +70,8 @@ struct ModelTraining {
         Augmentation(
           imageShape: recipe.data.imageShape ?? [1, 1, train.featuresPerExample], cropPadding: spec.cropPadding,
           flip: spec.flip, cutoutSize: spec.cutout, noiseStandardDeviation: Float(spec.noiseStandardDeviation))
-      }, evaluationLoss: hardLabelLoss)
+      }, evaluation: evaluation ?? .classification(hardLabelLoss))
+    configuration.monitor = monitor
     var gradientMode = GradientMode.mean
     if var settings = plan?.stepSettings {
       settings.faults = faults
@@ -75,7 +80,8 @@ struct ModelTraining {
     }
     let step = TrainingStep(
       model: model, optimizer: TrainingFactory.optimizer(training.optimizer),
-      objective: distillation.map { $0 as any TrainingObjective } ?? hardLabelLoss,
+      objective: distillation.map { $0 as any TrainingObjective }
+        ?? (language == nil ? hardLabelLoss : NextTokenCrossEntropy()),
       regularization: TacitNN.Regularization(l1: Float(training.regularization.l1), l2: Float(training.regularization.l2)),
       gradientMode: gradientMode, noise: noise, canaries: canaries)
     let history = try Trainer(step: step, configuration: configuration).train(
@@ -128,10 +134,13 @@ extension ModelTraining {
     epochCompleted: (EpochMetrics) -> Void = { _ in }
   ) throws -> TrainedModel {
     let start = Clock.seconds()
+    let isLanguageModel = try LanguageModelSetup.make(recipe) != nil
     let history = try train(
-      model, on: trainingSet, validation: data.validation, root: root, checkpoints: checkpoints, progress: progress,
-      epochCompleted: epochCompleted)
+      model, on: trainingSet, validation: data.validation, monitor: isLanguageModel ? data.test : nil, root: root,
+      checkpoints: checkpoints, progress: progress, epochCompleted: epochCompleted)
+    let metric = try LanguageModelSetup.make(recipe).map { EvaluationMetric.nextToken(tokenByteLengths: $0.tokenByteLengths) }
     return TrainedModel.evaluate(
-      model, plan: plan, history: history, trainingSet: trainingSet, data: data, start: start)
+      model, plan: plan, history: history, trainingSet: trainingSet, data: data, metric: metric ?? .classification,
+      start: start)
   }
 }

@@ -131,7 +131,15 @@ enum TargetRun {
         "early stopping after epoch \(trained.history.epochs.count); keeping the parameters of epoch \(trained.history.finalEpoch)"
       )
     }
-    note(String(format: "test accuracy %.2f%%, train accuracy %.2f%%", 100 * trained.test.accuracy, 100 * trained.train.accuracy))
+    if let perplexity = trained.test.perplexity {
+      note(
+        String(
+          format: "test perplexity %.3f, %.4f bits per byte; train perplexity %.3f, %.4f bits per byte", perplexity,
+          trained.test.bitsPerByte ?? .nan, trained.train.perplexity ?? .nan, trained.train.bitsPerByte ?? .nan))
+    } else {
+      note(
+        String(format: "test accuracy %.2f%%, train accuracy %.2f%%", 100 * trained.test.accuracy, 100 * trained.train.accuracy))
+    }
     return trained
   }
 

@@ -23,12 +23,12 @@ struct TrainedModel {
   /// `trainingSet`; `start` is when its training began.
   static func evaluate(
     _ model: Sequential, plan: PrivacyPlan?, history: TrainingHistory, trainingSet: LabeledDataset, data: PreparedData,
-    start: Double
+    metric: EvaluationMetric = .classification, start: Double
   ) -> TrainedModel {
     TrainedModel(
-      model: model, plan: plan, history: history, test: Evaluation.evaluate(model, on: data.test),
-      train: Evaluation.evaluate(model, on: trainingSet),
-      validation: data.validation.count > 0 ? Evaluation.evaluate(model, on: data.validation) : nil,
+      model: model, plan: plan, history: history, test: Evaluation.evaluate(model, on: data.test, metric: metric),
+      train: Evaluation.evaluate(model, on: trainingSet, metric: metric),
+      validation: data.validation.count > 0 ? Evaluation.evaluate(model, on: data.validation, metric: metric) : nil,
       trainingRecords: trainingSet.count, seconds: Clock.seconds() - start)
   }
 

@@ -1,0 +1,60 @@
+import Foundation
+import TacitNN
+import TacitText
+
+/// Writes a language model as a Hugging Face GPT-2 folder, loadable by `transformers`
+/// (`GPT2LMHeadModel.from_pretrained(folder)`) and by Tacit (`LanguageModelFolder`).
+///
+/// Files: `config.json` (`HuggingFaceGPT2Configuration.json`), `model.safetensors` (Hugging Face
+/// names and Conv1D layout, `HuggingFaceGPT2Weights`; metadata `format: pt`, which
+/// `transformers` requires; a tied head is not stored, as `transformers` saves it), and the
+/// tokenizer:
+/// - a GPT-2 BPE model's `vocab.json` and `merges.txt`, as it was read;
+/// - a byte-level model's `vocab.json` mapping each byte's GPT-2 alphabet character to the byte
+///   value, `<|bos|>` to 256 and `<|endoftext|>` to 257, an empty `merges.txt` (so
+///   `transformers`' GPT-2 tokenizer gives the byte ids), and `tacit_tokenizer.json`, which tells
+///   Tacit to frame records with BOS and EOS as in training.
+enum LanguageModelExport {
+  /// Writes the export of `model` with `tokenizer` into `folder`'s subfolder `name`.
+  static func write(_ model: GPT2, tokenizer: any Tokenizer, into folder: RunFolder, name: String = "hf") throws {
+    try folder.makeFolder(name)
+    let configuration = HuggingFaceGPT2Configuration.json(
+      model.configuration, bos: tokenizer.recordStartID ?? tokenizer.endOfTextID, eos: tokenizer.endOfTextID)
+    try folder.write(name + "/config.json", try jsonText(configuration))
+    var tensors = HuggingFaceGPT2Weights.tensors(of: model)
+    if model.configuration.tieEmbeddings { tensors["lm_head.weight"] = nil }
+    do {
+      try Safetensors.write(tensors: tensors, metadata: ["format": "pt"], to: folder.file(name + "/model.safetensors"))
+    } catch {
+      throw PipelineError(error.description, isInputError: false)
+    }
+    let files = try tokenizerFiles(tokenizer)
+    for (file, contents) in files.sorted(by: { $0.key < $1.key }) { try folder.write(name + "/" + file, contents) }
+  }
+
+  /// The tokenizer's files by name.
+  static func tokenizerFiles(_ tokenizer: any Tokenizer) throws -> [String: String] {
+    if tokenizer is ByteTokenizer {
+      var vocabulary: [String: Int] = [:]
+      for byte in 0..<256 { vocabulary[ByteTokenizer.huggingFaceSpelling(ofByte: UInt8(byte))] = byte }
+      vocabulary["<|bos|>"] = ByteTokenizer.beginningOfSequence
+      vocabulary["<|endoftext|>"] = ByteTokenizer.endOfSequence
+      return [
+        "vocab.json": try jsonText(vocabulary), "merges.txt": "#version: 0.2\n",
+        LanguageModelFolder.byteTokenizerMarker: try jsonText([
+          "type": "byte", "bos": ByteTokenizer.beginningOfSequence, "eos": ByteTokenizer.endOfSequence,
+        ]),
+      ]
+    }
+    guard let bpe = tokenizer as? GPT2Tokenizer else {
+      throw PipelineError("cannot export a \(type(of: tokenizer)) tokenizer", isInputError: false)
+    }
+    return ["vocab.json": try jsonText(bpe.huggingFaceVocabulary()), "merges.txt": bpe.huggingFaceMerges()]
+  }
+
+  /// Sorted-key, pretty JSON text with a final newline.
+  static func jsonText(_ object: Any) throws -> String {
+    let data = try JSONSerialization.data(withJSONObject: object, options: [.prettyPrinted, .sortedKeys])
+    return String(decoding: data, as: UTF8.self) + "\n"
+  }
+}
