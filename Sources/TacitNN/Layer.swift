@@ -37,6 +37,11 @@ public protocol Layer: AnyObject {
   /// layer's parameters are its trainable leaves' parameters, concatenated in leaf order.
   var parameters: [Parameter] { get }
 
+  /// `parameters` with their names inside this layer, in the same order: the parameter's own
+  /// `name` for a simple layer (the default), a path such as `h.0.attn.c_attn.weight` for a
+  /// composite one. `Sequential` prefixes these with `layers.<index>.`.
+  var namedParameters: [(name: String, parameter: Parameter)] { get }
+
   /// The layers whose parameters per-layer clipping bounds one by one (DESIGN.md §8): `[self]`
   /// for a layer with parameters, `[]` for a parameter-free one (the default), and, for a
   /// composite layer (a transformer block holding attention and MLP projections), its
@@ -75,6 +80,7 @@ public protocol Layer: AnyObject {
 
 extension Layer {
   public var parameters: [Parameter] { [] }
+  public var namedParameters: [(name: String, parameter: Parameter)] { parameters.map { (name: $0.name, parameter: $0) } }
   public var trainableLeaves: [Layer] { parameters.isEmpty ? [] : [self] }
   public func addGroupSquaredNorms(into norms: inout [Double], groupSize: Int) {}
 

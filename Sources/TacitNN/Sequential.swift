@@ -30,7 +30,7 @@ public final class Sequential {
   /// Every parameter with its path name, in layer order.
   public var namedParameters: [(name: String, parameter: Parameter)] {
     layers.enumerated().flatMap { index, layer in
-      layer.parameters.map { (name: "layers.\(index).\($0.name)", parameter: $0) }
+      layer.namedParameters.map { (name: "layers.\(index).\($0.name)", parameter: $0.parameter) }
     }
   }
 

@@ -1,0 +1,117 @@
+import RealModule
+import TacitTensor
+
+/// The parameter-free core of `CausalSelfAttention`: scores, causal softmax and the weighted sum
+/// of values, and their backward pass, one record and head at a time with BLAS products on
+/// strided views of the fused `[B, T, 3D]` projection (row stride `3D`, no copies).
+///
+/// Dimension letters as in `CausalSelfAttention.swift`; `n ≤ T` the record's length, `α = 1/√E`.
+///
+/// Forward, per record and head (`P` is `n × n`, zero above the diagonal):
+///
+///     S = α·Q Kᵀ,   P_ts = exp(S_ts − max_{s'≤t} S_ts') / Σ_{s'≤t} exp(S_ts' − max),   O = P V.
+///
+/// Backward, from `dO`:
+///
+///     dV = Pᵀ dO,   dP = dO Vᵀ,   dS_ts = P_ts·(dP_ts − Σ_{s'} P_ts' dP_ts'),   dQ = α·dS K,   dK = α·dSᵀ Q.
+///
+/// Cost per record and head: `4·n²·E` multiply-adds forward (with the unused upper triangle of
+/// `Q Kᵀ`), `8·n²·E` backward.
+extension CausalSelfAttention {
+  /// The per-head outputs `[B, T, D]` (zero rows at positions `≥ n_b`), filling `probabilities`
+  /// (`[B, H, T, T]`).
+  func attend(_ fused: Tensor, lengths: [Int], positions: Int, probabilities: inout [Float]) -> Tensor {
+    let batch = lengths.count, T = positions, D = width, H = headCount, E = width / headCount
+    let scale = 1 / Float(E).squareRoot()
+    var context = Tensor(shape: [batch, T, D])
+    fused.scalars.withUnsafeBufferPointer { qkvBuffer in
+      context.scalars.withUnsafeMutableBufferPointer { outputBuffer in
+        probabilities.withUnsafeMutableBufferPointer { pBuffer in
+          for b in 0..<batch {
+            let n = lengths[b]
+            guard n > 0 else { continue }
+            for h in 0..<H {
+              let query = qkvBuffer.baseAddress! + b * T * 3 * D + h * E
+              let key = query + D, value = query + 2 * D
+              let p = pBuffer.baseAddress! + (b * H + h) * T * T
+              BLAS.gemm(
+                transposeB: true, m: n, n: n, k: E, alpha: scale, a: query, lda: 3 * D, b: key, ldb: 3 * D, c: p, ldc: T)
+              Self.causalSoftmax(p, rows: n, stride: T)
+              BLAS.gemm(
+                m: n, n: E, k: n, a: p, lda: T, b: value, ldb: 3 * D,
+                c: outputBuffer.baseAddress! + b * T * D + h * E, ldc: D)
+            }
+          }
+        }
+      }
+    }
+    return context
+  }
+
+  /// Row `t` of the `rows × rows` block at `p` (row stride `stride`): the softmax of its first
+  /// `t + 1` entries (max subtracted), zeros after.
+  static func causalSoftmax(_ p: UnsafeMutablePointer<Float>, rows: Int, stride: Int) {
+    for t in 0..<rows {
+      let row = p + t * stride
+      var maximum = -Float.infinity
+      for s in 0...t { maximum = max(maximum, row[s]) }
+      var total: Float = 0
+      for s in 0...t {
+        row[s] = Float.exp(row[s] - maximum)
+        total += row[s]
+      }
+      let inverse = 1 / total
+      for s in 0...t { row[s] *= inverse }
+      for s in (t + 1)..<rows { row[s] = 0 }
+    }
+  }
+
+  /// The gradient w.r.t. the fused `[Q K V]` (`[B, T, 3D]`, zero at positions `≥ n_b`) from the
+  /// gradient of the per-head outputs `dO` (`[B, T, D]`).
+  func attendBackward(_ contextGradient: Tensor, fused: Tensor) -> Tensor {
+    let lengths = cachedLengths, T = cachedPositions, D = width, H = headCount, E = width / headCount
+    let scale = 1 / Float(E).squareRoot()
+    var fusedGradient = Tensor(shape: fused.shape)
+    var scratch = [Float](repeating: 0, count: T * T)
+    fused.scalars.withUnsafeBufferPointer { qkvBuffer in
+      contextGradient.scalars.withUnsafeBufferPointer { dOBuffer in
+        fusedGradient.scalars.withUnsafeMutableBufferPointer { dQKVBuffer in
+          cachedProbabilities.withUnsafeBufferPointer { pBuffer in
+            scratch.withUnsafeMutableBufferPointer { dSBuffer in
+              let dS = dSBuffer.baseAddress!
+              for (b, n) in lengths.enumerated() where n > 0 {
+                for h in 0..<H {
+                  let query = qkvBuffer.baseAddress! + b * T * 3 * D + h * E
+                  let key = query + D, value = query + 2 * D
+                  let dQuery = dQKVBuffer.baseAddress! + b * T * 3 * D + h * E
+                  let dKey = dQuery + D, dValue = dQuery + 2 * D
+                  let dO = dOBuffer.baseAddress! + b * T * D + h * E
+                  let p = pBuffer.baseAddress! + (b * H + h) * T * T
+                  BLAS.gemm(transposeA: true, m: n, n: E, k: n, a: p, lda: T, b: dO, ldb: D, c: dValue, ldc: 3 * D)
+                  BLAS.gemm(transposeB: true, m: n, n: n, k: E, a: dO, lda: D, b: value, ldb: 3 * D, c: dS, ldc: T)
+                  Self.softmaxBackward(probabilities: p, gradient: dS, rows: n, stride: T)
+                  BLAS.gemm(m: n, n: E, k: n, alpha: scale, a: dS, lda: T, b: key, ldb: 3 * D, c: dQuery, ldc: 3 * D)
+                  BLAS.gemm(
+                    transposeA: true, m: n, n: E, k: n, alpha: scale, a: dS, lda: T, b: query, ldb: 3 * D, c: dKey, ldc: 3 * D)
+                }
+              }
+            }
+          }
+        }
+      }
+    }
+    return fusedGradient
+  }
+
+  /// `dS_ts = P_ts·(dP_ts − Σ_s' P_ts' dP_ts')` in place of `dP` (`rows × rows`, row stride
+  /// `stride`); entries above the diagonal become 0 because `P` is 0 there.
+  static func softmaxBackward(probabilities p: UnsafePointer<Float>, gradient: UnsafeMutablePointer<Float>, rows: Int, stride: Int) {
+    for t in 0..<rows {
+      let pRow = p + t * stride, gRow = gradient + t * stride
+      var projection: Float = 0
+      for s in 0...t { projection += pRow[s] * gRow[s] }
+      for s in 0...t { gRow[s] = pRow[s] * (gRow[s] - projection) }
+      for s in (t + 1)..<rows { gRow[s] = 0 }
+    }
+  }
+}
