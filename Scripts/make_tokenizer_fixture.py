@@ -9,9 +9,12 @@ tokenizer in both formats Tacit reads, `tokenizer.json` and `vocab.json` + `merg
 writes `expected.json`: for each of about 70 tricky strings (Unicode, whitespace runs, digits,
 punctuation, contractions, the special token, fortune records) the ids `tokenizers` gives.
 
-When `transformers` is installed, the script also checks that its slow `GPT2Tokenizer` (a
-separate implementation: Python's `regex` module and OpenAI's merge loop) reading vocab.json +
-merges.txt gives the same ids, and stops if it does not.
+It then checks the ids against a second, independent implementation written here after GPT-2's
+published algorithm (Radford et al. 2019, OpenAI's `encoder.py`: the pattern run by Python's
+`regex` module, then "merge every occurrence of the best-ranked pair, repeat"), and, when
+`transformers` is installed, against its `GPT2Tokenizer` and `GPT2TokenizerFast` (in transformers
+5 both are backed by `tokenizers`, so that check is only of the file formats). It stops on any
+difference.
 
 Not run in CI (it needs `pip install tokenizers`; the Hugging Face hub is not needed).
 Usage: python3 Scripts/make_tokenizer_fixture.py [FORTUNES_DIR] [OUTPUT_DIR]
@@ -110,7 +113,65 @@ def main():
         )
         handle.write("\n")
     print(f"{len(cases)} cases, vocabulary {tokenizer.get_vocab_size()}, written to {OUTPUT}")
+    reference_check(cases)
     cross_check(cases)
+
+
+def byte_symbols():
+    """GPT-2's byte-to-character map: printable Latin-1 bytes stand for themselves, the other 68
+    bytes map to U+0100 onwards in increasing order."""
+    printable = [b for b in range(256) if 0x21 <= b <= 0x7E or 0xA1 <= b <= 0xAC or 0xAE <= b <= 0xFF]
+    others = [b for b in range(256) if b not in printable]
+    table = {b: chr(b) for b in printable}
+    table.update({b: chr(0x100 + i) for i, b in enumerate(others)})
+    return table
+
+
+def reference_check(cases):
+    """GPT-2's original algorithm on vocab.json + merges.txt, compared with the fixture."""
+    import regex
+
+    pattern = regex.compile(r"""'s|'t|'re|'ve|'m|'ll|'d| ?\p{L}+| ?\p{N}+| ?[^\s\p{L}\p{N}]+|\s+(?!\S)|\s+""")
+    with open(os.path.join(OUTPUT, "vocab.json"), encoding="utf-8") as handle:
+        vocabulary = json.load(handle)
+    with open(os.path.join(OUTPUT, "merges.txt"), encoding="utf-8") as handle:
+        lines = [line for line in handle.read().split("\n") if line and not line.startswith("#version")]
+    ranks = {tuple(line.split(" ")): rank for rank, line in enumerate(lines)}
+    symbols = byte_symbols()
+    special = "<|endoftext|>"
+
+    def merge(word):
+        parts = list(word)
+        while len(parts) > 1:
+            best = min(zip(parts, parts[1:]), key=lambda pair: ranks.get(pair, float("inf")))
+            if best not in ranks:
+                break
+            joined, i = [], 0
+            while i < len(parts):
+                if i + 1 < len(parts) and (parts[i], parts[i + 1]) == best:
+                    joined.append(parts[i] + parts[i + 1])
+                    i += 2
+                else:
+                    joined.append(parts[i])
+                    i += 1
+            parts = joined
+        return [vocabulary[part] for part in parts]
+
+    def encode(text):
+        ids = []
+        for index, segment in enumerate(text.split(special)):
+            if index > 0:
+                ids.append(vocabulary[special])
+            for piece in pattern.findall(segment):
+                ids += merge("".join(symbols[b] for b in piece.encode("utf-8")))
+        return ids
+
+    differences = [case for case in cases if encode(case["text"]) != case["ids"]]
+    for case in differences:
+        print(f"GPT-2's algorithm differs on {case['text']!r}: {encode(case['text'])} != {case['ids']}")
+    if differences:
+        sys.exit(f"{len(differences)} differences with GPT-2's original algorithm")
+    print("GPT-2's original algorithm (Python regex) agrees on every case")
 
 
 def cross_check(cases):
