@@ -46,11 +46,14 @@ let package = Package(
     .target(name: "TacitData", dependencies: ["TacitTensor", "CZlib"]),
     .target(name: "TacitTraining", dependencies: ["TacitNN", "TacitData", "TacitPrivacy"]),
     .target(name: "TacitRecipe", dependencies: [.product(name: "Yams", package: "Yams")]),
+    // Text records and tokenizers: Foundation only, no tensors (see TacitText.swift).
+    .target(name: "TacitText"),
     .target(name: "TacitReport", dependencies: ["TacitAudit", "TacitPrivacy"]),
     .target(
       name: "TacitPipeline",
       dependencies: [
-        "TacitTraining", "TacitRecipe", "TacitData", "TacitNN", "TacitTensor", "TacitPrivacy", "TacitAudit", "TacitReport",
+        "TacitTraining", "TacitRecipe", "TacitData", "TacitText", "TacitNN", "TacitTensor", "TacitPrivacy", "TacitAudit",
+        "TacitReport",
       ]
     ),
     .executableTarget(
@@ -65,6 +68,7 @@ let package = Package(
     .testTarget(name: "TacitDataTests", dependencies: ["TacitData"]),
     .testTarget(name: "TacitTrainingTests", dependencies: ["TacitTraining", "TacitPrivacy"]),
     .testTarget(name: "TacitRecipeTests", dependencies: ["TacitRecipe"]),
+    .testTarget(name: "TacitTextTests", dependencies: ["TacitText"], resources: [.copy("Fixtures")]),
     .testTarget(
       name: "TacitPrivacyTests", dependencies: ["TacitPrivacy", "TacitMath"],
       resources: [.copy("Fixtures")]

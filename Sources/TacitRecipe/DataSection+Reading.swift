@@ -9,6 +9,7 @@ extension DataSection {
     case fashionMNIST = "fashion_mnist"
     case csv
     case synthetic
+    case text
   }
 
   /// Reads `data`, resolving every default; `nil` (after reporting) when unusable.
@@ -18,14 +19,17 @@ extension DataSection {
   static func read(_ section: MappingReader, isPrivate: Bool = false) -> DataSection? {
     let kind = section.optionalChoice("source", as: SourceKind.self)
     if section.nonNullValue("source") == nil {
-      section.reportMissing("source", hint: "; one of fashion_mnist, csv, synthetic")
+      section.reportMissing("source", hint: "; one of fashion_mnist, csv, synthetic, text")
     }
     let trainSize = section.optionalInteger("train_size", .atLeast(1))
     let testSize = section.optionalInteger("test_size", .atLeast(1))
     let validationSize = section.integer("validation_size", default: 0, .atLeast(0))
-    let defaultNormalization: Normalization = kind == .fashionMNIST ? .unitRange : (isPrivate ? .none : .standard)
+    let defaultNormalization: Normalization =
+      kind == .fashionMNIST ? .unitRange : (isPrivate || kind == .text ? .none : .standard)
     let normalize = section.choice("normalize", default: defaultNormalization)
-    if isPrivate && (normalize == .standard || (normalize == .unitRange && kind != .fashionMNIST)) {
+    if kind == .text && normalize != .none {
+      section.report("must be none for text records (token ids are not scaled), got \(normalize.rawValue)", key: "normalize")
+    } else if isPrivate && (normalize == .standard || (normalize == .unitRange && kind != .fashionMNIST)) {
       section.report(
         "\(normalize.rawValue) fits its statistics on the private training records, which DP-SGD's ε does not cover; "
           + "use none (and scale the data with public knowledge beforehand)"
@@ -33,9 +37,10 @@ extension DataSection {
         key: "normalize")
     }
     let flatten = section.boolean("flatten", default: false)
+    if kind == .text && flatten { section.report("must be false for text records (flatten applies to images)", key: "flatten") }
     let source = kind.flatMap { readSource($0, section) }
     if kind == nil {
-      section.ignore(["path", "test_path", "label_column", "test_fraction", "synthetic"])
+      section.ignore(["path", "test_path", "label_column", "test_fraction", "synthetic"] + textKeys)
     }
     section.finish()
     guard let source else { return nil }
@@ -69,13 +74,15 @@ extension DataSection {
     let onlyFor = { (sources: String) in "only valid with source \(sources), not \(kind.rawValue)" }
     switch kind {
     case .fashionMNIST:
+      section.disallow(textKeys, reason: onlyFor("text"))
       section.disallow(["test_path", "label_column"], reason: onlyFor("csv"))
-      section.disallow(["test_fraction"], reason: onlyFor("csv or synthetic"))
+      section.disallow(["test_fraction"], reason: onlyFor("csv, synthetic or text"))
       section.disallow(["synthetic"], reason: onlyFor("synthetic"))
       let path = section.optionalString("path") ?? defaultFashionMNISTPath
       return .fashionMNIST(path: RecipeFilePath(path, relativeTo: base))
 
     case .csv:
+      section.disallow(textKeys, reason: onlyFor("text"))
       section.disallow(["synthetic"], reason: onlyFor("synthetic"))
       let path = section.requiredString("path")
       let testPath = section.optionalString("test_path")
@@ -95,6 +102,7 @@ extension DataSection {
           labelColumn: labelColumn, testFraction: testFraction))
 
     case .synthetic:
+      section.disallow(textKeys, reason: onlyFor("text"))
       section.disallow(["path"], reason: onlyFor("fashion_mnist or csv"))
       section.disallow(["test_path", "label_column"], reason: onlyFor("csv"))
       let testFraction = section.number("test_fraction", default: 0.2, .open(0, 1))
@@ -108,6 +116,12 @@ extension DataSection {
       checkSize(of: synthetic, settings)
       settings.finish()
       return .synthetic(synthetic)
+
+    case .text:
+      section.disallow(["path"], reason: onlyFor("fashion_mnist or csv"))
+      section.disallow(["test_path", "label_column"], reason: onlyFor("csv"))
+      section.disallow(["synthetic"], reason: onlyFor("synthetic"))
+      return readTextSource(section).map(DataSource.text)
     }
   }
 }

@@ -2,7 +2,7 @@
 ///
 /// ```yaml
 /// data:
-///   source: fashion_mnist        # required: fashion_mnist | csv | synthetic
+///   source: fashion_mnist        # required: fashion_mnist | csv | synthetic | text
 ///   path: /usr/share/datasets/fashion-mnist
 ///   train_size: 10000            # default null = all records not held out for validation
 ///   test_size: null              # default null = all available
@@ -10,6 +10,8 @@
 ///   normalize: unit_range        # default: unit_range for fashion_mnist, standard otherwise
 ///   flatten: false               # default false: images stay [28, 28, 1]
 /// ```
+///
+/// `source: text` (text records for language models) has its own keys, see `TextSource`.
 public struct DataSection: Sendable, Equatable {
   /// `data.source` and the keys that belong to it.
   public var source: DataSource
@@ -36,7 +38,8 @@ public struct DataSection: Sendable, Equatable {
     case standard
     /// `unit_range`: divide by 255, mapping pixel bytes to [0, 1]. Default for `fashion_mnist`.
     case unitRange = "unit_range"
-    /// `none`: features as stored.
+    /// `none`: features as stored. The default for private recipes other than Fashion-MNIST,
+    /// and the only choice for `text` (token ids).
     case none
   }
 }
@@ -52,6 +55,8 @@ public enum DataSource: Sendable, Equatable {
   case csv(CSVSource)
   /// `source: synthetic`: Gaussian clusters generated from the recipe seed (for tests).
   case synthetic(SyntheticSource)
+  /// `source: text`: text records (fortune files, lines, JSON Lines) for language models.
+  case text(TextSource)
 
   /// The spelling used in recipes.
   public var name: String {
@@ -59,6 +64,7 @@ public enum DataSource: Sendable, Equatable {
     case .fashionMNIST: "fashion_mnist"
     case .csv: "csv"
     case .synthetic: "synthetic"
+    case .text: "text"
     }
   }
 }

@@ -115,6 +115,8 @@ extension DataSection {
         writer.entry("samples", String(synthetic.samples))
         writer.entry("separation", RecipeEmitter.number(synthetic.separation))
       }
+    case .text(let text):
+      text.emit(into: &emitter)
     }
     emitter.entry("train_size", RecipeEmitter.integer(trainSize), comment: trainSize == nil ? "all available" : nil)
     emitter.entry("test_size", RecipeEmitter.integer(testSize), comment: testSize == nil ? "all available" : nil)

@@ -41,6 +41,25 @@ import Testing
     model: [{type: dense, units: 5}]
     training: {optimizer: {type: adam, beta1: 0.8, beta2: 0.99, epsilon: 1.0e-7}}
     """,
+    """
+    version: 1
+    name: fortunes
+    data: {source: text, format: fortune, files: [wisdom, "./my \\"own\\" fortunes"], max_bytes: 256, validation_size: 10}
+    model: [{type: dense, units: 2}]
+    """,
+    """
+    version: 1
+    name: lines
+    data: {source: text, format: lines, files: [a.txt, /data/b.txt], test_fraction: 0.3, train_size: 100, test_size: 20}
+    model: [{type: dense, units: 2}]
+    """,
+    """
+    version: 1
+    name: jsonl
+    data: {source: text, format: jsonl, field: "body\\ttext", files: [a.jsonl], normalize: none, flatten: false}
+    model: [{type: dense, units: 2}]
+    privacy: {target_epsilon: 8, delta: 1.0e-5}
+    """,
   ]
 
   @Test(arguments: recipes)

@@ -14,7 +14,7 @@ extension DataSection {
     switch source {
     case .fashionMNIST: return flatten ? [784] : [28, 28, 1]
     case .synthetic(let source): return [source.features]
-    case .csv: return nil
+    case .csv, .text: return nil
     }
   }
 
@@ -23,7 +23,7 @@ extension DataSection {
     switch source {
     case .fashionMNIST: return FashionMNIST.classCount
     case .synthetic(let source): return source.classes
-    case .csv: return nil
+    case .csv, .text: return nil
     }
   }
 
@@ -32,7 +32,7 @@ extension DataSection {
   var imageShape: [Int]? {
     switch source {
     case .fashionMNIST: return [28, 28, 1]
-    case .synthetic, .csv: return nil
+    case .synthetic, .csv, .text: return nil
     }
   }
 
@@ -42,7 +42,7 @@ extension DataSection {
   var formatRange: Normalizer? {
     switch source {
     case .fashionMNIST: return .pixels
-    case .synthetic, .csv: return nil
+    case .synthetic, .csv, .text: return nil
     }
   }
 
@@ -79,6 +79,10 @@ extension DataSection {
         classes: source.classes, features: source.features, samples: source.samples,
         separation: Float(source.separation), generator: &dataGenerator)
       return try Self.holdOut(fraction: source.testFraction, of: all, generator: generator.split("test-holdout"))
+    case .text:
+      // Placeholder so that the recipe's text source compiles; the language-model pipeline
+      // (issue 13) replaces it with TacitText's reader and pool.
+      throw PipelineError("data.source text: training on text records is not available yet (issue 13)")
     }
   }
 
