@@ -80,7 +80,8 @@ let package = Package(
     .testTarget(name: "TacitReportTests", dependencies: ["TacitReport", "TacitAudit", "TacitPrivacy"]),
     .testTarget(
       name: "TacitPipelineTests",
-      dependencies: ["TacitPipeline", "tacit", .product(name: "PropertyBased", package: "swift-property-based")]
+      dependencies: ["TacitPipeline", "tacit", .product(name: "PropertyBased", package: "swift-property-based")],
+      resources: [.copy("Fixtures")]
     ),
   ],
   swiftLanguageModes: [.v6]

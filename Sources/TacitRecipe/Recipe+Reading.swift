@@ -78,7 +78,10 @@ extension Recipe {
 
     var imageData = false
     if case .fashionMNIST = data?.source { imageData = true }
-    let audit = AuditSection.read(top.child("audit"), isPrivate: top.hasNonNullValue("privacy"), imageData: imageData)
+    var textData = false
+    if case .text = data?.source { textData = true }
+    let audit = AuditSection.read(
+      top.child("audit"), isPrivate: top.hasNonNullValue("privacy"), imageData: imageData, textData: textData)
     if data != nil, !imageData, let augmentation = training.augmentation,
       augmentation.cropPadding > 0 || augmentation.flip || augmentation.cutout > 0
     {

@@ -24,6 +24,14 @@ public struct ByteTokenizer: Tokenizer, Equatable {
 
   /// 258: 256 bytes, BOS, EOS.
   public var vocabularySize: Int { 258 }
+  /// 1 for each byte, 0 for BOS and EOS.
+  public var tokenByteLengths: [Int] { [Int](repeating: 1, count: 256) + [0, 0] }
+
+  /// The character GPT-2's byte-level alphabet writes `byte` as (`ByteLevelAlphabet`): a
+  /// byte-level model's vocabulary exported for Hugging Face maps it to the byte's id.
+  public static func huggingFaceSpelling(ofByte byte: UInt8) -> String {
+    String(ByteLevelAlphabet.scalarForByte[Int(byte)])
+  }
   public var recordStartID: Int? { Self.beginningOfSequence }
   public var recordEndID: Int? { Self.endOfSequence }
   public var endOfTextID: Int? { Self.endOfSequence }

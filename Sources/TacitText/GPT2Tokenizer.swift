@@ -39,6 +39,11 @@ public struct GPT2Tokenizer: Tokenizer {
   public let endOfTextID: Int?
   public var recordStartID: Int? { nil }
   public var recordEndID: Int? { nil }
+  /// Each token's byte count; added tokens (`<|endoftext|>`) count 0: they are markers.
+  public var tokenByteLengths: [Int] {
+    let added = Set(addedTokens.map(\.id))
+    return tokenBytes.indices.map { added.contains($0) ? 0 : tokenBytes[$0].count }
+  }
 
   /// The tokenizer with `vocabulary` (spelling in `ByteLevelAlphabet` → id), `merges` (pairs of
   /// spellings, in rank order) and `addedTokens` (text → id; may repeat vocabulary entries).

@@ -16,6 +16,10 @@ public protocol Tokenizer: Sendable {
   var recordEndID: Int? { get }
   /// The id that ends a text when generating (GPT-2's `<|endoftext|>`, Tacit's EOS), if any.
   var endOfTextID: Int? { get }
+  /// The number of bytes of text each id stands for, indexed by id: 1 for a byte token, the
+  /// length of its bytes for a BPE token, 0 for special tokens (BOS, EOS, `<|endoftext|>`), which
+  /// are markers, not text. A record's text has `Σ tokenByteLengths[x_i]` bytes (bits per byte).
+  var tokenByteLengths: [Int] { get }
   /// The ids of `text`'s content.
   func encode(_ text: String) -> [Int]
   /// The text of `ids`; byte sequences that are not valid UTF-8 become U+FFFD.

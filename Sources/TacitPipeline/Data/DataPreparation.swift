@@ -17,6 +17,8 @@ public struct PreparedData: Sendable {
   /// A distillation student's public transfer set: records of the source's training pool that are
   /// neither training nor validation records (empty unless asked for).
   public var publicTransfer: LabeledDataset
+  /// What loading said for the run log (text: records read, dropped and truncated).
+  public var notes: [String] = []
 }
 
 /// Loads the recipe's data source (`DataSection.loadSource`: a training pool and test records)
@@ -33,20 +35,25 @@ public struct PreparedData: Sendable {
 public enum DataPreparation {
   /// - Throws: `PipelineError` for every problem, an unreadable or malformed data file (a
   ///   `DataError`) included, so callers need no conversion of their own.
-  public static func prepare(_ section: DataSection, generator: SeededGenerator, publicSize: Int = 0) throws
-    -> PreparedData
-  {
+  /// - Parameter language: the language model a text source is tokenised for (`nil` for other
+  ///   models; a text source without one is refused).
+  static func prepare(
+    _ section: DataSection, generator: SeededGenerator, publicSize: Int = 0, language: LanguageModelSetup? = nil
+  ) throws -> PreparedData {
     do {
-      return try load(section, generator: generator, publicSize: publicSize)
+      return try load(section, generator: generator, publicSize: publicSize, language: language)
     } catch let error as DataError {
       throw PipelineError(error.description)
     }
   }
 
-  private static func load(_ section: DataSection, generator: SeededGenerator, publicSize: Int) throws -> PreparedData {
+  private static func load(
+    _ section: DataSection, generator: SeededGenerator, publicSize: Int, language: LanguageModelSetup?
+  ) throws -> PreparedData {
     let pool: LabeledDataset
     var test: LabeledDataset
-    (pool, test) = try section.loadSource(generator: generator)
+    var notes: [String] = []
+    (pool, test) = try section.loadSource(generator: generator, language: language, notes: &notes)
     let validationSize = section.validationSize
     let trainSize = section.trainSize ?? (pool.count - validationSize)
     guard trainSize + validationSize <= pool.count else {
@@ -70,7 +77,7 @@ public enum DataPreparation {
     return PreparedData(
       train: prepared(train), validation: prepared(pool.subset(indices: split.validation, name: "validation")),
       test: prepared(test), normalizer: normalizer, split: split,
-      publicTransfer: prepared(pool.subset(indices: publicIndices, name: "public-transfer")))
+      publicTransfer: prepared(pool.subset(indices: publicIndices, name: "public-transfer")), notes: notes)
   }
 
   /// `publicSize` pool indices outside both splits, uniformly (split "public-transfer"), sorted.

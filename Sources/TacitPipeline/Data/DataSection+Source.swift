@@ -54,7 +54,11 @@ extension DataSection {
   ///   file's classes, each one of them), else a stratified random `test_fraction` of the file
   ///   (split "test-holdout" of `generator`).
   /// - Synthetic: blobs drawn from split "synthetic-data"; a random `test_fraction` is the test set.
-  func loadSource(generator: SeededGenerator) throws -> (pool: LabeledDataset, test: LabeledDataset) {
+  /// - Text: `TextData.load` with the language model's tokenizer and context (`language`); its
+  ///   log lines go to `notes`.
+  func loadSource(generator: SeededGenerator, language: LanguageModelSetup?, notes: inout [String]) throws
+    -> (pool: LabeledDataset, test: LabeledDataset)
+  {
     switch source {
     case .fashionMNIST(let path):
       let (pool, test) = try FashionMNIST.load(directory: path.absolute)
@@ -79,10 +83,13 @@ extension DataSection {
         classes: source.classes, features: source.features, samples: source.samples,
         separation: Float(source.separation), generator: &dataGenerator)
       return try Self.holdOut(fraction: source.testFraction, of: all, generator: generator.split("test-holdout"))
-    case .text:
-      // Placeholder so that the recipe's text source compiles; the language-model pipeline
-      // (issue 13) replaces it with TacitText's reader and pool.
-      throw PipelineError("data.source text: training on text records is not available yet (issue 13)")
+    case .text(let source):
+      guard let language else {
+        throw PipelineError("data.source text: text records train a language model; use model: {type: gpt2} or model: {from: PATH}")
+      }
+      let loaded = try TextData.load(source, setup: language, generator: generator)
+      notes += loaded.notes
+      return (loaded.pool, loaded.test)
     }
   }
 

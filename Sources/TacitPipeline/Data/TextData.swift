@@ -22,11 +22,19 @@ enum TextData {
   static func load(_ source: TextSource, setup: LanguageModelSetup, generator: SeededGenerator) throws
     -> (pool: LabeledDataset, test: LabeledDataset, notes: [String])
   {
-    let reader = TextRecordReader(
-      format: source.format, fortunesDirectory: source.fortunesDirectory?.absolute ?? TextRecordReader.defaultFortunesDirectory)
-    let records: [TextRecord]
+    var records: [TextRecord] = []
     do {
-      records = try reader.read(files: source.files)
+      for file in source.files {
+        switch source.format {
+        case .fortune(let directory):
+          let reader = TextRecordReader(format: .fortune, fortunesDirectory: directory.absolute)
+          records += try reader.read(file: file.isFortuneName ? file.name : file.path.absolute)
+        case .lines:
+          records += try TextRecordReader(format: .lines).read(file: file.path.absolute)
+        case .jsonl(let field):
+          records += try TextRecordReader(format: .jsonl(field: field)).read(file: file.path.absolute)
+        }
+      }
     } catch let error as TextError {
       throw PipelineError(error.description)
     }

@@ -6,6 +6,7 @@ import TacitTensor
 ///
 /// Names: Tacit's parameter `wte.weight` is `transformer.wte.weight`, `h.0.attn.c_attn.weight` is
 /// `transformer.h.0.attn.c_attn.weight`, …; an untied head `lm_head.weight` keeps its name.
+/// Reading also accepts the names without `transformer.` (the layout of GPT-2 on the hub).
 /// Layout: Hugging Face GPT-2 computes its projections with `Conv1D`, whose weight is stored
 /// `[in, out]` (`y = x W + b`); Tacit stores `[out, in]` (PyTorch `Linear`), so the four
 /// projection weights of every block (`attn.c_attn`, `attn.c_proj`, `mlp.c_fc`, `mlp.c_proj`)
@@ -34,7 +35,16 @@ enum HuggingFaceGPT2Weights {
 
   /// Sets `model`'s parameters from the Hugging Face tensors of `file`. Throws naming the file and
   /// tensor for a missing, misshapen or unexpected tensor.
-  static func load(_ tensors: [String: Tensor], into model: GPT2, file: String) throws {
+  static func load(_ stored: [String: Tensor], into model: GPT2, file: String) throws {
+    // Checkpoints name tensors with the `transformer.` prefix (save_pretrained of GPT2LMHeadModel)
+    // or without it (openai-community/gpt2 on the hub); both load.
+    var tensors: [String: Tensor] = [:]
+    for (key, value) in stored {
+      let name = key.hasPrefix("transformer.") ? String(key.dropFirst("transformer.".count)) : key
+      if tensors.updateValue(value, forKey: huggingFaceName(name)) != nil {
+        throw PipelineError("\(file): tensor \(name) is stored twice (with and without the transformer. prefix)")
+      }
+    }
     var unused = Set(tensors.keys.filter { !$0.hasSuffix(".attn.bias") && !$0.hasSuffix(".attn.masked_bias") })
     for (name, parameter) in model.namedParameters {
       let key = huggingFaceName(name)

@@ -9,14 +9,23 @@ import TacitText
 /// names and Conv1D layout, `HuggingFaceGPT2Weights`; metadata `format: pt`, which
 /// `transformers` requires; a tied head is not stored, as `transformers` saves it), and the
 /// tokenizer:
-/// - a GPT-2 BPE model's `vocab.json` and `merges.txt`, as it was read;
+/// - a GPT-2 BPE model's files (`tokenizer.json`, `vocab.json`, `merges.txt`, …) copied from the
+///   folder it was read from;
 /// - a byte-level model's `vocab.json` mapping each byte's GPT-2 alphabet character to the byte
 ///   value, `<|bos|>` to 256 and `<|endoftext|>` to 257, an empty `merges.txt` (so
 ///   `transformers`' GPT-2 tokenizer gives the byte ids), and `tacit_tokenizer.json`, which tells
 ///   Tacit to frame records with BOS and EOS as in training.
 enum LanguageModelExport {
-  /// Writes the export of `model` with `tokenizer` into `folder`'s subfolder `name`.
-  static func write(_ model: GPT2, tokenizer: any Tokenizer, into folder: RunFolder, name: String = "hf") throws {
+  /// The tokenizer files copied from a pretrained folder, when present.
+  static let copiedTokenizerFiles = [
+    "tokenizer.json", "vocab.json", "merges.txt", "tokenizer_config.json", "special_tokens_map.json",
+  ]
+
+  /// Writes the export of `model` with `tokenizer` into `folder`'s subfolder `name`; a BPE
+  /// tokenizer's files are copied from `tokenizerFolder`, the folder it was read from.
+  static func write(
+    _ model: GPT2, tokenizer: any Tokenizer, tokenizerFolder: String?, into folder: RunFolder, name: String = "hf"
+  ) throws {
     try folder.makeFolder(name)
     let configuration = HuggingFaceGPT2Configuration.json(
       model.configuration, bos: tokenizer.recordStartID ?? tokenizer.endOfTextID, eos: tokenizer.endOfTextID)
@@ -28,12 +37,12 @@ enum LanguageModelExport {
     } catch {
       throw PipelineError(error.description, isInputError: false)
     }
-    let files = try tokenizerFiles(tokenizer)
+    let files = try tokenizerFiles(tokenizer, folder: tokenizerFolder)
     for (file, contents) in files.sorted(by: { $0.key < $1.key }) { try folder.write(name + "/" + file, contents) }
   }
 
   /// The tokenizer's files by name.
-  static func tokenizerFiles(_ tokenizer: any Tokenizer) throws -> [String: String] {
+  static func tokenizerFiles(_ tokenizer: any Tokenizer, folder: String?) throws -> [String: String] {
     if tokenizer is ByteTokenizer {
       var vocabulary: [String: Int] = [:]
       for byte in 0..<256 { vocabulary[ByteTokenizer.huggingFaceSpelling(ofByte: UInt8(byte))] = byte }
@@ -46,10 +55,13 @@ enum LanguageModelExport {
         ]),
       ]
     }
-    guard let bpe = tokenizer as? GPT2Tokenizer else {
-      throw PipelineError("cannot export a \(type(of: tokenizer)) tokenizer", isInputError: false)
+    guard let folder else { throw PipelineError("cannot export a \(type(of: tokenizer)) tokenizer", isInputError: false) }
+    var files: [String: String] = [:]
+    for file in copiedTokenizerFiles {
+      guard let data = FileManager.default.contents(atPath: folder + "/" + file) else { continue }
+      files[file] = String(decoding: data, as: UTF8.self)
     }
-    return ["vocab.json": try jsonText(bpe.huggingFaceVocabulary()), "merges.txt": bpe.huggingFaceMerges()]
+    return files
   }
 
   /// Sorted-key, pretty JSON text with a final newline.

@@ -78,10 +78,10 @@ struct ModelTraining {
       settings.augmentationMultiplicity = training.augmentation?.multiplicity ?? 1
       gradientMode = .privateSum(settings)
     }
+    let objective: any TrainingObjective =
+      if let distillation { distillation } else if language != nil { NextTokenCrossEntropy() } else { hardLabelLoss }
     let step = TrainingStep(
-      model: model, optimizer: TrainingFactory.optimizer(training.optimizer),
-      objective: distillation.map { $0 as any TrainingObjective }
-        ?? (language == nil ? hardLabelLoss : NextTokenCrossEntropy()),
+      model: model, optimizer: TrainingFactory.optimizer(training.optimizer), objective: objective,
       regularization: TacitNN.Regularization(l1: Float(training.regularization.l1), l2: Float(training.regularization.l2)),
       gradientMode: gradientMode, noise: noise, canaries: canaries)
     let history = try Trainer(step: step, configuration: configuration).train(

@@ -34,7 +34,9 @@ struct RunContext {
   /// - Parameter publicSize: records of a distillation's public transfer set (0: none).
   static func make(_ recipe: Recipe, publicSize: Int = 0) throws -> RunContext {
     let root = SeededGenerator(seed: recipe.seed)
-    let data = try DataPreparation.prepare(recipe.data, generator: root, publicSize: publicSize)
+    let language = try LanguageModelSetup.make(recipe)
+    try checkModelFitsData(recipe, isLanguageModel: language != nil)
+    let data = try DataPreparation.prepare(recipe.data, generator: root, publicSize: publicSize, language: language)
     try RunAudit.validate(recipe.audit, data: recipe.data)
     let canarySizing = try CanarySizing.make(recipe, pool: data.train)
     var audit = recipe.audit
@@ -44,6 +46,23 @@ struct RunContext {
     return RunContext(
       recipe: recipe, root: root, data: data, auditGenerator: auditGenerator, population: population,
       canarySizing: canarySizing)
+  }
+
+  /// Refuses a language model on data that are not text, and text under a classifier.
+  static func checkModelFitsData(_ recipe: Recipe, isLanguageModel: Bool) throws {
+    let isText: Bool
+    if case .text = recipe.data.source { isText = true } else { isText = false }
+    if isLanguageModel && !isText {
+      throw PipelineError(
+        "model (\(recipe.model[0].typeName)): a language model trains on text records; data.source is \(recipe.data.source.name), use data.source: text"
+      )
+    }
+    if isText && !isLanguageModel {
+      throw PipelineError("data.source text: text records train a language model; use model: {type: gpt2} or model: {from: PATH}")
+    }
+    if isLanguageModel && recipe.distillation != nil {
+      throw PipelineError("distillation: language models cannot be distilled yet; remove the distillation section")
+    }
   }
 
   /// What the target trains on: its members and the included canaries.
@@ -61,7 +80,10 @@ struct RunContext {
 
   /// The run's data line for the log.
   var dataLine: String {
-    "data: \(data.train.count) train, \(data.validation.count) validation, \(data.test.count) test records of shape \(data.train.exampleShape), \(data.train.classCount) classes"
+    if case .text = recipe.data.source {
+      return "data: \(data.train.count) train, \(data.validation.count) validation, \(data.test.count) test text records, at most \(data.train.featuresPerExample) tokens each"
+    }
+    return "data: \(data.train.count) train, \(data.validation.count) validation, \(data.test.count) test records of shape \(data.train.exampleShape), \(data.train.classCount) classes"
   }
 
   /// The audit protocol's line for the log, `nil` when the audit is off.

@@ -18,6 +18,7 @@ enum TargetRun {
     note: (String) -> Void
   ) throws -> RunOutcome {
     let context = try RunContext.make(recipe)
+    for line in context.data.notes { note(line) }
     note(context.dataLine)
     if let line = context.populationLine { note(line) }
     for line in context.canarySizing.lines { note(line) }
@@ -59,6 +60,13 @@ enum TargetRun {
     resolved.privacy = plan?.resolvedSection
     let summaryJSON = try RunPipeline.writeModelFiles(
       into: folder, prefix: "", recipe: resolved, summary: summary, history: trained.history, model: model)
+    if let language = try LanguageModelSetup.make(recipe), let gpt2 = model.layers.first as? GPT2 {
+      // The language model in Hugging Face GPT-2 format, beside Tacit's model.safetensors.
+      try LanguageModelExport.write(
+        gpt2, tokenizer: language.tokenizer, tokenizerFolder: language.pretrainedPath.map(LanguageModelFolder.gpt2Folder),
+        into: folder)
+      note("wrote hf/: the model in Hugging Face GPT-2 format (config.json, model.safetensors, tokenizer)")
+    }
     return RunOutcome(
       summaryJSON: summaryJSON, terminalSummary: summary.terminalTable(directory: folder.path), verdict: audit?.verdict)
   }
