@@ -15,8 +15,8 @@ import TacitTensor
 ///
 ///     dV = Pᵀ dO,   dP = dO Vᵀ,   dS_ts = P_ts·(dP_ts − Σ_{s'} P_ts' dP_ts'),   dQ = α·dS K,   dK = α·dSᵀ Q.
 ///
-/// Cost per record and head: `4·n²·E` multiply-adds forward (with the unused upper triangle of
-/// `Q Kᵀ`), `8·n²·E` backward.
+/// Cost per record and head: `2·n²·E` multiply-adds forward (with the unused upper triangle of
+/// `Q Kᵀ`), `4·n²·E` backward; training keeps `P`, `H·n²` floats per record.
 extension CausalSelfAttention {
   /// Where record `b`'s `H` probability blocks (`n_b × n_b` each, packed) start, and the total
   /// size: `Σ_b H·n_b²` (not `B·H·T²`: short records in a long batch keep little).
