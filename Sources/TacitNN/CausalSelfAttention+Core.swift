@@ -15,13 +15,30 @@ import TacitTensor
 ///
 ///     dV = Pᵀ dO,   dP = dO Vᵀ,   dS_ts = P_ts·(dP_ts − Σ_{s'} P_ts' dP_ts'),   dQ = α·dS K,   dK = α·dSᵀ Q.
 ///
-/// Cost per record and head: `4·n²·E` multiply-adds forward (with the unused upper triangle of
-/// `Q Kᵀ`), `8·n²·E` backward.
+/// Cost per record and head: `2·n²·E` multiply-adds forward (with the unused upper triangle of
+/// `Q Kᵀ`), `4·n²·E` backward; training keeps `P`, `H·n²` floats per record.
 extension CausalSelfAttention {
-  /// The per-head outputs `[B, T, D]` (zero rows at positions `≥ n_b`), filling `probabilities`
-  /// (`[B, H, T, T]`).
-  func attend(_ fused: Tensor, lengths: [Int], positions: Int, probabilities: inout [Float]) -> Tensor {
+  /// Where record `b`'s `H` probability blocks (`n_b × n_b` each, packed) start, and the total
+  /// size: `Σ_b H·n_b²` (not `B·H·T²`: short records in a long batch keep little).
+  static func probabilityOffsets(lengths: [Int], headCount: Int) -> (offsets: [Int], total: Int) {
+    var offsets: [Int] = []
+    offsets.reserveCapacity(lengths.count)
+    var total = 0
+    for n in lengths {
+      offsets.append(total)
+      total += headCount * n * n
+    }
+    return (offsets, total)
+  }
+
+  /// The per-head outputs `[B, T, D]` (zero rows at positions `≥ n_b`). With `keepsProbabilities`
+  /// (training), the probabilities are left packed in `probabilities` (`probabilityOffsets`);
+  /// otherwise `probabilities` is scratch for one `n × n` block at a time.
+  func attend(
+    _ fused: Tensor, lengths: [Int], positions: Int, keepsProbabilities: Bool, probabilities: inout [Float]
+  ) -> Tensor {
     let batch = lengths.count, T = positions, D = width, H = headCount, E = width / headCount
+    let offsets = Self.probabilityOffsets(lengths: lengths, headCount: H).offsets
     let scale = 1 / Float(E).squareRoot()
     var context = Tensor(shape: [batch, T, D])
     fused.scalars.withUnsafeBufferPointer { qkvBuffer in
@@ -33,12 +50,12 @@ extension CausalSelfAttention {
             for h in 0..<H {
               let query = qkvBuffer.baseAddress! + b * T * 3 * D + h * E
               let key = query + D, value = query + 2 * D
-              let p = pBuffer.baseAddress! + (b * H + h) * T * T
+              let p = pBuffer.baseAddress! + (keepsProbabilities ? offsets[b] + h * n * n : 0)
               BLAS.gemm(
-                transposeB: true, m: n, n: n, k: E, alpha: scale, a: query, lda: 3 * D, b: key, ldb: 3 * D, c: p, ldc: T)
-              Self.causalSoftmax(p, rows: n, stride: T)
+                transposeB: true, m: n, n: n, k: E, alpha: scale, a: query, lda: 3 * D, b: key, ldb: 3 * D, c: p, ldc: n)
+              Self.causalSoftmax(p, rows: n, stride: n)
               BLAS.gemm(
-                m: n, n: E, k: n, a: p, lda: T, b: value, ldb: 3 * D,
+                m: n, n: E, k: n, a: p, lda: n, b: value, ldb: 3 * D,
                 c: outputBuffer.baseAddress! + b * T * D + h * E, ldc: D)
             }
           }
@@ -72,7 +89,9 @@ extension CausalSelfAttention {
     let lengths = cachedLengths, T = cachedPositions, D = width, H = headCount, E = width / headCount
     let scale = 1 / Float(E).squareRoot()
     var fusedGradient = Tensor(shape: fused.shape)
-    var scratch = [Float](repeating: 0, count: T * T)
+    let offsets = Self.probabilityOffsets(lengths: lengths, headCount: H).offsets
+    let longest = lengths.max() ?? 0
+    var scratch = [Float](repeating: 0, count: longest * longest)
     fused.scalars.withUnsafeBufferPointer { qkvBuffer in
       contextGradient.scalars.withUnsafeBufferPointer { dOBuffer in
         fusedGradient.scalars.withUnsafeMutableBufferPointer { dQKVBuffer in
@@ -86,13 +105,13 @@ extension CausalSelfAttention {
                   let dQuery = dQKVBuffer.baseAddress! + b * T * 3 * D + h * E
                   let dKey = dQuery + D, dValue = dQuery + 2 * D
                   let dO = dOBuffer.baseAddress! + b * T * D + h * E
-                  let p = pBuffer.baseAddress! + (b * H + h) * T * T
-                  BLAS.gemm(transposeA: true, m: n, n: E, k: n, a: p, lda: T, b: dO, ldb: D, c: dValue, ldc: 3 * D)
-                  BLAS.gemm(transposeB: true, m: n, n: n, k: E, a: dO, lda: D, b: value, ldb: 3 * D, c: dS, ldc: T)
-                  Self.softmaxBackward(probabilities: p, gradient: dS, rows: n, stride: T)
-                  BLAS.gemm(m: n, n: E, k: n, alpha: scale, a: dS, lda: T, b: key, ldb: 3 * D, c: dQuery, ldc: 3 * D)
+                  let p = pBuffer.baseAddress! + offsets[b] + h * n * n
+                  BLAS.gemm(transposeA: true, m: n, n: E, k: n, a: p, lda: n, b: dO, ldb: D, c: dValue, ldc: 3 * D)
+                  BLAS.gemm(transposeB: true, m: n, n: n, k: E, a: dO, lda: D, b: value, ldb: 3 * D, c: dS, ldc: n)
+                  Self.softmaxBackward(probabilities: p, gradient: dS, rows: n, stride: n)
+                  BLAS.gemm(m: n, n: E, k: n, alpha: scale, a: dS, lda: n, b: key, ldb: 3 * D, c: dQuery, ldc: 3 * D)
                   BLAS.gemm(
-                    transposeA: true, m: n, n: E, k: n, alpha: scale, a: dS, lda: T, b: query, ldb: 3 * D, c: dKey, ldc: 3 * D)
+                    transposeA: true, m: n, n: E, k: n, alpha: scale, a: dS, lda: n, b: query, ldb: 3 * D, c: dKey, ldc: 3 * D)
                 }
               }
             }
@@ -105,7 +124,9 @@ extension CausalSelfAttention {
 
   /// `dS_ts = P_ts·(dP_ts − Σ_s' P_ts' dP_ts')` in place of `dP` (`rows × rows`, row stride
   /// `stride`); entries above the diagonal become 0 because `P` is 0 there.
-  static func softmaxBackward(probabilities p: UnsafePointer<Float>, gradient: UnsafeMutablePointer<Float>, rows: Int, stride: Int) {
+  static func softmaxBackward(
+    probabilities p: UnsafePointer<Float>, gradient: UnsafeMutablePointer<Float>, rows: Int, stride: Int
+  ) {
     for t in 0..<rows {
       let pRow = p + t * stride, gRow = gradient + t * stride
       var projection: Float = 0

@@ -33,7 +33,8 @@ public final class CausalSelfAttention: Layer {
 
   /// `[Q K V]` of the last training batch, `[B, T, 3D]`.
   var cachedQueryKeyValue: Tensor?
-  /// The attention probabilities, `[B, H, T, T]` (row `t`, column `s ≤ t`; zero above).
+  /// The attention probabilities: per record `b` and head, an `n_b × n_b` block (row `t`, column
+  /// `s ≤ t`; zero above), packed (`probabilityOffsets`).
   var cachedProbabilities: [Float] = []
   var cachedLengths: [Int] = []
   var cachedPositions = 0
@@ -41,7 +42,8 @@ public final class CausalSelfAttention: Layer {
   /// Attention over `width` features in `headCount` heads; projections initialised by `Dense`.
   public init(width: Int, headCount: Int, generator: inout SeededGenerator) {
     precondition(
-      width > 0 && headCount > 0 && width % headCount == 0, "attention needs heads dividing the width, got \(headCount) heads for \(width)")
+      width > 0 && headCount > 0 && width % headCount == 0,
+      "attention needs heads dividing the width, got \(headCount) heads for \(width)")
     self.width = width
     self.headCount = headCount
     queryKeyValue = Dense(inputCount: width, outputCount: 3 * width, generator: &generator)
@@ -70,15 +72,21 @@ public final class CausalSelfAttention: Layer {
 
   /// The layer output when record `b` has `lengths[b]` real positions (`nil`: all `T`).
   public func forward(_ input: Tensor, lengths: [Int]?, mode: ForwardMode, generator: inout SeededGenerator) -> Tensor {
-    precondition(input.rank == 3 && input.shape[2] == width, "CausalSelfAttention(\(width)) expects [B, T, \(width)], got \(input.shape)")
+    precondition(
+      input.rank == 3 && input.shape[2] == width, "CausalSelfAttention(\(width)) expects [B, T, \(width)], got \(input.shape)")
     let batch = input.shape[0], positions = input.shape[1]
     let recordLengths = lengths ?? [Int](repeating: positions, count: batch)
     precondition(
       recordLengths.count == batch && recordLengths.allSatisfy { (0...positions).contains($0) },
       "attention lengths \(recordLengths) for a batch of \(batch) × \(positions)")
     let fused = queryKeyValue.forward(input, mode: mode, generator: &generator)
-    var probabilities = [Float](repeating: 0, count: batch * headCount * positions * positions)
-    let context = attend(fused, lengths: recordLengths, positions: positions, probabilities: &probabilities)
+    let longest = recordLengths.max() ?? 0
+    let keepsProbabilities = mode == .training
+    let size =
+      keepsProbabilities ? Self.probabilityOffsets(lengths: recordLengths, headCount: headCount).total : longest * longest
+    var probabilities = [Float](repeating: 0, count: size)
+    let context = attend(
+      fused, lengths: recordLengths, positions: positions, keepsProbabilities: keepsProbabilities, probabilities: &probabilities)
     if mode == .training {
       cachedQueryKeyValue = fused
       cachedProbabilities = probabilities
@@ -89,7 +97,9 @@ public final class CausalSelfAttention: Layer {
   }
 
   public func backward(_ outputGradient: Tensor, needsInputGradient: Bool) -> Tensor? {
-    guard let fused = cachedQueryKeyValue else { preconditionFailure("CausalSelfAttention.backward before a training forward pass") }
+    guard let fused = cachedQueryKeyValue else {
+      preconditionFailure("CausalSelfAttention.backward before a training forward pass")
+    }
     guard let contextGradient = outputProjection.backward(outputGradient, needsInputGradient: true) else {
       preconditionFailure("Dense returned no input gradient")
     }

@@ -115,7 +115,8 @@ public final class LayerNorm: Layer {
       preconditionFailure("LayerNorm.backward before a training forward pass")
     }
     precondition(
-      outputGradient.count == normalized.count, "LayerNorm.backward: gradient \(outputGradient.shape) vs output \(normalized.shape)")
+      outputGradient.count == normalized.count,
+      "LayerNorm.backward: gradient \(outputGradient.shape) vs output \(normalized.shape)")
     let batch = cachedBatch, D = width
     let rows = normalized.count / D
     let rowsPerRecord = batch == 0 ? 0 : rows / batch

@@ -78,7 +78,8 @@ public struct NextTokenCrossEntropy: Sendable {
     for (b, n) in lengths.enumerated() {
       for t in 0..<n {
         let id = tokens.scalars[b * T + t]
-        precondition(id >= 0 && id < Float(V) && id == id.rounded(), "token id \(id) (record \(b), position \(t)) outside 0..<\(V)")
+        precondition(
+          id >= 0 && id < Float(V) && id == id.rounded(), "token id \(id) (record \(b), position \(t)) outside 0..<\(V)")
       }
     }
     return (lengths, V)

@@ -40,7 +40,8 @@ extension TokenEmbedding {
     guard let hidden = cachedHeadInput else { preconditionFailure("tied head backward before a training forward pass") }
     let rows = hidden.count / width
     precondition(
-      outputGradient.count == rows * vocabularySize, "tied head backward: gradient \(outputGradient.shape) vs input \(hidden.shape)")
+      outputGradient.count == rows * vocabularySize,
+      "tied head backward: gradient \(outputGradient.shape) vs input \(hidden.shape)")
     cachedHeadGradient = outputGradient
     var inputGradient = Tensor(shape: hidden.shape)
     if rows > 0 {

@@ -56,7 +56,8 @@ import Testing
   func groupNormsMatchBatchOfOneWithMixedLengths(groupSize: Int) {
     let lengths = [5, 2, 7, 1, 4, 7]
     let input = randomTensor([6, 7, 8], seed: 84, scale: 2)
-    let error = checkPaddedBookkeeping(Self.makeLayer(width: 8), input: input, lengths: lengths, groupSize: groupSize, "layernorm")
+    let error = checkPaddedBookkeeping(
+      Self.makeLayer(width: 8), input: input, lengths: lengths, groupSize: groupSize, "layernorm")
     #expect(error <= 1e-4)
   }
 

@@ -49,7 +49,9 @@ final class TiedEmbeddingModel: Layer {
   ]
 
   @Test func shapesExerciseBothHeadNormStrategies() {
-    let strategies = Self.shapes.map { LinearGradients.strategy(positions: $0.1.positions, inputs: $0.1.width, outputs: $0.1.vocabulary) }
+    let strategies = Self.shapes.map {
+      LinearGradients.strategy(positions: $0.1.positions, inputs: $0.1.width, outputs: $0.1.vocabulary)
+    }
     #expect(strategies == [.materialize, .ghost])
   }
 
