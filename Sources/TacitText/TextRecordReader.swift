@@ -43,6 +43,23 @@ public struct TextRecordReader: Sendable {
     isFortuneName(file) ? (fortunesDirectory as NSString).appendingPathComponent(file) : file
   }
 
+  /// The fortune files in `directory`, sorted by name: every regular file except `strfile(8)`'s
+  /// `.dat` indexes, the `.u8` links (which name the same files again) and hidden files. Nothing
+  /// else is excluded: leaving out files such as `art` or `ascii-art` is the recipe's choice.
+  public static func fortuneNames(in directory: String = defaultFortunesDirectory) throws -> [String] {
+    let names: [String]
+    do {
+      names = try FileManager.default.contentsOfDirectory(atPath: directory)
+    } catch {
+      throw TextError.missingFile(path: directory, hint: TextError.fortunesHint)
+    }
+    return names.filter { name in
+      guard !name.hasSuffix(".dat"), !name.hasSuffix(".u8"), !name.hasPrefix(".") else { return false }
+      let attributes = try? FileManager.default.attributesOfItem(atPath: (directory as NSString).appendingPathComponent(name))
+      return attributes?[.type] as? FileAttributeType == .typeRegular
+    }.sorted()
+  }
+
   /// The records of every file, in the order the files are listed, each file's in file order.
   public func read(files: [String]) throws -> [TextRecord] {
     var records: [TextRecord] = []

@@ -11,17 +11,6 @@ import Testing
 @Suite struct FortunesTests {
   static let directory = TextRecordReader.defaultFortunesDirectory
 
-  /// The fortune files: every regular file of the folder except strfile's `.dat` indexes and the
-  /// `.u8` links (which name the same files again), sorted. Nothing else is excluded.
-  static func fortuneFiles() throws -> [String] {
-    let names = try FileManager.default.contentsOfDirectory(atPath: directory)
-    return names.filter { name in
-      guard !name.hasSuffix(".dat"), !name.hasSuffix(".u8"), !name.hasPrefix(".") else { return false }
-      let attributes = try? FileManager.default.attributesOfItem(atPath: directory + "/" + name)
-      return attributes?[.type] as? FileAttributeType == .typeRegular
-    }.sorted()
-  }
-
   /// The record count strfile stored in `name.dat`.
   static func strfileCount(_ name: String) throws -> Int {
     let header = try [UInt8](Data(contentsOf: URL(fileURLWithPath: directory + "/" + name + ".dat")).prefix(8))
@@ -33,7 +22,7 @@ import Testing
     .enabled(
       if: FileManager.default.fileExists(atPath: directory + "/wisdom"), "install the Debian packages fortunes and fortunes-min"))
   func everyFortuneFileReadsAsManyRecordsAsStrfileCounted() throws {
-    let files = try Self.fortuneFiles()
+    let files = try TextRecordReader.fortuneNames()
     let reader = TextRecordReader(format: .fortune)
     var total = 0
     var all: [TextRecord] = []

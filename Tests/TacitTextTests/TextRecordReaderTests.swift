@@ -114,6 +114,11 @@ import Testing
     let found = try reader.read(files: ["wisdom", lore])
     #expect(found.map(\.text) == ["w1", "w2", "l1"])
     #expect(found.map(\.file) == ["wisdom", "wisdom", lore])
+    try folder.write("wisdom.dat", bytes: [0, 0, 0, 2])
+    try FileManager.default.createSymbolicLink(atPath: folder.path + "/wisdom.u8", withDestinationPath: "wisdom")
+    try FileManager.default.createDirectory(atPath: folder.path + "/off", withIntermediateDirectories: false)
+    #expect(try TextRecordReader.fortuneNames(in: folder.path) == ["lore.txt", "wisdom"])
+    #expect(textError { _ = try TextRecordReader.fortuneNames(in: folder.path + "/none") } != nil)
     // In the other formats every name is a path.
     #expect(!TextRecordReader(format: .lines, fortunesDirectory: folder.path).isFortuneName("wisdom"))
   }
