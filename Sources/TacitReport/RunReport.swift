@@ -27,8 +27,11 @@ public enum RunReport {
         + (value.bitsPerByte.map { String(format: "%.4f bits per byte, ", $0) } ?? "")
         + String(format: "loss %.4f nats per token, next-token accuracy %.2f%%", value.loss, 100 * value.accuracy)
     }
-    return [
-      ("test", figures(test)), ("train", figures(train)),
+    let baselines = summary.compressorBitsPerByte.map {
+      ("test text, \($0.compressor)", String(format: "%.4f bits per byte", $0.bitsPerByte))
+    }
+    return [("test", figures(test))] + baselines + [
+      ("train", figures(train)),
       ("generalisation gap", String(format: "%.4f nats per token (test − train loss)", test.loss - train.loss)),
     ]
   }

@@ -39,6 +39,10 @@ extension RunSummary {
       "privacy": privacy.map { $0.summaryObject as Any } ?? NSNull(),
       "audit": audit.map { $0.summaryObject as Any } ?? NSNull(),
     ]
+    if !compressorBitsPerByte.isEmpty {
+      object["test_compressor_bits_per_byte"] = Dictionary(
+        compressorBitsPerByte.map { ($0.compressor, $0.bitsPerByte) }, uniquingKeysWith: { first, _ in first })
+    }
     // A language model's figures: loss per token (nats), perplexity, bits per byte.
     for (prefix, figures) in [("test", test), ("train", train)] where figures.isLanguageModel {
       object[prefix + "_perplexity"] = figures.perplexity.map { $0 as Any } ?? NSNull()
@@ -86,6 +90,9 @@ extension RunSummary {
           String(format: "  \(label) perplexity    %.3f", figures.perplexity ?? .nan)
             + (figures.bitsPerByte.map { String(format: ", %.4f bits per byte", $0) } ?? "")
             + String(format: " (loss %.4f nats per token, next-token accuracy %.2f%%)", figures.loss, 100 * figures.accuracy))
+      }
+      for baseline in compressorBitsPerByte {
+        lines.append(String(format: "  test  %-14@ %.4f bits per byte (same test text)", baseline.compressor as NSString, baseline.bitsPerByte))
       }
     } else {
       lines.append(String(format: "  test accuracy       %6.2f%%", 100 * test.accuracy))

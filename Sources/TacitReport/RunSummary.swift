@@ -18,6 +18,9 @@ public struct RunSummary {
   public var privacy: PrivacyReport?
   /// The audit after training; `nil` when the recipe turns it off.
   public var audit: AuditOutcome?
+  /// A language model's compressor baselines on the same test text, bits per byte by compressor
+  /// (`xz -9e`, `zlib -9`); empty for a classifier.
+  public var compressorBitsPerByte: [(compressor: String, bitsPerByte: Double)] = []
 
   public init(
     name: String, seed: UInt64, threads: Int, test: LossAndAccuracy, train: LossAndAccuracy,

@@ -132,6 +132,7 @@ struct CanarySizing {
     case .gradient:
       // A throwaway model on its own split of the seed: only its size is needed.
       var generator = SeededGenerator(seed: recipe.seed).split("canary-sizing")
+      if let language = try LanguageModelSetup.make(recipe) { return try language.makeModel(generator: &generator).parameterCount }
       return try ModelBuilder.build(recipe.model, inputShape: pool.exampleShape, generator: &generator).parameterCount
     case .mislabeled:
       return Int(mislabeledPoolShare * Double(pool.count))

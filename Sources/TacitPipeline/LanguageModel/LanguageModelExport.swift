@@ -17,7 +17,7 @@ import TacitText
 ///   Tacit to frame records with BOS and EOS as in training.
 enum LanguageModelExport {
   /// The tokenizer files copied from a pretrained folder, when present.
-  static let copiedTokenizerFiles = [
+  static let copiedTokenizerFiles: Set<String> = [
     "tokenizer.json", "vocab.json", "merges.txt", "tokenizer_config.json", "special_tokens_map.json",
   ]
 
@@ -57,7 +57,7 @@ enum LanguageModelExport {
     }
     guard let folder else { throw PipelineError("cannot export a \(type(of: tokenizer)) tokenizer", isInputError: false) }
     var files: [String: String] = [:]
-    for file in copiedTokenizerFiles {
+    for file in copiedTokenizerFiles.sorted() {
       guard let data = FileManager.default.contents(atPath: folder + "/" + file) else { continue }
       files[file] = String(decoding: data, as: UTF8.self)
     }

@@ -54,7 +54,11 @@ public enum RunPipeline {
         "distillation: teacher \(teacher.recipe.name) " + (teacher.runFolder.map { "loaded from \($0)" } ?? "trained in the run")
           + ", \(distillation.transfer.rawValue) transfer set")
     }
-    if let inputShape = recipe.data.knownInputShape {
+    if let language = try LanguageModelSetup.make(recipe) {
+      try RunContext.checkModelFitsData(recipe, isLanguageModel: true)
+      var generator = SeededGenerator(seed: recipe.seed).split("init")
+      lines.append(ModelSummary.describe(try language.makeModel(generator: &generator)))
+    } else if let inputShape = recipe.data.knownInputShape {
       var generator = SeededGenerator(seed: recipe.seed).split("init")
       let model = try ModelBuilder.build(recipe.model, inputShape: inputShape, generator: &generator)
       if let classCount = recipe.data.knownClassCount {

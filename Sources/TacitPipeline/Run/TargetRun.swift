@@ -5,6 +5,7 @@ import TacitNN
 import TacitRecipe
 import TacitReport
 import TacitTensor
+import TacitText
 import TacitTraining
 
 /// A plain run (a recipe without a `distillation` section), step by step:
@@ -53,9 +54,12 @@ enum TargetRun {
         caveats: caveats, options: options, note: note)
       : nil
 
-    let summary = trained.summary(
+    var summary = trained.summary(
       name: recipe.name, seed: recipe.seed, threads: options.threads, seconds: Clock.seconds() - start,
       privacy: privacy, audit: audit)
+    if let language = try LanguageModelSetup.make(recipe) {
+      summary.compressorBitsPerByte = compressorBaselines(context.data.test, tokenizer: language.tokenizer, note: note)
+    }
     var resolved = recipe
     resolved.privacy = plan?.resolvedSection
     let summaryJSON = try RunPipeline.writeModelFiles(
@@ -69,6 +73,21 @@ enum TargetRun {
     }
     return RunOutcome(
       summaryJSON: summaryJSON, terminalSummary: summary.terminalTable(directory: folder.path), verdict: audit?.verdict)
+  }
+
+  /// A language model's compressor baselines on the test text (`CompressionBaseline`), logged.
+  static func compressorBaselines(_ test: LabeledDataset, tokenizer: any Tokenizer, note: (String) -> Void)
+    -> [(compressor: String, bitsPerByte: Double)]
+  {
+    let measured = CompressionBaseline.measure(test, tokenizer: tokenizer)
+    var baselines: [(compressor: String, bitsPerByte: Double)] = []
+    if let xz = measured.xz { baselines.append(("xz -9e", xz)) }
+    baselines.append(("zlib -9", measured.zlib))
+    note(
+      "test text (\(measured.bytes) bytes): "
+        + baselines.map { String(format: "%@ %.4f", $0.compressor as NSString, $0.bitsPerByte) }.joined(separator: ", ")
+        + " bits per byte" + (measured.xz == nil ? " (xz not installed: apt-get install xz-utils)" : ""))
+    return baselines
   }
 
   /// The log line of the DP-SGD mechanism.

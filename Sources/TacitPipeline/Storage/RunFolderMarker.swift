@@ -50,6 +50,11 @@ public enum RunFolderMarker {
   /// The folders a distillation run holds, each holding only `modelFiles`.
   static let runSubfolders: Set<String> = ["teacher", "student"]
 
+  /// The files of a language-model run's `hf/` folder (`LanguageModelExport`).
+  static let exportFiles: Set<String> = LanguageModelExport.copiedTokenizerFiles.union([
+    "config.json", "model.safetensors", LanguageModelFolder.byteTokenizerMarker,
+  ])
+
   /// Whether `name` is a regular file Tacit writes at the top level of a folder of `kind`.
   static func isKnownFile(_ name: String, in kind: Kind) -> Bool {
     switch kind {
@@ -125,11 +130,12 @@ public enum RunFolderMarker {
   static func firstForeignEntry(in folder: String, entries: [String], kind: Kind) throws -> String? {
     for name in entries.sorted() {
       let type = try entryType(folder + "/" + name)
-      if kind == .run, runSubfolders.contains(name) {
+      if kind == .run, runSubfolders.contains(name) || name == "hf" {
         guard type == .typeDirectory else { return name }
+        let known = name == "hf" ? exportFiles : modelFiles
         for inner in try Self.entries(of: folder + "/" + name).sorted() {
           let innerType = try entryType(folder + "/" + name + "/" + inner)
-          guard innerType == .typeRegular, modelFiles.contains(inner) else { return name + "/" + inner }
+          guard innerType == .typeRegular, known.contains(inner) else { return name + "/" + inner }
         }
         continue
       }

@@ -1,0 +1,77 @@
+import Foundation
+import Testing
+
+/// The language-model recipes (Recipes/fortunes-lm*.yaml) run end to end through the real
+/// executable, shrunk by overrides (one small fortune file, a tiny GPT-2, one epoch), and the
+/// LM commands (`score`, `generate`) work on the run folders they write.
+@Suite(.serialized) struct LanguageModelRecipesTests {
+  static let fortunesAvailable = FileManager.default.fileExists(atPath: "/usr/share/games/fortunes/wisdom")
+
+  /// Overrides that make any fortunes-lm recipe train in about a second.
+  static let shrink = [
+    "--set", "data.files=[wisdom]", "--set", "training.epochs=1", "--set", "training.batch_size=32",
+  ]
+  static let tinyModel = [
+    "--set", "model.width=32", "--set", "model.layers=1", "--set", "model.heads=2", "--set", "model.context=64",
+  ]
+  /// DP recipes: seeded noise (deterministic), 1,000 canaries (auto would ask for more canaries
+  /// than the tiny model has coordinates).
+  static let privateOverrides = ["--set", "privacy.noise=seeded", "--set", "audit.canaries.count=1000"]
+
+  /// Runs `recipe` shrunk into `folder`; returns summary.json.
+  static func run(_ recipe: String, into folder: URL, extra: [String]) throws -> [String: Any] {
+    let outcome = try CommandLineTool.run(["run", recipe, "--output", folder.path, "--json"] + shrink + extra)
+    #expect(outcome.status == 0, "\(recipe) failed: \(outcome.standardError)")
+    for file in ["recipe.yaml", "summary.json", "log.txt", "model.safetensors", "report.html", "hf/config.json", "hf/model.safetensors"] {
+      #expect(FileManager.default.fileExists(atPath: folder.appendingPathComponent(file).path), "\(recipe): missing \(file)")
+    }
+    let summary = try #require(try JSONSerialization.jsonObject(with: Data(outcome.standardOutput.utf8)) as? [String: Any])
+    let bitsPerByte = try #require(summary["test_bits_per_byte"] as? Double, "\(recipe): no bits per byte")
+    // One epoch of a tiny model: better than the 8 bits of a uniform byte, far from perfect.
+    #expect(bitsPerByte > 1 && bitsPerByte < 8, "\(recipe): \(bitsPerByte) bits per byte")
+    #expect((summary["test_compressor_bits_per_byte"] as? [String: Double])?["zlib -9"] != nil)
+    return summary
+  }
+
+  @Test(.enabled(if: fortunesAvailable)) func fromScratchRecipesRun() throws {
+    let output = try CommandLineTool.temporaryDirectory("lm-recipes")
+    defer { try? FileManager.default.removeItem(at: output) }
+    let plain = try Self.run("Recipes/fortunes-lm.yaml", into: output.appendingPathComponent("plain"), extra: Self.tinyModel)
+    #expect((plain["audit"] as? [String: Any])?["verdict"] as? String == "MEASURED")
+    let dp = try Self.run(
+      "Recipes/fortunes-lm-dp-eps8.yaml", into: output.appendingPathComponent("dp"), extra: Self.tinyModel + Self.privateOverrides)
+    let privacy = try #require(dp["privacy"] as? [String: Any])
+    #expect(abs((privacy["epsilon"] as? Double ?? 0) - 8) < 0.01)
+    // 1,000 canaries cannot test ε = 8: UNTESTABLE, and no mechanism check failed (else VIOLATION).
+    #expect((dp["audit"] as? [String: Any])?["verdict"] as? String == "UNTESTABLE")
+  }
+
+  @Test(.enabled(if: fortunesAvailable)) func fineTuningStartsFromThePublicRun() throws {
+    let output = try CommandLineTool.temporaryDirectory("lm-finetune")
+    defer { try? FileManager.default.removeItem(at: output) }
+    let publicRun = output.appendingPathComponent("public")
+    let pretrained = try Self.run("Recipes/fortunes-lm-public.yaml", into: publicRun, extra: Self.tinyModel)
+    #expect(pretrained["audit"] is NSNull)
+    let tuned = try Self.run(
+      "Recipes/fortunes-lm-finetune-dp.yaml", into: output.appendingPathComponent("tuned"),
+      extra: ["--set", "model.from=\(publicRun.path)"] + Self.privateOverrides)
+    #expect(tuned["parameter_count"] as? Int == pretrained["parameter_count"] as? Int)
+    // The commands read the run folder (its hf/ export) and an HF folder alike.
+    let texts = output.appendingPathComponent("texts.txt")
+    try "A fool and his money are soon parted.\nHello\n".write(to: texts, atomically: true, encoding: .utf8)
+    for model in [publicRun.path, publicRun.appendingPathComponent("hf").path] {
+      let score = try CommandLineTool.run(["score", model, texts.path, "--json"])
+      #expect(score.status == 0, "\(score.standardError)")
+      let lines = score.standardOutput.split(separator: "\n")
+      #expect(lines.count == 2)
+      let first = try #require(try JSONSerialization.jsonObject(with: Data(lines[0].utf8)) as? [String: Any])
+      let tokens = try #require(first["tokens"] as? [Int])
+      #expect(tokens.first == 256 && tokens.last == 257 && tokens.count == 39)  // [BOS, 37 bytes, EOS]
+      #expect((first["token_log_probs"] as? [Double])?.count == 38)
+    }
+    let generated = try CommandLineTool.run(["generate", publicRun.path, "--prompt", "A fool", "--tokens", "20", "--seed", "4"])
+    #expect(generated.status == 0 && generated.standardOutput.hasPrefix("A fool"), "\(generated.standardError)")
+    let again = try CommandLineTool.run(["generate", publicRun.path, "--prompt", "A fool", "--tokens", "20", "--seed", "4"])
+    #expect(again.standardOutput == generated.standardOutput)
+  }
+}
