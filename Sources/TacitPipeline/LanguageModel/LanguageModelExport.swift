@@ -12,9 +12,10 @@ import TacitText
 /// - a GPT-2 BPE model's files (`tokenizer.json`, `vocab.json`, `merges.txt`, …) copied from the
 ///   folder it was read from;
 /// - a byte-level model's `vocab.json` mapping each byte's GPT-2 alphabet character to the byte
-///   value, `<|bos|>` to 256 and `<|endoftext|>` to 257, an empty `merges.txt` (so
-///   `transformers`' GPT-2 tokenizer gives the byte ids), and `tacit_tokenizer.json`, which tells
-///   Tacit to frame records with BOS and EOS as in training.
+///   value, `<|bos|>` to 256 and `<|endoftext|>` to 257, an empty `merges.txt`, a `tokenizer.json`
+///   whose post-processor frames each text with `<|bos|>` … `<|endoftext|>` (so `transformers`
+///   gives exactly Tacit's record ids), and `tacit_tokenizer.json`, which tells Tacit to read
+///   the folder with its byte-level tokenizer.
 enum LanguageModelExport {
   /// The tokenizer files copied from a pretrained folder, when present.
   static let copiedTokenizerFiles: Set<String> = [
@@ -50,6 +51,11 @@ enum LanguageModelExport {
       vocabulary["<|endoftext|>"] = ByteTokenizer.endOfSequence
       return [
         "vocab.json": try jsonText(vocabulary), "merges.txt": "#version: 0.2\n",
+        "tokenizer.json": try jsonText(byteTokenizerJSON(vocabulary: vocabulary)),
+        "tokenizer_config.json": try jsonText([
+          "tokenizer_class": "GPT2TokenizerFast", "bos_token": "<|bos|>", "eos_token": "<|endoftext|>",
+          "model_max_length": 1_000_000,
+        ]),
         LanguageModelFolder.byteTokenizerMarker: try jsonText([
           "type": "byte", "bos": ByteTokenizer.beginningOfSequence, "eos": ByteTokenizer.endOfSequence,
         ]),
@@ -62,6 +68,40 @@ enum LanguageModelExport {
       files[file] = String(decoding: data, as: UTF8.self)
     }
     return files
+  }
+
+  /// A Hugging Face `tokenizers` description of Tacit's byte-level tokenizer: byte-level BPE with
+  /// no merges (each byte its own token, id = byte value) and a post-processor framing every text
+  /// with `<|bos|>` (256) and `<|endoftext|>` (257), so `transformers` gives Tacit's record ids.
+  static func byteTokenizerJSON(vocabulary: [String: Int]) -> [String: Any] {
+    func special(_ content: String, _ id: Int) -> [String: Any] {
+      [
+        "id": id, "content": content, "single_word": false, "lstrip": false, "rstrip": false, "normalized": false,
+        "special": true,
+      ]
+    }
+    func template(_ sequences: [String]) -> [[String: Any]] {
+      [["SpecialToken": ["id": "<|bos|>", "type_id": 0]]]
+        + sequences.map { ["Sequence": ["id": $0, "type_id": 0]] }
+        + [["SpecialToken": ["id": "<|endoftext|>", "type_id": 0]]]
+    }
+    let byteLevel: [String: Any] = ["type": "ByteLevel", "add_prefix_space": false, "trim_offsets": true, "use_regex": true]
+    return [
+      "version": "1.0", "truncation": NSNull(), "padding": NSNull(),
+      "added_tokens": [special("<|bos|>", ByteTokenizer.beginningOfSequence), special("<|endoftext|>", ByteTokenizer.endOfSequence)],
+      "normalizer": NSNull(), "pre_tokenizer": byteLevel, "decoder": byteLevel,
+      "post_processor": [
+        "type": "TemplateProcessing", "single": template(["A"]), "pair": template(["A", "B"]),
+        "special_tokens": [
+          "<|bos|>": ["id": "<|bos|>", "ids": [ByteTokenizer.beginningOfSequence], "tokens": ["<|bos|>"]],
+          "<|endoftext|>": ["id": "<|endoftext|>", "ids": [ByteTokenizer.endOfSequence], "tokens": ["<|endoftext|>"]],
+        ],
+      ] as [String: Any],
+      "model": [
+        "type": "BPE", "dropout": NSNull(), "unk_token": NSNull(), "continuing_subword_prefix": "", "end_of_word_suffix": "",
+        "fuse_unk": false, "byte_fallback": false, "ignore_merges": false, "vocab": vocabulary, "merges": [String](),
+      ] as [String: Any],
+    ]
   }
 
   /// Sorted-key, pretty JSON text with a final newline.
