@@ -2,12 +2,21 @@
 #   make demo   installs missing system packages, builds, runs Recipes/quickstart.yaml
 #   make test   installs missing system packages, runs the test suite
 SWIFT ?= swift
-APT_PACKAGES := libopenblas-dev zlib1g-dev dataset-fashion-mnist fortunes fortunes-min
+APT_PACKAGES := libopenblas-dev zlib1g-dev dataset-fashion-mnist fortunes fortunes-min xz-utils
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 # Tests train real (small) models: a release build with testing enabled runs them 10-50x faster
 # than a debug build, which more than pays for the longer compile.
 TEST_FLAGS := -c release -Xswiftc -enable-testing
 DEMO_OUTPUT ?= runs/quickstart
+# OpenBLAS picks its kernels from the CPU model; a virtual machine that hides the model makes it
+# fall back to its SSE3 kernels (Prescott), 2-3x slower. Choose by the CPU's instruction sets
+# instead, unless the caller already set OPENBLAS_CORETYPE (docs/performance.md).
+ifeq ($(origin OPENBLAS_CORETYPE),undefined)
+OPENBLAS_CORETYPE := $(shell grep -qw avx512f /proc/cpuinfo 2>/dev/null && echo SkylakeX || (grep -qw avx2 /proc/cpuinfo 2>/dev/null && grep -qw fma /proc/cpuinfo && echo Haswell))
+endif
+ifneq ($(OPENBLAS_CORETYPE),)
+export OPENBLAS_CORETYPE
+endif
 
 .PHONY: demo test deps build bench clean
 

@@ -18,6 +18,12 @@ public enum BLAS {
   /// The number of threads OpenBLAS currently uses.
   public static var threadCount: Int { Int(openblas_get_num_threads()) }
 
+  /// The CPU kernel family OpenBLAS chose at load time (`Haswell`, `SkylakeX`, `Zen`, …; set
+  /// `OPENBLAS_CORETYPE` to override). A virtual machine that hides its CPU model can make
+  /// OpenBLAS fall back to `Prescott`, its SSE3 kernels, 2–3× slower on AVX2/AVX-512 hardware
+  /// (docs/performance.md); benchmarks print it beside their figures.
+  public static var coreName: String { openblas_get_corename().map { String(cString: $0) } ?? "unknown" }
+
   /// `C ← α·op(A)·op(B) + β·C`, row-major, single precision (`cblas_sgemm`).
   ///
   /// - Parameters:

@@ -53,7 +53,7 @@ struct BenchCommand: ParsableCommand {
     if json {
       print(BenchmarkReport.json(results, noise: cost))
     } else {
-      print(BenchmarkReport.table(results, threads: threads, noise: cost))
+      print(BenchmarkReport.table(results, threads: threads, noise: cost, blasCore: BLAS.coreName))
     }
   }
 }
