@@ -22,7 +22,7 @@ import Testing
     let plain = try LanguageModelRecipesTests.run(
       "Recipes/fortunes-lm.yaml", into: plainFolder,
       extra: LanguageModelRecipesTests.tinyModel + Self.windowed + [
-        "--set", "audit.reference_models=2", "--set", "audit.attacks=[loss, lira]",
+        "--set", "audit.reference_models=2", "--set", "audit.attacks=[loss, lira_offline]",
       ])
     #expect((plain["audit"] as? [String: Any])?["verdict"] as? String == "MEASURED")
     let line = try Self.windowLine(plainFolder)
