@@ -10,6 +10,7 @@ import Yams
 ///   fortunes_directory: /usr/share/games/fortunes   # format fortune only (this default)
 ///   field: text                   # format jsonl only: the string field of each object (default text)
 ///   max_bytes: 256                # default null = no limit; records longer (UTF-8 bytes) are dropped
+///   long_records: truncate        # truncate (default) | windows: records longer than model.context
 ///   test_fraction: 0.2            # (0, 1), default 0.2: the test records, drawn from the pool
 ///   train_size: null              # the split keys every source has (see DataSection)
 ///   validation_size: 0
@@ -18,7 +19,22 @@ import Yams
 /// The records of all files form one pool, de-duplicated after whitespace normalisation and
 /// filtered by `max_bytes` before the seeded split (`TacitText.TextPool`); a record is the privacy
 /// unit. `normalize` must be `none` and `flatten` false (token ids are not scaled or reshaped).
+///
+/// `long_records` says what becomes of a record of more tokens than the model's context T:
+/// `truncate` keeps its first T tokens; `windows` cuts it into consecutive windows of T tokens
+/// overlapping by one, which train, evaluate and are audited as one record (`LongRecords`).
 public struct TextSource: Sendable, Equatable {
+  /// `data.long_records`: what becomes of a record longer than the model's context.
+  public enum LongRecords: String, Sendable, Equatable, CaseIterable {
+    /// Keep the record's first `context` tokens (the rest is never seen).
+    case truncate
+    /// Cut the record into windows of `context` tokens overlapping by one token: window w holds
+    /// tokens w·(T−1) … w·(T−1)+T−1, so every token but the first is predicted exactly once.
+    /// All of a record's windows form one privacy unit (one clipped gradient under DP-SGD), one
+    /// loss (the mean over all its predicted tokens) and one audit score.
+    case windows
+  }
+
   /// `data.format`, with the keys that belong to it.
   public enum Format: Sendable, Equatable {
     /// `format: fortune`: records separated by lines holding only `%`. `directory` is
@@ -48,6 +64,8 @@ public struct TextSource: Sendable, Equatable {
   public var maxBytes: Int?
   /// `data.test_fraction`: fraction of the de-duplicated pool held out for testing, in (0, 1).
   public var testFraction: Double
+  /// `data.long_records`, default `truncate`.
+  public var longRecords: LongRecords = .truncate
 }
 
 /// One entry of `data.files`.
@@ -82,7 +100,7 @@ extension DataSection {
   }
 
   /// The keys only `source: text` takes.
-  static let textKeys = ["format", "files", "fortunes_directory", "field", "max_bytes"]
+  static let textKeys = ["format", "files", "fortunes_directory", "field", "max_bytes", "long_records"]
 
   /// Reads the keys of `source: text`; `nil` (after reporting) when unusable.
   static func readTextSource(_ section: MappingReader) -> TextSource? {
@@ -113,8 +131,9 @@ extension DataSection {
     let files = readTextFiles(section, format: format)
     let maxBytes = section.optionalInteger("max_bytes", .atLeast(1))
     let testFraction = section.number("test_fraction", default: 0.2, .open(0, 1))
+    let longRecords = section.choice("long_records", default: TextSource.LongRecords.truncate)
     guard let format, let files else { return nil }
-    return TextSource(format: format, files: files, maxBytes: maxBytes, testFraction: testFraction)
+    return TextSource(format: format, files: files, maxBytes: maxBytes, testFraction: testFraction, longRecords: longRecords)
   }
 
   /// Reads `data.files`: a non-empty list of names or paths, none listed twice. Without a usable
@@ -176,5 +195,6 @@ extension TextSource {
     emitter.entry("files", "[" + names.joined(separator: ", ") + "]")
     emitter.entry("max_bytes", RecipeEmitter.integer(maxBytes), comment: maxBytes == nil ? "no limit" : nil)
     emitter.entry("test_fraction", RecipeEmitter.number(testFraction))
+    emitter.entry("long_records", longRecords.rawValue)
   }
 }

@@ -82,13 +82,7 @@ extension Recipe {
     if case .text = data?.source { textData = true }
     let audit = AuditSection.read(
       top.child("audit"), isPrivate: top.hasNonNullValue("privacy"), imageData: imageData, textData: textData)
-    if data != nil, !imageData, let augmentation = training.augmentation,
-      augmentation.cropPadding > 0 || augmentation.flip || augmentation.cutout > 0
-    {
-      reader.report(
-        "crop_padding, flip and cutout need image data (data.source fashion_mnist); tabular data takes only noise_std",
-        at: top.path("training").appending("augmentation"), node: top.value("training")?["augmentation"])
-    }
+    checkAugmentation(training, data: data, imageData: imageData, top: top, reader: reader)
     var distillation: DistillationSection?
     var distillationIsValid = true
     if top.nonNullValue("distillation") != nil {
@@ -115,5 +109,28 @@ extension Recipe {
     return Recipe(
       version: version, name: name, seed: seed, data: data, model: model, training: training, privacy: privacy,
       audit: audit, distillation: distillation)
+  }
+
+  /// Reports `training.augmentation` settings the data cannot take: image transforms on data that
+  /// are not images, and multiplicity > 1 with `data.long_records: windows` (a long record's
+  /// windows already make its group of rows, `TextSource.LongRecords`).
+  private static func checkAugmentation(
+    _ training: TrainingSection, data: DataSection?, imageData: Bool, top: MappingReader, reader: NodeReader
+  ) {
+    if data != nil, !imageData, let augmentation = training.augmentation,
+      augmentation.cropPadding > 0 || augmentation.flip || augmentation.cutout > 0
+    {
+      reader.report(
+        "crop_padding, flip and cutout need image data (data.source fashion_mnist); tabular data takes only noise_std",
+        at: top.path("training").appending("augmentation"), node: top.value("training")?["augmentation"])
+    }
+    if case .text(let text) = data?.source, text.longRecords == .windows, let augmentation = training.augmentation,
+      augmentation.multiplicity > 1
+    {
+      reader.report(
+        "must be 1 with data.long_records windows (a long record's windows already form its group of rows); set multiplicity: 1 or long_records: truncate",
+        at: top.path("training").appending("augmentation").appending("multiplicity"),
+        node: top.value("training")?["augmentation"])
+    }
   }
 }

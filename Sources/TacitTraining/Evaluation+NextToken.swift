@@ -15,6 +15,11 @@ extension Evaluation {
   ///   predicting EOS counts towards it, so it is an honest whole-record figure,
   /// - `accuracy`: the fraction of predicted tokens that are the logits' argmax.
   ///
+  /// Windowed records (features `[N, K, T]`, `TokenWindows`) are evaluated as whole records:
+  /// their windows' rows are scored together, every token but the first is predicted once (in
+  /// the window whose position ≥ 1 holds it), and its bytes are counted once (a window's first
+  /// token, the previous window's last, is skipped), so the sums above are the whole record's.
+  ///
   /// Batches hold at most 2²⁴ logits (64 MiB), whatever the vocabulary.
   static func evaluateNextToken(
     _ model: Sequential, on dataset: LabeledDataset, tokenByteLengths: [Int]
@@ -29,9 +34,15 @@ extension Evaluation {
     var start = 0
     while start < total {
       let end = min(start + batchSize, total)
-      let tokens = dataset.features.rows(start..<end)
+      var tokens = dataset.features.rows(start..<end)
+      var rowsPerRecord = 1
+      if tokens.rank == 3 {
+        let unfolded = TokenWindows.unfold(tokens)
+        tokens = unfolded.rows
+        rowsPerRecord = unfolded.grouping.perRecord
+      }
       let logits = model.forward(tokens, mode: .inference, generator: &generator)
-      totals.add(logits: logits, tokens: tokens, tokenByteLengths: tokenByteLengths)
+      totals.add(logits: logits, tokens: tokens, tokenByteLengths: tokenByteLengths, rowsPerRecord: rowsPerRecord)
       start = end
     }
     model.releaseCaches()
@@ -46,8 +57,10 @@ struct NextTokenTotals {
   var correct = 0
   var bytes = 0
 
-  /// Adds a batch: logits `[B, T, V]`, tokens `[B, T]` right-padded with `GPT2.paddingToken`.
-  mutating func add(logits: Tensor, tokens: Tensor, tokenByteLengths: [Int]) {
+  /// Adds a batch: logits `[B, T, V]`, tokens `[B, T]` right-padded with `GPT2.paddingToken`;
+  /// with `rowsPerRecord` K' > 1, rows are the windows of B/K' records, K' consecutive rows each,
+  /// and a window's first token counts no bytes unless it is its record's first window.
+  mutating func add(logits: Tensor, tokens: Tensor, tokenByteLengths: [Int], rowsPerRecord: Int = 1) {
     let perRecord = NextTokenCrossEntropy().tokenLogProbabilities(logits: logits, tokens: tokens)
     let batch = tokens.batchSize
     let positions = batch == 0 ? 0 : tokens.count / batch
@@ -58,9 +71,10 @@ struct NextTokenTotals {
           let row = x.baseAddress! + record * positions
           var length = 0
           while length < positions && row[length] >= 0 { length += 1 }
+          let continuesRecord = record % rowsPerRecord != 0
           for i in 0..<length {
             let token = Int(row[i])
-            bytes += token < tokenByteLengths.count ? tokenByteLengths[token] : 0
+            if i > 0 || !continuesRecord { bytes += token < tokenByteLengths.count ? tokenByteLengths[token] : 0 }
             guard i >= 1 else { continue }
             let scores = z.baseAddress! + (record * positions + i - 1) * vocabulary
             var best = 0

@@ -5,6 +5,10 @@ import TacitTensor
 /// order, or a Poisson sample from the step's noise source), their K consecutive copies under
 /// augmentation multiplicity, gathered and augmented.
 ///
+/// Windowed text records (features `[N, K, T]` under the next-token metric, `TokenWindows`) are
+/// drawn as records, by the same sampler at the same rate, and unfolded into their windows' rows
+/// `[B·K', T]`, with the grouping the step clips by (`RecordRows`).
+///
 /// With gradient canaries (`GradientCanaries`), the m_in IN canaries are records N, …, N + m_in − 1
 /// of the Poisson sampler's pool: drawn by the same sampler at the same rate as the N data
 /// records, and handed to the step apart (they have no features).
@@ -15,6 +19,8 @@ struct TrainingBatches {
   /// K, the copies of each record (`DPSGDSettings.augmentationMultiplicity`; 1 otherwise).
   let multiplicity: Int
   let augmentation: Augmentation?
+  /// Whether every record is a group of token windows (`TokenWindows`): features `[N, K, T]`.
+  let windowed: Bool
   /// Draws Poisson batches (`.poisson`) over the N records and the IN gradient canaries.
   let sampler: PoissonSampler
   let noise: NoiseSource?
@@ -47,6 +53,8 @@ struct TrainingBatches {
     batchSize = configuration.batchSize
     self.multiplicity = multiplicity
     augmentation = configuration.augmentation
+    if case .nextToken = configuration.evaluation, dataset.features.rank == 3 { windowed = true } else { windowed = false }
+    precondition(!windowed || multiplicity == 1, "windowed text records do not take augmentation multiplicity")
     sampler = PoissonSampler(recordCount: count + canaryRecords, sampleRate: sampleRate)
     self.noise = noise
     orderGenerator = generator.split("data-order")
@@ -69,8 +77,11 @@ struct TrainingBatches {
   }
 
   /// The batch of step `stepIndex` of the epoch: inputs `[K·n, …]`, labels `[K·n]`, the number n
-  /// of records drawn, and the canary records drawn (ordinals among the IN canaries).
-  mutating func batch(step stepIndex: Int) -> (inputs: Tensor, labels: [Int32], records: Int, canaries: [Int]) {
+  /// of records drawn, the canary records drawn (ordinals among the IN canaries), and for windowed
+  /// records the grouping of the rows `[K'·n, T]` (`nil` otherwise).
+  mutating func batch(step stepIndex: Int) -> (
+    inputs: Tensor, labels: [Int32], records: Int, canaries: [Int], recordRows: RecordRows?
+  ) {
     var indices: [Int]
     var canaries: [Int] = []
     switch sampling {
@@ -86,10 +97,14 @@ struct TrainingBatches {
         indices.removeSubrange(first...)
       }
     }
+    if windowed {
+      let (rows, grouping) = TokenWindows.unfold(dataset.features.gathering(rows: indices))
+      return (rows, [Int32](repeating: 0, count: rows.batchSize), indices.count, canaries, grouping)
+    }
     // Augmentation multiplicity: K consecutive copies of every sampled record, each augmented.
     let rows = multiplicity == 1 ? indices : indices.flatMap { Array(repeating: $0, count: multiplicity) }
     var inputs = dataset.features.gathering(rows: rows)
     if let augmentation { inputs = augmentation.apply(inputs, generator: &augmentationGenerator) }
-    return (inputs, rows.map { dataset.labels[$0] }, indices.count, canaries)
+    return (inputs, rows.map { dataset.labels[$0] }, indices.count, canaries, nil)
   }
 }

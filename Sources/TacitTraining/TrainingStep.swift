@@ -57,24 +57,37 @@ public struct TrainingStep {
   /// `learningRate`. Under DP-SGD with augmentation multiplicity K the batch is K consecutive
   /// copies of each record; `canaryRecords` are the gradient canaries the sampler drew into this
   /// batch (ordinals among the IN canaries, `GradientCanaries.includedCanaries`).
+  ///
+  /// With `recordRows` (a long text record's windows, `TokenWindows`), every record is
+  /// `recordRows.perRecord` consecutive rows of `inputs`, handled in every gradient mode as
+  /// augmentation multiplicity handles copies: row b's loss and logit gradient are scaled by
+  /// `recordRows.weights[b]`, a record's gradient is the mean of its rows' (then its loss's
+  /// gradient), clipped as one group under DP-SGD, and the result counts records.
   @discardableResult
   public func run(
-    inputs: Tensor, labels: [Int32], canaryRecords: [Int] = [], learningRate: Float, generator: inout SeededGenerator
+    inputs: Tensor, labels: [Int32], canaryRecords: [Int] = [], recordRows: RecordRows? = nil, learningRate: Float,
+    generator: inout SeededGenerator
   ) -> StepResult {
     let batch = inputs.batchSize
     precondition(labels.isEmpty || labels.count == batch, "batch of \(batch) inputs with \(labels.count) labels")
+    precondition(recordRows.map { $0.weights.count == batch } ?? true, "row weights do not match the batch's \(batch) rows")
     model.zeroGradients()
-    let settings = privateSettings
+    var settings = privateSettings
+    let rowsPerRecord = recordRows?.perRecord ?? 1
+    // A record's windows are its group of rows, as augmentation multiplicity's copies are.
+    settings?.augmentationMultiplicity *= rowsPerRecord
     var result = StepResult(
       lossSum: 0, correct: 0, count: batch, clippedFraction: 0, clipNorm: settings.map { Double($0.maxGradNorm) })
     precondition(canaryRecords.isEmpty || canaries != nil, "canary records drawn without gradient canaries")
     var unclippedCount = 0
     if batch > 0 {
-      backpropagateLosses(inputs: inputs, labels: labels, generator: &generator, result: &result)
+      backpropagateLosses(
+        inputs: inputs, labels: labels, rowWeights: recordRows?.weights, generator: &generator, result: &result)
     }
     if batch > 0 || canaries != nil {
       let drawn = canaries?.canaries(ofRecords: canaryRecords) ?? []
-      unclippedCount = accumulateGradients(batch: batch, settings: settings, canaries: drawn, result: &result)
+      unclippedCount = accumulateGradients(
+        batch: batch, rowsPerRecord: rowsPerRecord, settings: settings, canaries: drawn, result: &result)
     }
     if let settings { privatise(settings: settings, unclippedCount: unclippedCount, batch: batch) }
     regularization.addGradients(to: model.parameters)
@@ -91,12 +104,14 @@ public struct TrainingStep {
   }
 
   /// Forward pass, the objective's losses (summed into `result`, with the correct count) and the
-  /// backward pass of their logit gradients.
+  /// backward pass of their logit gradients; with `rowWeights`, row b's loss and logit gradient
+  /// scaled by `rowWeights[b]` first.
   private func backpropagateLosses(
-    inputs: Tensor, labels: [Int32], generator: inout SeededGenerator, result: inout StepResult
+    inputs: Tensor, labels: [Int32], rowWeights: [Float]?, generator: inout SeededGenerator, result: inout StepResult
   ) {
     let logits = model.forward(inputs, mode: .training, generator: &generator)
-    let output = objective.lossesAndGradient(logits: logits, inputs: inputs, labels: labels)
+    var output = objective.lossesAndGradient(logits: logits, inputs: inputs, labels: labels)
+    if let rowWeights { output.scaleRows(by: rowWeights) }
     result.lossSum = output.losses.reduce(0) { $0 + Double($1) }
     result.correct = output.correct
     model.backward(output.logitGradient)
@@ -105,32 +120,59 @@ public struct TrainingStep {
   /// Adds the weighted per-example gradient sum of the gradient mode to the parameter gradients
   /// (with the drawn gradient canaries `canaries`, indices into `GradientCanaries.coordinates`,
   /// under `.privateSum`); returns the number of records left unclipped (`.privateSum`; 0
-  /// otherwise).
-  private func accumulateGradients(batch: Int, settings: DPSGDSettings?, canaries: [Int], result: inout StepResult)
-    -> Int
-  {
+  /// otherwise). Records are `rowsPerRecord` consecutive rows (1 but for windowed records; under
+  /// `.privateSum`, `settings.augmentationMultiplicity` already counts them).
+  private func accumulateGradients(
+    batch: Int, rowsPerRecord: Int, settings: DPSGDSettings?, canaries: [Int], result: inout StepResult
+  ) -> Int {
     switch gradientMode {
     case .mean:
+      // (1/(B·K')) Σ_rows = (1/B) Σ_r (mean of record r's rows).
       model.accumulateGradients(weights: .uniform(1 / Float(batch)))
+      result.countRecords(rowsPerRecord: rowsPerRecord)
       return 0
     case .clippedMean(let maxGradNorm):
-      // DP-SGD's clipped sum without noise, divided by the drawn batch size.
-      let settings = DPSGDSettings(maxGradNorm: maxGradNorm, noiseMultiplier: 0, expectedBatchSize: Double(batch))
+      // DP-SGD's clipped sum without noise, divided by the drawn number of records.
+      let settings = DPSGDSettings(
+        maxGradNorm: maxGradNorm, noiseMultiplier: 0, expectedBatchSize: Double(max(batch / rowsPerRecord, 1)),
+        augmentationMultiplicity: rowsPerRecord)
       result.clippedFraction = accumulateClipped(settings: settings, batch: batch).clippedFraction
       result.clipNorm = Double(maxGradNorm)
+      result.countRecords(rowsPerRecord: rowsPerRecord)
       return 0
     case .privateSum:
       guard let settings else { preconditionFailure("private settings are set in .privateSum mode") }
       let counts = accumulateClipped(settings: settings, batch: batch, canaries: canaries)
       result.clippedFraction = counts.clippedFraction
-      // With K copies per record, report per record: the mean loss and correct count over copies.
-      let multiplicity = settings.augmentationMultiplicity
-      if multiplicity > 1 {
-        result.lossSum /= Double(multiplicity)
-        result.correct = result.correct.map { Int((Double($0) / Double(multiplicity)).rounded()) }
-        result.count = batch / multiplicity
-      }
+      // With K copies (or windows) per record, report per record: the mean over its rows.
+      result.countRecords(rowsPerRecord: settings.augmentationMultiplicity)
       return counts.unclipped
+    }
+  }
+}
+
+extension StepResult {
+  /// Reports per record when every record is `rowsPerRecord` consecutive rows (augmentation
+  /// copies, or windows with weighted losses): the loss and correct count are the means over a
+  /// record's rows, the count the records.
+  mutating func countRecords(rowsPerRecord: Int) {
+    guard rowsPerRecord > 1 else { return }
+    lossSum /= Double(rowsPerRecord)
+    correct = correct.map { Int((Double($0) / Double(rowsPerRecord)).rounded()) }
+    count /= rowsPerRecord
+  }
+}
+
+extension ObjectiveResult {
+  /// Scales example b's loss and its rows of the logit gradient by `weights[b]`.
+  mutating func scaleRows(by weights: [Float]) {
+    precondition(weights.count == losses.count, "\(weights.count) row weights for \(losses.count) examples")
+    for index in losses.indices { losses[index] *= weights[index] }
+    let width = losses.isEmpty ? 0 : logitGradient.count / losses.count
+    logitGradient.scalars.withUnsafeMutableBufferPointer { gradient in
+      for (row, weight) in weights.enumerated() where weight != 1 {
+        for index in (row * width)..<((row + 1) * width) { gradient[index] *= weight }
+      }
     }
   }
 }

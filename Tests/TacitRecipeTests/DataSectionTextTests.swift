@@ -27,7 +27,7 @@ import Testing
     #expect(text.files.map(\.path.absolute) == ["/usr/share/games/fortunes/wisdom", "/recipes/mine", "/data/x", "/abs/y"])
     #expect(text.files.map(\.isFortuneName) == [true, false, false, false])
     #expect(text.files.map(\.description) == ["wisdom", "/recipes/mine", "/data/x", "/abs/y"])
-    #expect(text.maxBytes == nil && text.testFraction == 0.2)
+    #expect(text.maxBytes == nil && text.testFraction == 0.2 && text.longRecords == .truncate)
     let data = try #require(parseRecipe(recipe("{source: text, format: fortune, files: [wisdom]}"))).data
     #expect(data.normalize == .none && !data.flatten && data.trainSize == nil && data.validationSize == 0)
   }
@@ -93,6 +93,15 @@ import Testing
       ("{source: csv, path: a.csv, files: [a]}", "data.files: only valid with source text, not csv"),
       ("{source: fashion_mnist, max_bytes: 10}", "data.max_bytes: only valid with source text, not fashion_mnist"),
       (
+        "{source: text, format: lines, files: [a], long_records: window}",
+        "data.long_records: unknown value 'window'; did you mean windows?"
+      ),
+      (
+        "{source: text, format: lines, files: [a], long_record: windows}",
+        "data.long_record: unknown key; did you mean long_records?"
+      ),
+      ("{source: csv, path: a.csv, long_records: windows}", "data.long_records: only valid with source text, not csv"),
+      (
         "{source: fashion_mnist, test_fraction: 0.1}",
         "data.test_fraction: only valid with source csv, synthetic or text, not fashion_mnist"
       ),
@@ -128,5 +137,37 @@ import Testing
     guard case .text(let text) = reloaded.data.source else { return }
     #expect(text.files.map(\.name) == ["wisdom", "/recipes/x"])
     #expect(text.files.map(\.isFortuneName) == [true, false])
+  }
+
+  @Test func longRecordsReadsEmitsAndRoundTrips() throws {
+    let windows = try #require(textSource("{source: text, format: lines, files: [a], long_records: windows}"))
+    #expect(windows.longRecords == .windows)
+    let truncate = try #require(textSource("{source: text, format: lines, files: [a], long_records: truncate}"))
+    #expect(truncate.longRecords == .truncate)
+    for value in ["windows", "truncate"] {
+      let parsed = try #require(parseRecipe(recipe("{source: text, format: lines, files: [a], long_records: \(value)}")))
+      let resolved = parsed.resolvedYAML()
+      #expect(resolved.contains("  long_records: \(value)\n"), "missing long_records in:\n\(resolved)")
+      let reloaded = try #require(parseRecipe(resolved))
+      #expect(reloaded.data == parsed.data)
+    }
+    // The default is written out too.
+    let plain = try #require(parseRecipe(recipe("{source: text, format: lines, files: [a]}")))
+    #expect(plain.resolvedYAML().contains("  long_records: truncate\n"))
+    let overridden = try #require(
+      parseRecipe(recipe("{source: text, format: lines, files: [a]}"), overrides: ["data.long_records=windows"]))
+    guard case .text(let text) = overridden.data.source else { return }
+    #expect(text.longRecords == .windows)
+  }
+
+  @Test func windowsRefuseAugmentationMultiplicity() {
+    let yaml =
+      recipe("{source: text, format: lines, files: [a], long_records: windows}")
+      + "privacy: {target_epsilon: 8, delta: 1.0e-5}\ntraining: {augmentation: {noise_std: 0.1, multiplicity: 2}}\n"
+    let error = singleError(yaml)
+    #expect(
+      error.hasSuffix(
+        ": training.augmentation.multiplicity: must be 1 with data.long_records windows (a long record's windows already form its group of rows); set multiplicity: 1 or long_records: truncate"
+      ), "got: \(error)")
   }
 }

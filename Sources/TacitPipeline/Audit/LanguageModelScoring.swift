@@ -3,6 +3,7 @@ import TacitAudit
 import TacitData
 import TacitNN
 import TacitTensor
+import TacitTraining
 
 /// The membership view of a language model that the classifier attacks read.
 ///
@@ -21,7 +22,10 @@ import TacitTensor
 /// `log(e^L − 1)` is computed as `L + log(1 − e^{−L})` (finite for every L > 0). A record with no
 /// predicted token cannot occur: text records hold at least two tokens.
 enum LanguageModelScoring {
-  /// The per-record losses of `model` on token records `dataset` (`[N, T]`), inference mode.
+  /// The per-record losses of `model` on token records `dataset` (`[N, T]`, or windowed
+  /// `[N, K, T]`), inference mode. A windowed record's loss is the mean over all its predicted
+  /// tokens across its windows, `−(1/(n−1)) Σ_w Σ_i log p` (each token predicted once,
+  /// `TokenWindows`): the loss it trained on, one score per record.
   static func recordLosses(of model: Sequential, on dataset: LabeledDataset) -> [Double] {
     let positions = max(dataset.featuresPerExample, 1)
     let vocabulary = max(model.outputShape.last ?? 1, 1)
@@ -32,11 +36,20 @@ enum LanguageModelScoring {
     var start = 0
     while start < dataset.count {
       let end = min(start + batchSize, dataset.count)
-      let tokens = dataset.features.rows(start..<end)
+      var tokens = dataset.features.rows(start..<end)
+      var rowsPerRecord = 1
+      if tokens.rank == 3 {
+        let unfolded = TokenWindows.unfold(tokens)
+        tokens = unfolded.rows
+        rowsPerRecord = unfolded.grouping.perRecord
+      }
       let logits = model.forward(tokens, mode: .inference, generator: &generator)
-      for logProbabilities in NextTokenCrossEntropy().tokenLogProbabilities(logits: logits, tokens: tokens) {
-        let sum = logProbabilities.reduce(0.0) { $0 + Double($1) }
-        losses.append(logProbabilities.isEmpty ? 0 : -sum / Double(logProbabilities.count))
+      let rows = NextTokenCrossEntropy().tokenLogProbabilities(logits: logits, tokens: tokens)
+      for first in stride(from: 0, to: rows.count, by: rowsPerRecord) {
+        let record = rows[first..<(first + rowsPerRecord)]
+        let sum = record.reduce(0.0) { total, row in row.reduce(total) { $0 + Double($1) } }
+        let count = record.reduce(0) { $0 + $1.count }
+        losses.append(count == 0 ? 0 : -sum / Double(count))
       }
       start = end
     }

@@ -2,6 +2,7 @@ import Foundation
 import TacitData
 import TacitNN
 import TacitText
+import TacitTraining
 
 /// A language model's bits per byte set against general-purpose compressors on the same test
 /// text: a model that does not beat `xz -9e` has learned less about the text than a dictionary
@@ -16,14 +17,9 @@ enum CompressionBaseline {
   /// `xz -9e` and zlib-9 bits per byte of `dataset`'s records (token records, decoded with
   /// `tokenizer`); `xz` is `nil` when the program is not found or fails.
   static func measure(_ dataset: LabeledDataset, tokenizer: any Tokenizer) -> (xz: Double?, zlib: Double, bytes: Int) {
-    let lengths = GPT2.recordLengths(dataset.features)
-    let positions = dataset.featuresPerExample
-    var texts: [String] = []
-    dataset.features.scalars.withUnsafeBufferPointer { ids in
-      for (record, length) in lengths.enumerated() {
-        let tokens = (0..<length).map { Int(ids[record * positions + $0]) }
-        texts.append(tokenizer.decode(tokens.filter { tokenizer.tokenByteLengths[$0] > 0 }))
-      }
+    // Whole records, windowed ones put back together (TokenWindows.records).
+    let texts = TokenWindows.records(dataset.features).map { tokens in
+      tokenizer.decode(tokens.filter { tokenizer.tokenByteLengths[$0] > 0 })
     }
     let bytes = Array(texts.joined(separator: "\n").utf8)
     guard !bytes.isEmpty else { return (nil, .nan, 0) }

@@ -81,7 +81,11 @@ struct RunContext {
   /// The run's data line for the log.
   var dataLine: String {
     if case .text = recipe.data.source {
-      return "data: \(data.train.count) train, \(data.validation.count) validation, \(data.test.count) test text records, at most \(data.train.featuresPerExample) tokens each"
+      let records = "data: \(data.train.count) train, \(data.validation.count) validation, \(data.test.count) test text records"
+      let shape = data.train.features.shape
+      // Windowed records: [N, K, T].
+      if shape.count == 3 { return records + ", each up to \(shape[1]) windows of \(shape[2]) tokens" }
+      return records + ", at most \(data.train.featuresPerExample) tokens each"
     }
     return "data: \(data.train.count) train, \(data.validation.count) validation, \(data.test.count) test records of shape \(data.train.exampleShape), \(data.train.classCount) classes"
   }
