@@ -59,7 +59,9 @@ public final class Dense: Layer {
     let rows = input.count / inputCount
     var outputShape = input.shape
     outputShape[outputShape.count - 1] = outputCount
-    var output = Tensor(shape: outputShape)
+    // Uninitialised: `LinearGradients.forward` writes every element (bias fill or a β = 0 GEMM),
+    // so the zero fill of `Tensor(shape:)` was wasted memory traffic.
+    var output = Tensor(shape: outputShape) { _ in }
     LinearGradients.forward(
       activations: input, rows: rows, inputs: inputCount, outputs: outputCount, weight: weight, bias: bias, into: &output)
     if mode == .training {
@@ -78,20 +80,18 @@ public final class Dense: Layer {
     keptGroupSize = nil
     guard needsInputGradient else { return nil }
     let rows = input.count / inputCount
-    var inputGradient = Tensor(shape: input.shape)
-    if rows > 0 {
+    // The β = 0 GEMM writes every element: no zero fill first.
+    return Tensor(shape: input.shape) { da in
+      guard rows > 0 else { return }
       outputGradient.scalars.withUnsafeBufferPointer { g in
         weight.value.scalars.withUnsafeBufferPointer { w in
-          inputGradient.scalars.withUnsafeMutableBufferPointer { da in
-            BLAS.gemm(
-              m: rows, n: inputCount, k: outputCount,
-              a: g.baseAddress!, lda: outputCount, b: w.baseAddress!, ldb: inputCount,
-              c: da.baseAddress!, ldc: inputCount)
-          }
+          BLAS.gemm(
+            m: rows, n: inputCount, k: outputCount,
+            a: g.baseAddress!, lda: outputCount, b: w.baseAddress!, ldb: inputCount,
+            c: da.baseAddress!, ldc: inputCount)
         }
       }
     }
-    return inputGradient
   }
 
   public func addGroupSquaredNorms(into norms: inout [Double], groupSize: Int) {

@@ -161,13 +161,15 @@ public enum LinearGradients {
       alpha = value
     case .perExample(let values):
       precondition(values.count == batch, "\(values.count) weights for a batch of \(batch)")
-      scaled = outputGradients
       alpha = 1
-      scaled.scalars.withUnsafeMutableBufferPointer { s in
-        for b in 0..<batch {
-          let c = values[b]
-          let start = b * T * O
-          for i in start..<(start + T * O) { s[i] *= c }
+      // Written straight from G into fresh storage (formerly a copy of G, then scaled in place).
+      scaled = outputGradients.scalars.withUnsafeBufferPointer { g in
+        Tensor(shape: outputGradients.shape) { s in
+          for b in 0..<batch {
+            let c = values[b]
+            let start = b * T * O
+            for i in start..<(start + T * O) { s[i] = g[i] * c }
+          }
         }
       }
     }
