@@ -48,11 +48,9 @@ public final class Activation: Layer {
         case .temperedSigmoid(let scale, let inverseTemperature, let offset):
           // s·σ(τx) − o = (s/2)·tanh(τx/2) + s/2 − o, through the vectorised tanh.
           let halfTemperature = inverseTemperature / 2
-          for i in 0..<n { y[i] = halfTemperature * x[i] }
-          Kernels.tanh(y, y, count: n)
           let halfScale = scale / 2
           let shift = halfScale - offset
-          for i in 0..<n { y[i] = halfScale * y[i] + shift }
+          for i in 0..<n { y[i] = halfScale * Kernels.tanh(halfTemperature * x[i]) + shift }
         }
       }
     }

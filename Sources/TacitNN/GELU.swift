@@ -8,7 +8,8 @@ import TacitTensor
 ///
 /// Derivative: `∂y/∂x = ½·(1 + tanh u) + ½·x·(1 − tanh² u)·c·(1 + 3·0.044715·x²)`.
 ///
-/// `tanh` is `Kernels.tanh` (absolute error ≤ 3.3·10⁻⁷, vectorised). Training mode keeps the input
+/// `tanh` is `Kernels.tanh` (absolute error ≤ 3.3·10⁻⁷), fused with the rest of the forward map
+/// in one vectorised loop. Training mode keeps the input
 /// and `tanh u` (two tensors of the input's size) for the backward pass.
 public final class GELU: Layer {
   public let kind = "gelu"
@@ -25,18 +26,19 @@ public final class GELU: Layer {
   public func forward(_ input: Tensor, mode: ForwardMode, generator: inout SeededGenerator) -> Tensor {
     let n = input.count
     let c = Self.scale, a = Self.coefficient
-    let hyperbolic = input.scalars.withUnsafeBufferPointer { xBuffer in
-      Tensor(shape: input.shape) { tBuffer in
-        guard n > 0 else { return }
-        let x = xBuffer.baseAddress!, t = tBuffer.baseAddress!
-        for i in 0..<n { t[i] = c * (x[i] + a * x[i] * x[i] * x[i]) }
-        Kernels.tanh(t, t, count: n)
-      }
-    }
-    let output = input.scalars.withUnsafeBufferPointer { x in
-      hyperbolic.scalars.withUnsafeBufferPointer { t in
-        Tensor(shape: input.shape) { y in
-          for i in 0..<n { y[i] = 0.5 * x[i] * (1 + t[i]) }
+    // One fused, vectorised pass from the input into two fresh tensors (tanh u and y); `tanh u`
+    // was formerly computed in place, which defeated the vectoriser (Kernels.tanh).
+    var hyperbolic = Tensor(shape: [])
+    let output = input.scalars.withUnsafeBufferPointer { xBuffer in
+      Tensor(shape: input.shape) { yBuffer in
+        hyperbolic = Tensor(shape: input.shape) { tBuffer in
+          guard n > 0 else { return }
+          let x = xBuffer.baseAddress!, t = tBuffer.baseAddress!, y = yBuffer.baseAddress!
+          for i in 0..<n {
+            let tanhU = Kernels.tanh(c * (x[i] + a * x[i] * x[i] * x[i]))
+            t[i] = tanhU
+            y[i] = 0.5 * x[i] * (1 + tanhU)
+          }
         }
       }
     }

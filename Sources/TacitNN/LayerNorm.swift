@@ -68,14 +68,9 @@ public final class LayerNorm: Layer {
         guard rows > 0 else { return }
         for row in 0..<rows {
           let x = xBuffer.baseAddress! + row * D
-          var total: Float = 0
-          for i in 0..<D { total += x[i] }
-          let mean = total / Float(D)
-          var squares: Float = 0
-          for i in 0..<D {
-            let centred = x[i] - mean
-            squares += centred * centred
-          }
+          // Eight-lane sums (`Kernels.laneSum`) vectorise; the former single running sums did not.
+          let mean = Kernels.laneSum(0..<D) { x[$0] } / Float(D)
+          let squares = Kernels.laneSum(0..<D) { (x[$0] - mean) * (x[$0] - mean) }
           let inverseDeviation = 1 / (squares / Float(D) + epsilon).squareRoot()
           deviations[row] = inverseDeviation
           for i in 0..<D { x[i] = (x[i] - mean) * inverseDeviation }

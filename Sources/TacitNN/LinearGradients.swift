@@ -64,10 +64,12 @@ public enum LinearGradients {
   /// Adds ‖∇W_b‖² (+ ‖∇β_b‖² when `hasBias`) to `norms[b]` for `b` in `0..<B`.
   ///
   /// - Parameter strategy: force an algorithm (tests compare them); `nil` picks by cost.
+  /// - Parameter kept: with the materialised strategy only, `B·O·I` floats where example `b`'s
+  ///   `∇W_b` is left at offset `b·O·I` (for `accumulateKept`); `nil` reuses one `[O, I]` buffer.
   public static func addSquaredNorms(
     activations: Tensor, outputGradients: Tensor,
     batch: Int, positions: Int, inputs: Int, outputs: Int, hasBias: Bool,
-    into norms: inout [Double], strategy forced: NormStrategy? = nil
+    into norms: inout [Double], strategy forced: NormStrategy? = nil, keeping kept: UnsafeMutablePointer<Float>? = nil
   ) {
     precondition(
       activations.count == batch * positions * inputs, "activations \(activations.shape) ≠ [\(batch), \(positions), \(inputs)]")
@@ -77,6 +79,7 @@ public enum LinearGradients {
     precondition(norms.count == batch, "norms has \(norms.count) entries for a batch of \(batch)")
     if batch == 0 { return }
     let strategy = forced ?? self.strategy(positions: positions, inputs: inputs, outputs: outputs)
+    precondition(kept == nil || strategy == .materialize, "per-example gradients are kept only when materialised")
     let T = positions, I = inputs, O = outputs
     activations.scalars.withUnsafeBufferPointer { aBuffer in
       outputGradients.scalars.withUnsafeBufferPointer { gBuffer in
@@ -107,13 +110,14 @@ public enum LinearGradients {
             }
           }
         case .materialize:
-          var perExample = [Float](repeating: 0, count: O * I)
+          var perExample = [Float](repeating: 0, count: kept == nil ? O * I : 0)
           perExample.withUnsafeMutableBufferPointer { wBuffer in
             for b in 0..<batch {
               let ab = a + b * T * I
               let gb = g + b * T * O
-              BLAS.gemm(transposeA: true, m: O, n: I, k: T, a: gb, lda: O, b: ab, ldb: I, c: wBuffer.baseAddress!, ldc: I)
-              var total = Kernels.squaredNorm(UnsafeBufferPointer(wBuffer))
+              let w = kept.map { $0 + b * O * I } ?? wBuffer.baseAddress!
+              BLAS.gemm(transposeA: true, m: O, n: I, k: T, a: gb, lda: O, b: ab, ldb: I, c: w, ldc: I)
+              var total = Kernels.squaredNorm(w, count: O * I)
               if hasBias { total += biasSquaredNorm(gb, positions: T, outputs: O) }
               norms[b] += total
             }
@@ -157,13 +161,15 @@ public enum LinearGradients {
       alpha = value
     case .perExample(let values):
       precondition(values.count == batch, "\(values.count) weights for a batch of \(batch)")
-      scaled = outputGradients
       alpha = 1
-      scaled.scalars.withUnsafeMutableBufferPointer { s in
-        for b in 0..<batch {
-          let c = values[b]
-          let start = b * T * O
-          for i in start..<(start + T * O) { s[i] *= c }
+      // Written straight from G into fresh storage (formerly a copy of G, then scaled in place).
+      scaled = outputGradients.scalars.withUnsafeBufferPointer { g in
+        Tensor(shape: outputGradients.shape) { s in
+          for b in 0..<batch {
+            let c = values[b]
+            let start = b * T * O
+            for i in start..<(start + T * O) { s[i] = g[i] * c }
+          }
         }
       }
     }

@@ -54,6 +54,32 @@ import Testing
     expectClose(output.scalars.map(Double.init), expected, relative: 1e-4, absolute: 1e-5, "attention")
   }
 
+  /// Records of at least `causalSplitMinimum` positions run the split causal products (¾ of the
+  /// full GEMMs): forward (inference and training) against the definition, with a padded record.
+  @Test(arguments: [ForwardMode.inference, .training])
+  func longRecordsMatchDefinition(mode: ForwardMode) {
+    let layer = Self.makeLayer()
+    let (T, lengths) = (41, [41, 33])
+    let input = randomTensor([2, T, 8], seed: 127)
+    var generator = SeededGenerator(seed: 0)
+    let output = layer.forward(input, lengths: lengths, mode: mode, generator: &generator)
+    for (b, n) in lengths.enumerated() {
+      let record = (0..<n).map { t in (0..<8).map { Double(input.scalars[(b * T + t) * 8 + $0]) } }
+      expectClose(
+        recordPrefix(output, record: b, length: n).scalars.map(Double.init), Self.reference(record, layer).flatMap { $0 },
+        relative: 1e-4, absolute: 1e-5, "record \(b), \(mode)")
+    }
+  }
+
+  /// The split causal products in the backward pass: finite differences on a 36-position record,
+  /// and per-record norms against batches of one with lengths above and below the split minimum.
+  @Test func longRecordsGradientsAndNorms() {
+    checkFiniteDifferences(Self.makeLayer(), input: randomTensor([1, 36, 8], seed: 128), maxCoordinates: 60, "long record")
+    let error = checkPaddedBookkeeping(
+      Self.makeLayer(), input: randomTensor([3, 40, 8], seed: 129), lengths: [40, 33, 12], groupSize: 1, "long records")
+    #expect(error <= 1e-4)
+  }
+
   @Test func laterPositionsDoNotChangeEarlierOutputs() {
     let layer = Self.makeLayer()
     let input = randomTensor([1, 6, 8], seed: 123)

@@ -30,4 +30,17 @@ import Testing
     #expect(values[0] == -values[4] && values[1] == -values[3] && values[2] == 0)
     #expect(abs(Double(values[3]) - Foundation.tanh(0.5)) < 1e-7)
   }
+
+  /// The in-place and scalar forms give the out-of-place kernel's values, bit for bit.
+  @Test func inPlaceAndScalarFormsMatch() {
+    let inputs = stride(from: -9.0, through: 9.0, by: 0.0137).map { Float($0) }
+    var outOfPlace = [Float](repeating: .nan, count: inputs.count)
+    inputs.withUnsafeBufferPointer { x in
+      outOfPlace.withUnsafeMutableBufferPointer { y in Kernels.tanh(x.baseAddress!, y.baseAddress!, count: x.count) }
+    }
+    var inPlace = inputs
+    inPlace.withUnsafeMutableBufferPointer { Kernels.tanh(inPlace: $0.baseAddress!, count: $0.count) }
+    #expect(inPlace == outOfPlace)
+    #expect(inputs.map { Kernels.tanh($0) } == outOfPlace)
+  }
 }

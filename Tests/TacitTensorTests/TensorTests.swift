@@ -55,4 +55,20 @@ struct TensorTests {
     let halves = [Float](repeating: 0.5, count: 1000)
     #expect(halves.withUnsafeBufferPointer { Kernels.squaredNorm($0) } == 250)
   }
+
+  /// The eight-lane blocked sums against a Float64 reference, for counts that leave every
+  /// remainder modulo 8 and modulo the 256-element block.
+  @Test func blockedSumsMatchDoubleReference() {
+    var generator = SeededGenerator(seed: 5)
+    for count in [0, 1, 7, 8, 9, 255, 256, 257, 263, 1000, 49_152 + 5] {
+      let x = (0..<count).map { _ in Float(Random.uniform(using: &generator)) - 0.5 }
+      let y = (0..<count).map { _ in Float(Random.uniform(using: &generator)) - 0.5 }
+      let squares = x.reduce(0.0) { $0 + Double($1) * Double($1) }
+      let products = zip(x, y).reduce(0.0) { $0 + Double($1.0) * Double($1.1) }
+      let magnitude = x.reduce(0.0) { $0 + Double(abs($1)) }
+      let norm = x.withUnsafeBufferPointer { Kernels.squaredNorm($0) }
+      #expect(abs(norm - squares) <= 1e-6 * max(squares, 1e-30), "count \(count)")
+      #expect(abs(Kernels.dot(x, y, count: count) - products) <= 1e-6 * max(magnitude, 1e-30), "count \(count)")
+    }
+  }
 }
