@@ -17,11 +17,6 @@ public final class Dense: Layer {
   public let bias: Parameter?
   private var cachedInput: Tensor?
   private var cachedOutputGradient: Tensor?
-  /// Per-example (per-group) weight gradients left by the last materialised norm pass
-  /// (`LinearGradients.keepsGradients`), `[G, O, I]`; reused across steps.
-  private var keptGradients: [Float] = []
-  /// The group size of `keptGradients` while they belong to the cached gradients; `nil` otherwise.
-  private var keptGroupSize: Int?
 
   /// A dense layer mapping `inputCount` features to `outputCount`, initialised from `generator`.
   public init(inputCount: Int, outputCount: Int, hasBias: Bool = true, generator: inout SeededGenerator) {
@@ -64,10 +59,7 @@ public final class Dense: Layer {
     var output = Tensor(shape: outputShape) { _ in }
     LinearGradients.forward(
       activations: input, rows: rows, inputs: inputCount, outputs: outputCount, weight: weight, bias: bias, into: &output)
-    if mode == .training {
-      cachedInput = input
-      keptGroupSize = nil
-    }
+    if mode == .training { cachedInput = input }
     return output
   }
 
@@ -77,7 +69,6 @@ public final class Dense: Layer {
       outputGradient.count == input.count / inputCount * outputCount,
       "Dense.backward: gradient \(outputGradient.shape) does not match input \(input.shape)")
     cachedOutputGradient = outputGradient
-    keptGroupSize = nil
     guard needsInputGradient else { return nil }
     let rows = input.count / inputCount
     // The β = 0 GEMM writes every element: no zero fill first.
@@ -101,34 +92,15 @@ public final class Dense: Layer {
     precondition(
       groupSize >= 1 && input.batchSize % groupSize == 0, "a batch of \(input.batchSize) in groups of \(groupSize)")
     // A group's K examples are K·T consecutive rows: one "example" with K·T positions.
-    let groups = input.batchSize / groupSize, positions = positions(of: input) * groupSize
-    let keeps = LinearGradients.keepsGradients(batch: groups, positions: positions, inputs: inputCount, outputs: outputCount)
-    let keptCount = keeps ? groups * outputCount * inputCount : 0
-    if keptGradients.count < keptCount { keptGradients = [Float](repeating: 0, count: keptCount) }
-    keptGradients.withUnsafeMutableBufferPointer { kept in
-      LinearGradients.addSquaredNorms(
-        activations: input, outputGradients: gradient, batch: groups, positions: positions, inputs: inputCount,
-        outputs: outputCount, hasBias: bias != nil, into: &norms, keeping: keeps ? kept.baseAddress : nil)
-    }
-    keptGroupSize = keeps ? groupSize : nil
+    LinearGradients.addSquaredNorms(
+      activations: input, outputGradients: gradient, batch: input.batchSize / groupSize,
+      positions: positions(of: input) * groupSize, inputs: inputCount, outputs: outputCount,
+      hasBias: bias != nil, into: &norms)
   }
 
-  /// The weighted sum `Σ_b c_b ∇W_b`: from the per-example gradients kept by the norm pass when
-  /// there are some and the weights are constant within each group (one `gemv`,
-  /// `LinearGradients.accumulateKept`), else `LinearGradients.accumulate`'s GEMM.
   public func accumulateGradients(weights: ExampleWeights) {
     guard let input = cachedInput, let gradient = cachedOutputGradient else {
       preconditionFailure("Dense gradients requested before backward")
-    }
-    if let groupSize = keptGroupSize,
-      let groupWeights = LinearGradients.groupWeights(weights, rows: input.batchSize, groupSize: groupSize)
-    {
-      keptGradients.withUnsafeBufferPointer { kept in
-        LinearGradients.accumulateKept(
-          kept.baseAddress!, groupWeights: groupWeights, rowsPerGroup: positions(of: input) * groupSize,
-          outputGradients: gradient, inputs: inputCount, outputs: outputCount, weight: weight, bias: bias)
-      }
-      return
     }
     LinearGradients.accumulate(
       activations: input, outputGradients: gradient, batch: input.batchSize,
@@ -139,7 +111,5 @@ public final class Dense: Layer {
   public func releaseCaches() {
     cachedInput = nil
     cachedOutputGradient = nil
-    keptGradients = []
-    keptGroupSize = nil
   }
 }

@@ -64,12 +64,10 @@ public enum LinearGradients {
   /// Adds ‖∇W_b‖² (+ ‖∇β_b‖² when `hasBias`) to `norms[b]` for `b` in `0..<B`.
   ///
   /// - Parameter strategy: force an algorithm (tests compare them); `nil` picks by cost.
-  /// - Parameter kept: with the materialised strategy only, `B·O·I` floats where example `b`'s
-  ///   `∇W_b` is left at offset `b·O·I` (for `accumulateKept`); `nil` reuses one `[O, I]` buffer.
   public static func addSquaredNorms(
     activations: Tensor, outputGradients: Tensor,
     batch: Int, positions: Int, inputs: Int, outputs: Int, hasBias: Bool,
-    into norms: inout [Double], strategy forced: NormStrategy? = nil, keeping kept: UnsafeMutablePointer<Float>? = nil
+    into norms: inout [Double], strategy forced: NormStrategy? = nil
   ) {
     precondition(
       activations.count == batch * positions * inputs, "activations \(activations.shape) ≠ [\(batch), \(positions), \(inputs)]")
@@ -79,7 +77,6 @@ public enum LinearGradients {
     precondition(norms.count == batch, "norms has \(norms.count) entries for a batch of \(batch)")
     if batch == 0 { return }
     let strategy = forced ?? self.strategy(positions: positions, inputs: inputs, outputs: outputs)
-    precondition(kept == nil || strategy == .materialize, "per-example gradients are kept only when materialised")
     let T = positions, I = inputs, O = outputs
     activations.scalars.withUnsafeBufferPointer { aBuffer in
       outputGradients.scalars.withUnsafeBufferPointer { gBuffer in
@@ -110,14 +107,13 @@ public enum LinearGradients {
             }
           }
         case .materialize:
-          var perExample = [Float](repeating: 0, count: kept == nil ? O * I : 0)
+          var perExample = [Float](repeating: 0, count: O * I)
           perExample.withUnsafeMutableBufferPointer { wBuffer in
             for b in 0..<batch {
               let ab = a + b * T * I
               let gb = g + b * T * O
-              let w = kept.map { $0 + b * O * I } ?? wBuffer.baseAddress!
-              BLAS.gemm(transposeA: true, m: O, n: I, k: T, a: gb, lda: O, b: ab, ldb: I, c: w, ldc: I)
-              var total = Kernels.squaredNorm(w, count: O * I)
+              BLAS.gemm(transposeA: true, m: O, n: I, k: T, a: gb, lda: O, b: ab, ldb: I, c: wBuffer.baseAddress!, ldc: I)
+              var total = Kernels.squaredNorm(UnsafeBufferPointer(wBuffer))
               if hasBias { total += biasSquaredNorm(gb, positions: T, outputs: O) }
               norms[b] += total
             }

@@ -80,39 +80,4 @@ import Testing
     expectClose(weight.gradient.scalars.map(Double.init), expectedWeight, relative: 1e-5, absolute: 1e-6, "weight")
     expectClose(bias.gradient.scalars.map(Double.init), expectedBias, relative: 1e-5, absolute: 1e-6, "bias")
   }
-
-  /// Dense over positions with materialised norms keeps the per-example gradients of the norm
-  /// pass and forms the weighted sum from them (`accumulateKept`): the same sums as the GEMM of
-  /// `LinearGradients.accumulate`, for records and for groups of two copies, with uniform
-  /// weights, per-record weights, and weights that differ within a group (the GEMM fallback).
-  @Test(arguments: [1, 2])
-  func keptPerExampleGradientsGiveTheWeightedSum(groupSize: Int) {
-    let (batch, T, I, O) = (4, 7, 3, 2)
-    #expect(LinearGradients.keepsGradients(batch: batch / groupSize, positions: T * groupSize, inputs: I, outputs: O))
-    let input = randomTensor([batch, T, I], seed: 5)
-    let outputGradient = randomTensor([batch, T, O], seed: 6)
-    let perGroup: [Float] = groupSize == 1 ? [0.5, -1.25, 2, 0.75] : [0.5, 0.5, -1.5, -1.5]
-    for weights in [ExampleWeights.uniform(0.25), .perExample(perGroup), .perExample([1, 2, 3, 4])] {
-      var generator = SeededGenerator(seed: 7)
-      let layer = Dense(inputCount: I, outputCount: O, generator: &generator)
-      _ = layer.forward(input, mode: .training, generator: &generator)
-      _ = layer.backward(outputGradient, needsInputGradient: false)
-      var norms = [Double](repeating: 0, count: batch / groupSize)
-      layer.addGroupSquaredNorms(into: &norms, groupSize: groupSize)
-      layer.weight.gradient = Tensor(shape: [O, I], repeating: 1)
-      layer.accumulateGradients(weights: weights)
-      let weight = Parameter(name: "weight", value: Tensor(shape: [O, I]), isDecayed: true)
-      let bias = Parameter(name: "bias", value: Tensor(shape: [O]), isDecayed: false)
-      weight.gradient = Tensor(shape: [O, I], repeating: 1)
-      LinearGradients.accumulate(
-        activations: input, outputGradients: outputGradient, batch: batch, positions: T, inputs: I, outputs: O,
-        weights: weights, weight: weight, bias: bias)
-      expectClose(
-        layer.weight.gradient.scalars.map(Double.init), weight.gradient.scalars.map(Double.init), relative: 1e-5,
-        absolute: 1e-6, "weight, group size \(groupSize)")
-      expectClose(
-        layer.bias!.gradient.scalars.map(Double.init), bias.gradient.scalars.map(Double.init), relative: 1e-5,
-        absolute: 1e-6, "bias, group size \(groupSize)")
-    }
-  }
 }
