@@ -193,43 +193,19 @@ public final class GroupNorm: Layer {
   }
 
   public func addGroupSquaredNorms(into norms: inout [Double], groupSize: Int) {
-    guard let weightGradients = cachedWeightGradients, let biasGradients = cachedBiasGradients else {
-      preconditionFailure("GroupNorm norms requested before backward")
-    }
-    precondition(
-      groupSize >= 1 && norms.count * groupSize == cachedBatch,
-      "norms has \(norms.count) entries for a batch of \(cachedBatch) in groups of \(groupSize)")
-    let C = channels
-    for group in 0..<norms.count {
-      var total: Double = 0
-      for c in 0..<C {
-        var scaleGradient = 0.0, offsetGradient = 0.0
-        for b in (group * groupSize)..<(group * groupSize + groupSize) {
-          scaleGradient += Double(weightGradients[b * C + c])
-          offsetGradient += Double(biasGradients[b * C + c])
-        }
-        total += scaleGradient * scaleGradient + offsetGradient * offsetGradient
-      }
-      norms[group] += total
-    }
+    affineGradients("norms").addGroupSquaredNorms(into: &norms, groupSize: groupSize)
   }
 
   public func accumulateGradients(weights: ExampleWeights) {
+    affineGradients("gradients").accumulate(weights: weights, scaleParameter: weight, offsetParameter: bias)
+  }
+
+  /// The per-example scale and offset gradients of the last backward pass.
+  private func affineGradients(_ what: String) -> PerExampleAffineGradients {
     guard let weightGradients = cachedWeightGradients, let biasGradients = cachedBiasGradients else {
-      preconditionFailure("GroupNorm gradients requested before backward")
+      preconditionFailure("GroupNorm \(what) requested before backward")
     }
-    let C = channels
-    weight.gradient.scalars.withUnsafeMutableBufferPointer { dGamma in
-      bias.gradient.scalars.withUnsafeMutableBufferPointer { dBeta in
-        for b in 0..<cachedBatch {
-          let coefficient = weights[b]
-          for c in 0..<C {
-            dGamma[c] += coefficient * weightGradients[b * C + c]
-            dBeta[c] += coefficient * biasGradients[b * C + c]
-          }
-        }
-      }
-    }
+    return PerExampleAffineGradients(scale: weightGradients, offset: biasGradients, features: channels, batch: cachedBatch)
   }
 
   public func releaseCaches() {

@@ -172,44 +172,19 @@ public final class LayerNorm: Layer {
   }
 
   public func addGroupSquaredNorms(into norms: inout [Double], groupSize: Int) {
-    guard let weightGradients = cachedWeightGradients, let biasGradients = cachedBiasGradients else {
-      preconditionFailure("LayerNorm norms requested before backward")
-    }
-    precondition(
-      groupSize >= 1 && norms.count * groupSize == cachedBatch,
-      "norms has \(norms.count) entries for a batch of \(cachedBatch) in groups of \(groupSize)")
-    let D = width
-    for group in 0..<norms.count {
-      var total: Double = 0
-      for i in 0..<D {
-        var scaleGradient = 0.0
-        var offsetGradient = 0.0
-        for b in (group * groupSize)..<(group * groupSize + groupSize) {
-          scaleGradient += Double(weightGradients[b * D + i])
-          offsetGradient += Double(biasGradients[b * D + i])
-        }
-        total += scaleGradient * scaleGradient + offsetGradient * offsetGradient
-      }
-      norms[group] += total
-    }
+    affineGradients("norms").addGroupSquaredNorms(into: &norms, groupSize: groupSize)
   }
 
   public func accumulateGradients(weights: ExampleWeights) {
+    affineGradients("gradients").accumulate(weights: weights, scaleParameter: weight, offsetParameter: bias)
+  }
+
+  /// The per-example scale and offset gradients of the last backward pass.
+  private func affineGradients(_ what: String) -> PerExampleAffineGradients {
     guard let weightGradients = cachedWeightGradients, let biasGradients = cachedBiasGradients else {
-      preconditionFailure("LayerNorm gradients requested before backward")
+      preconditionFailure("LayerNorm \(what) requested before backward")
     }
-    let D = width
-    weight.gradient.scalars.withUnsafeMutableBufferPointer { dGamma in
-      bias.gradient.scalars.withUnsafeMutableBufferPointer { dBeta in
-        for b in 0..<cachedBatch {
-          let coefficient = weights[b]
-          for i in 0..<D {
-            dGamma[i] += coefficient * weightGradients[b * D + i]
-            dBeta[i] += coefficient * biasGradients[b * D + i]
-          }
-        }
-      }
-    }
+    return PerExampleAffineGradients(scale: weightGradients, offset: biasGradients, features: width, batch: cachedBatch)
   }
 
   public func releaseCaches() {
