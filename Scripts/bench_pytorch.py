@@ -79,7 +79,9 @@ default --models; run it with --models lm:
     oracle on a small GPT-2 (4 records of 16 tokens), so that no mode is timed that computes
     something else.
   * each timed step is timed alone (time.perf_counter); modes are interleaved step by step;
-    the figure is the median over --lm-steps steps after --warmup warm-up steps, in ms.
+    the figure is the median over --lm-steps steps after --warmup warm-up steps, in ms,
+    beside the median process CPU time per step (all threads; with one thread, a figure
+    less inflated by other processes on a shared machine) and the load average.
     A mode that raises while being built or in its first step is reported as failed, with
     the exception, and the others go on.
 Run:
@@ -93,6 +95,7 @@ This script is a manual reference benchmark; CI never runs it.
 import argparse
 import json
 import math
+import os
 import statistics
 import sys
 import time
@@ -320,10 +323,11 @@ class LMTrainer:
         self.optimizer.step()  # DP: clip, add noise, divide by 64, AdamW
         self._loss = loss
 
-    def time_step(self) -> float:
-        start = time.perf_counter()
+    def time_step(self) -> tuple:
+        """(wall seconds, process CPU seconds) of one step."""
+        start, cpu = time.perf_counter(), time.process_time()
         self.step()
-        return time.perf_counter() - start
+        return time.perf_counter() - start, time.process_time() - cpu
 
     def finish(self) -> float:
         return float(self._loss.item())
@@ -400,10 +404,14 @@ def lm_benchmark(args: argparse.Namespace, result: dict) -> None:
         except Exception as e:  # noqa: BLE001 - reported, the other modes go on
             failed[mode] = f"{type(e).__name__}: {str(e).splitlines()[0][:200]}"
     times = {mode: [] for mode in trainers}
+    cpu_times = {mode: [] for mode in trainers}
     for _ in range(args.lm_steps):
         for mode, t in trainers.items():  # interleaved: drift hits every mode alike
-            times[mode].append(t.time_step())
+            wall, cpu = t.time_step()
+            times[mode].append(wall)
+            cpu_times[mode].append(cpu)
     ms = {mode: round(1000 * statistics.median(v), 1) for mode, v in times.items()}
+    cpu_ms = {mode: round(1000 * statistics.median(v), 1) for mode, v in cpu_times.items()}
     for mode, t in trainers.items():
         if not math.isfinite(t.finish()):
             print(f"warning: {t.name}: final loss is {t.finish()}", file=sys.stderr)
@@ -415,6 +423,8 @@ def lm_benchmark(args: argparse.Namespace, result: dict) -> None:
         "parameters": {m: t.parameters for m, t in trainers.items()},
         **{f"{m}_ms_per_step": v for m, v in ms.items()},
         **{f"{m}_ms_per_step_all": [round(1000 * s, 1) for s in times[m]] for m in times},
+        **{f"{m}_cpu_ms_per_step": v for m, v in cpu_ms.items()},
+        "load_average": list(os.getloadavg()),
         "failed": failed,
         "best_dp_mode": best,
         "norm_check_max_relative_error": check,
@@ -437,12 +447,15 @@ def lm_benchmark(args: argparse.Namespace, result: dict) -> None:
             f"{m} {v:.1e}" if isinstance(v, float) else f"{m} FAILED ({v})"
             for m, v in check.items()))
     plain = ms.get("pytorch_plain")
-    print(f"{'mode':<20} {'ms/step':>9} {'x plain':>8} {'records/s':>10}")
+    print(f"load average {' '.join(f'{v:.2f}' for v in os.getloadavg())} (1, 5, 15 min); cpu "
+          f"ms = process CPU time per step (all threads), less sensitive to other load")
+    print(f"{'mode':<20} {'ms/step':>9} {'x plain':>8} {'records/s':>10} {'cpu ms':>9}")
     for mode in args.lm_modes:
         if mode in ms:
             ratio = f"{ms[mode] / plain:>8.2f}" if plain else f"{'-':>8}"
             note = "  (untied head: another model)" if mode == "opacus_ghost_untied" else ""
-            print(f"{mode:<20} {ms[mode]:>9.1f} {ratio} {1000 * LM_BATCH / ms[mode]:>10.1f}{note}")
+            print(f"{mode:<20} {ms[mode]:>9.1f} {ratio} {1000 * LM_BATCH / ms[mode]:>10.1f} "
+                  f"{cpu_ms[mode]:>9.1f}{note}")
         else:
             print(f"{mode:<20} {'FAILED':>9}  {failed[mode]}")
     if best:
