@@ -36,40 +36,39 @@ public enum RunReport {
     ]
   }
 
-  public static func html(
-    recipeName: String, seed: UInt64, summary: RunSummary, modelDescription: String, resolvedRecipe: String
-  ) -> String {
-    let history = summary.history
+  /// The learning curves' series: loss and accuracy per epoch for the running (training-batch)
+  /// figures and for the training, validation and test evaluations the history holds.
+  static func learningCurves(_ history: TrainingCurves) -> (loss: [Chart.Series], accuracy: [Chart.Series]) {
     let epochs = history.epochs.map { Double($0.epoch) }
     var lossSeries: [Chart.Series] = [
       .init(name: "running (train batches)", points: zip(epochs, history.epochs.map(\.runningLoss)).map { $0 }, color: "#9aa5b1")
     ]
-    var accuracySeries: [Chart.Series] = [
-      .init(
-        name: "running (train batches)", points: zip(epochs, history.epochs.map(\.runningAccuracy)).map { $0 }, color: "#9aa5b1")
+    // A language model's steps have no running accuracy (NaN): its curve would be empty.
+    var accuracySeries: [Chart.Series] =
+      history.epochs.allSatisfy { $0.runningAccuracy.isNaN }
+      ? []
+      : [
+        .init(
+          name: "running (train batches)", points: zip(epochs, history.epochs.map(\.runningAccuracy)).map { $0 },
+          color: "#9aa5b1")
+      ]
+    let evaluations: [(String, String, (EpochRecord) -> LossAndAccuracy?)] = [
+      ("train", "#1f77b4", { $0.train }), ("validation", "#d62728", { $0.validation }), ("test", "#2ca02c", { $0.test }),
     ]
-    if history.epochs.first?.train != nil {
+    for (name, color, figures) in evaluations where history.epochs.first.flatMap(figures) != nil {
       lossSeries.append(
-        .init(name: "train", points: zip(epochs, history.epochs.map { $0.train?.loss ?? .nan }).map { $0 }, color: "#1f77b4"))
+        .init(name: name, points: zip(epochs, history.epochs.map { figures($0)?.loss ?? .nan }).map { $0 }, color: color))
       accuracySeries.append(
-        .init(name: "train", points: zip(epochs, history.epochs.map { $0.train?.accuracy ?? .nan }).map { $0 }, color: "#1f77b4"))
+        .init(name: name, points: zip(epochs, history.epochs.map { figures($0)?.accuracy ?? .nan }).map { $0 }, color: color))
     }
-    if history.epochs.first?.validation != nil {
-      lossSeries.append(
-        .init(
-          name: "validation", points: zip(epochs, history.epochs.map { $0.validation?.loss ?? .nan }).map { $0 }, color: "#d62728"
-        ))
-      accuracySeries.append(
-        .init(
-          name: "validation", points: zip(epochs, history.epochs.map { $0.validation?.accuracy ?? .nan }).map { $0 },
-          color: "#d62728"))
-    }
-    if history.epochs.first?.test != nil {
-      lossSeries.append(
-        .init(name: "test", points: zip(epochs, history.epochs.map { $0.test?.loss ?? .nan }).map { $0 }, color: "#2ca02c"))
-      accuracySeries.append(
-        .init(name: "test", points: zip(epochs, history.epochs.map { $0.test?.accuracy ?? .nan }).map { $0 }, color: "#2ca02c"))
-    }
+    return (lossSeries, accuracySeries)
+  }
+
+  public static func html(
+    recipeName: String, seed: UInt64, summary: RunSummary, modelDescription: String, resolvedRecipe: String
+  ) -> String {
+    let history = summary.history
+    let (lossSeries, accuracySeries) = learningCurves(history)
     let headline = headlineFigures(summary) + [
       ("epochs", "\(history.epochs.count)\(history.stoppedEarly ? " (early stop, kept \(history.finalEpoch))" : "")"),
       ("parameters", "\(summary.parameterCount)"),
@@ -101,8 +100,8 @@ public enum RunReport {
       <table class="summary">\(rows)</table>
       <h2>Learning curves</h2>
       <div class="charts">
-      \(Chart.lines(title: "loss", series: lossSeries, xLabel: "epoch", yLabel: "mean cross-entropy"))
-      \(Chart.lines(title: "accuracy", series: accuracySeries, xLabel: "epoch", yLabel: "accuracy"))
+      \(Chart.lines(title: "loss", series: lossSeries, xLabel: "epoch", yLabel: summary.test.isLanguageModel ? "nats per token (running: per record)" : "mean cross-entropy"))
+      \(Chart.lines(title: summary.test.isLanguageModel ? "next-token accuracy" : "accuracy", series: accuracySeries, xLabel: "epoch", yLabel: "accuracy"))
       </div>
       \(privacySection(summary.privacy))
       \(auditSection(summary.audit))
