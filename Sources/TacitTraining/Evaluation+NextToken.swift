@@ -20,32 +20,16 @@ extension Evaluation {
   /// the window whose position ≥ 1 holds it), and its bytes are counted once (a window's first
   /// token, the previous window's last, is skipped), so the sums above are the whole record's.
   ///
-  /// Batches hold at most 2²⁴ logits (64 MiB), whatever the vocabulary.
+  /// Batches: `TokenRecordInference` (at most 2²⁴ logits each).
   static func evaluateNextToken(
     _ model: Sequential, on dataset: LabeledDataset, tokenByteLengths: [Int]
   ) -> Evaluation {
     let total = dataset.count
     guard total > 0 else { return Evaluation(loss: .nan, accuracy: .nan, count: 0) }
-    let positions = dataset.featuresPerExample
-    let vocabulary = max(tokenByteLengths.count, 1)
-    let batchSize = max(1, (1 << 24) / max(positions * vocabulary, 1))
     var totals = NextTokenTotals()
-    var generator = SeededGenerator(seed: 0)  // inference mode draws nothing
-    var start = 0
-    while start < total {
-      let end = min(start + batchSize, total)
-      var tokens = dataset.features.rows(start..<end)
-      var rowsPerRecord = 1
-      if tokens.rank == 3 {
-        let unfolded = TokenWindows.unfold(tokens)
-        tokens = unfolded.rows
-        rowsPerRecord = unfolded.grouping.perRecord
-      }
-      let logits = model.forward(tokens, mode: .inference, generator: &generator)
+    TokenRecordInference.forEachBatch(of: model, on: dataset) { tokens, logits, rowsPerRecord in
       totals.add(logits: logits, tokens: tokens, tokenByteLengths: tokenByteLengths, rowsPerRecord: rowsPerRecord)
-      start = end
     }
-    model.releaseCaches()
     return totals.evaluation(records: total)
   }
 }

@@ -27,23 +27,9 @@ enum LanguageModelScoring {
   /// tokens across its windows, `−(1/(n−1)) Σ_w Σ_i log p` (each token predicted once,
   /// `TokenWindows`): the loss it trained on, one score per record.
   static func recordLosses(of model: Sequential, on dataset: LabeledDataset) -> [Double] {
-    let positions = max(dataset.featuresPerExample, 1)
-    let vocabulary = max(model.outputShape.last ?? 1, 1)
-    let batchSize = max(1, (1 << 24) / (positions * vocabulary))
     var losses: [Double] = []
     losses.reserveCapacity(dataset.count)
-    var generator = SeededGenerator(seed: 0)  // inference mode draws nothing
-    var start = 0
-    while start < dataset.count {
-      let end = min(start + batchSize, dataset.count)
-      var tokens = dataset.features.rows(start..<end)
-      var rowsPerRecord = 1
-      if tokens.rank == 3 {
-        let unfolded = TokenWindows.unfold(tokens)
-        tokens = unfolded.rows
-        rowsPerRecord = unfolded.grouping.perRecord
-      }
-      let logits = model.forward(tokens, mode: .inference, generator: &generator)
+    TokenRecordInference.forEachBatch(of: model, on: dataset) { tokens, logits, rowsPerRecord in
       let rows = NextTokenCrossEntropy().tokenLogProbabilities(logits: logits, tokens: tokens)
       for first in stride(from: 0, to: rows.count, by: rowsPerRecord) {
         let record = rows[first..<(first + rowsPerRecord)]
@@ -51,9 +37,7 @@ enum LanguageModelScoring {
         let count = record.reduce(0) { $0 + $1.count }
         losses.append(count == 0 ? 0 : -sum / Double(count))
       }
-      start = end
     }
-    model.releaseCaches()
     return losses
   }
 

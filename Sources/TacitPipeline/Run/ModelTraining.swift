@@ -134,11 +134,10 @@ extension ModelTraining {
     epochCompleted: (EpochMetrics) -> Void = { _ in }
   ) throws -> TrainedModel {
     let start = Clock.seconds()
-    let isLanguageModel = try LanguageModelSetup.make(recipe) != nil
-    let history = try train(
-      model, on: trainingSet, validation: data.validation, monitor: isLanguageModel ? data.test : nil, root: root,
-      checkpoints: checkpoints, progress: progress, epochCompleted: epochCompleted)
     let metric = try LanguageModelSetup.make(recipe).map { EvaluationMetric.nextToken(tokenByteLengths: $0.tokenByteLengths) }
+    let history = try train(
+      model, on: trainingSet, validation: data.validation, monitor: metric == nil ? nil : data.test, root: root,
+      checkpoints: checkpoints, progress: progress, epochCompleted: epochCompleted)
     return TrainedModel.evaluate(
       model, plan: plan, history: history, trainingSet: trainingSet, data: data, metric: metric ?? .classification,
       start: start)

@@ -22,6 +22,8 @@ struct RunContext {
   let population: AuditPopulation
   /// The canary audit's size and its ceiling, fixed before training.
   let canarySizing: CanarySizing
+  /// A language-model recipe's tokenizer and model set-up (`LanguageModelSetup`), `nil` otherwise.
+  let language: LanguageModelSetup?
 
   /// The recipe's audit section with `canaries.count: auto` resolved to the chosen count (the
   /// recipe itself keeps `auto`, so its resolved text, and a shard's fingerprint, do not change).
@@ -45,7 +47,7 @@ struct RunContext {
     let population = try AuditPopulation.make(audit, pool: data.train, generator: auditGenerator)
     return RunContext(
       recipe: recipe, root: root, data: data, auditGenerator: auditGenerator, population: population,
-      canarySizing: canarySizing)
+      canarySizing: canarySizing, language: language)
   }
 
   /// Refuses a language model on data that are not text, and text under a classifier.

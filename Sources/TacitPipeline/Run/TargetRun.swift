@@ -57,14 +57,14 @@ enum TargetRun {
     var summary = trained.summary(
       name: recipe.name, seed: recipe.seed, threads: options.threads, seconds: Clock.seconds() - start,
       privacy: privacy, audit: audit)
-    if let language = try LanguageModelSetup.make(recipe) {
+    if let language = context.language {
       summary.compressorBitsPerByte = compressorBaselines(context.data.test, tokenizer: language.tokenizer, note: note)
     }
     var resolved = recipe
     resolved.privacy = plan?.resolvedSection
     let summaryJSON = try RunPipeline.writeModelFiles(
       into: folder, prefix: "", recipe: resolved, summary: summary, history: trained.history, model: model)
-    if let language = try LanguageModelSetup.make(recipe), let gpt2 = model.layers.first as? GPT2 {
+    if let language = context.language, let gpt2 = model.layers.first as? GPT2 {
       // The language model in Hugging Face GPT-2 format, beside Tacit's model.safetensors.
       try LanguageModelExport.write(
         gpt2, tokenizer: language.tokenizer, tokenizerFolder: language.pretrainedPath.map(LanguageModelFolder.gpt2Folder),
