@@ -35,29 +35,33 @@ extension CausalSelfAttention {
 
   /// The per-head outputs `[B, T, D]` (zero rows at positions `≥ n_b`). With `keepsProbabilities`
   /// (training), the probabilities are left packed in `probabilities` (`probabilityOffsets`);
-  /// otherwise `probabilities` is scratch for one `n × n` block at a time.
+  /// otherwise each record uses scratch of its own and `probabilities` is untouched.
+  ///
+  /// Records run on the compute threads (`Parallel.forEach`): each writes only its own rows of
+  /// the output and its own probability blocks.
   func attend(
     _ fused: Tensor, lengths: [Int], positions: Int, keepsProbabilities: Bool, probabilities: inout [Float]
   ) -> Tensor {
-    let batch = lengths.count, T = positions, D = width, H = headCount, E = width / headCount
+    let T = positions, D = width, H = headCount, E = width / headCount
     let offsets = Self.probabilityOffsets(lengths: lengths, headCount: H).offsets
     let scale = 1 / Float(E).squareRoot()
-    var context = Tensor(shape: [batch, T, D])
+    var context = Tensor(shape: [lengths.count, T, D])
     fused.scalars.withUnsafeBufferPointer { qkvBuffer in
       context.scalars.withUnsafeMutableBufferPointer { outputBuffer in
         probabilities.withUnsafeMutableBufferPointer { pBuffer in
-          for b in 0..<batch {
+          let qkv = qkvBuffer.baseAddress!, output = outputBuffer.baseAddress!, kept = pBuffer.baseAddress
+          Parallel.forEach(lengths.count) { b in
             let n = lengths[b]
-            guard n > 0 else { continue }
+            guard n > 0 else { return }
+            let scratch = keepsProbabilities ? nil : UnsafeMutablePointer<Float>.allocate(capacity: n * n)
+            defer { scratch?.deallocate() }
             for h in 0..<H {
-              let query = qkvBuffer.baseAddress! + b * T * 3 * D + h * E
+              let query = qkv + b * T * 3 * D + h * E
               let key = query + D, value = query + 2 * D
-              let p = pBuffer.baseAddress! + (keepsProbabilities ? offsets[b] + h * n * n : 0)
+              let p = scratch ?? kept! + offsets[b] + h * n * n
               Self.lowerProduct(n: n, k: E, alpha: scale, a: query, lda: 3 * D, b: key, ldb: 3 * D, c: p, ldc: n)
               Self.causalSoftmax(p, rows: n, stride: n)
-              Self.lowerTimes(
-                n: n, columns: E, lower: p, ldl: n, b: value, ldb: 3 * D, c: outputBuffer.baseAddress! + b * T * D + h * E,
-                ldc: D)
+              Self.lowerTimes(n: n, columns: E, lower: p, ldl: n, b: value, ldb: 3 * D, c: output + b * T * D + h * E, ldc: D)
             }
           }
         }
@@ -85,36 +89,38 @@ extension CausalSelfAttention {
   }
 
   /// The gradient w.r.t. the fused `[Q K V]` (`[B, T, 3D]`, zero at positions `≥ n_b`) from the
-  /// gradient of the per-head outputs `dO` (`[B, T, D]`).
+  /// gradient of the per-head outputs `dO` (`[B, T, D]`). Records run on the compute threads,
+  /// each with its own `dS` scratch and its own rows of the result.
   func attendBackward(_ contextGradient: Tensor, fused: Tensor) -> Tensor {
     let lengths = cachedLengths, T = cachedPositions, D = width, H = headCount, E = width / headCount
     let scale = 1 / Float(E).squareRoot()
     var fusedGradient = Tensor(shape: fused.shape)
     let offsets = Self.probabilityOffsets(lengths: lengths, headCount: H).offsets
-    let longest = lengths.max() ?? 0
-    var scratch = [Float](repeating: 0, count: longest * longest)
     fused.scalars.withUnsafeBufferPointer { qkvBuffer in
       contextGradient.scalars.withUnsafeBufferPointer { dOBuffer in
         fusedGradient.scalars.withUnsafeMutableBufferPointer { dQKVBuffer in
           cachedProbabilities.withUnsafeBufferPointer { pBuffer in
-            scratch.withUnsafeMutableBufferPointer { dSBuffer in
-              let dS = dSBuffer.baseAddress!
-              for (b, n) in lengths.enumerated() where n > 0 {
-                for h in 0..<H {
-                  let query = qkvBuffer.baseAddress! + b * T * 3 * D + h * E
-                  let key = query + D, value = query + 2 * D
-                  let dQuery = dQKVBuffer.baseAddress! + b * T * 3 * D + h * E
-                  let dKey = dQuery + D, dValue = dQuery + 2 * D
-                  let dO = dOBuffer.baseAddress! + b * T * D + h * E
-                  let p = pBuffer.baseAddress! + offsets[b] + h * n * n
-                  Self.lowerTransposeTimes(n: n, columns: E, lower: p, ldl: n, b: dO, ldb: D, c: dValue, ldc: 3 * D)
-                  Self.lowerProduct(n: n, k: E, a: dO, lda: D, b: value, ldb: 3 * D, c: dS, ldc: n)
-                  Self.softmaxBackward(probabilities: p, gradient: dS, rows: n, stride: n)
-                  Self.lowerTimes(
-                    n: n, columns: E, alpha: scale, lower: dS, ldl: n, b: key, ldb: 3 * D, c: dQuery, ldc: 3 * D)
-                  Self.lowerTransposeTimes(
-                    n: n, columns: E, alpha: scale, lower: dS, ldl: n, b: query, ldb: 3 * D, c: dKey, ldc: 3 * D)
-                }
+            let qkv = qkvBuffer.baseAddress!, dQKV = dQKVBuffer.baseAddress!, dOutput = dOBuffer.baseAddress!
+            let kept = pBuffer.baseAddress!
+            Parallel.forEach(lengths.count) { b in
+              let n = lengths[b]
+              guard n > 0 else { return }
+              let dS = UnsafeMutablePointer<Float>.allocate(capacity: n * n)
+              defer { dS.deallocate() }
+              for h in 0..<H {
+                let query = qkv + b * T * 3 * D + h * E
+                let key = query + D, value = query + 2 * D
+                let dQuery = dQKV + b * T * 3 * D + h * E
+                let dKey = dQuery + D, dValue = dQuery + 2 * D
+                let dO = dOutput + b * T * D + h * E
+                let p = kept + offsets[b] + h * n * n
+                Self.lowerTransposeTimes(n: n, columns: E, lower: p, ldl: n, b: dO, ldb: D, c: dValue, ldc: 3 * D)
+                Self.lowerProduct(n: n, k: E, a: dO, lda: D, b: value, ldb: 3 * D, c: dS, ldc: n)
+                Self.softmaxBackward(probabilities: p, gradient: dS, rows: n, stride: n)
+                Self.lowerTimes(
+                  n: n, columns: E, alpha: scale, lower: dS, ldl: n, b: key, ldb: 3 * D, c: dQuery, ldc: 3 * D)
+                Self.lowerTransposeTimes(
+                  n: n, columns: E, alpha: scale, lower: dS, ldl: n, b: query, ldb: 3 * D, c: dKey, ldc: 3 * D)
               }
             }
           }

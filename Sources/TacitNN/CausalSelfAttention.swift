@@ -80,10 +80,8 @@ public final class CausalSelfAttention: Layer {
       recordLengths.count == batch && recordLengths.allSatisfy { (0...positions).contains($0) },
       "attention lengths \(recordLengths) for a batch of \(batch) × \(positions)")
     let fused = queryKeyValue.forward(input, mode: mode, generator: &generator)
-    let longest = recordLengths.max() ?? 0
     let keepsProbabilities = mode == .training
-    let size =
-      keepsProbabilities ? Self.probabilityOffsets(lengths: recordLengths, headCount: headCount).total : longest * longest
+    let size = keepsProbabilities ? Self.probabilityOffsets(lengths: recordLengths, headCount: headCount).total : 0
     var probabilities = [Float](repeating: 0, count: size)
     let context = attend(
       fused, lengths: recordLengths, positions: positions, keepsProbabilities: keepsProbabilities, probabilities: &probabilities)

@@ -18,6 +18,8 @@ public final class GELU: Layer {
 
   static let coefficient: Float = 0.044_715
   static let scale: Float = 0.797_884_560_802_865_4  // √(2/π)
+  /// Elements per parallel chunk at least (`Parallel.forEachChunk`).
+  static let elementsPerChunk = 1 << 15
 
   public init() {}
 
@@ -34,10 +36,12 @@ public final class GELU: Layer {
         hyperbolic = Tensor(shape: input.shape) { tBuffer in
           guard n > 0 else { return }
           let x = xBuffer.baseAddress!, t = tBuffer.baseAddress!, y = yBuffer.baseAddress!
-          for i in 0..<n {
-            let tanhU = Kernels.tanh(c * (x[i] + a * x[i] * x[i] * x[i]))
-            t[i] = tanhU
-            y[i] = 0.5 * x[i] * (1 + tanhU)
+          Parallel.forEachChunk(n, minimumChunk: Self.elementsPerChunk) { chunk in
+            for i in chunk {
+              let tanhU = Kernels.tanh(c * (x[i] + a * x[i] * x[i] * x[i]))
+              t[i] = tanhU
+              y[i] = 0.5 * x[i] * (1 + tanhU)
+            }
           }
         }
       }
@@ -61,9 +65,11 @@ public final class GELU: Layer {
       hyperbolic.scalars.withUnsafeBufferPointer { t in
         outputGradient.scalars.withUnsafeBufferPointer { g in
           Tensor(shape: input.shape) { dx in
-            for i in 0..<n {
-              let derivative = 0.5 * (1 + t[i]) + 0.5 * x[i] * (1 - t[i] * t[i]) * c * (1 + a3 * x[i] * x[i])
-              dx[i] = g[i] * derivative
+            Parallel.forEachChunk(n, minimumChunk: Self.elementsPerChunk) { chunk in
+              for i in chunk {
+                let derivative = 0.5 * (1 + t[i]) + 0.5 * x[i] * (1 - t[i] * t[i]) * c * (1 + a3 * x[i] * x[i])
+                dx[i] = g[i] * derivative
+              }
             }
           }
         }

@@ -37,6 +37,9 @@ public final class LayerNorm: Layer {
   private var cachedBiasGradients: [Float]?
   private var cachedBatch = 0
 
+  /// Rows per parallel chunk at least (`Parallel.forEachChunk`): below this a loop stays serial.
+  static let rowsPerChunk = 256
+
   /// Layer normalisation of `width` features.
   public init(width: Int, epsilon: Float = 1e-5) {
     precondition(width > 0, "LayerNorm needs a positive width, got \(width)")
@@ -66,14 +69,17 @@ public final class LayerNorm: Layer {
     normalized.scalars.withUnsafeMutableBufferPointer { xBuffer in
       inverseDeviations.withUnsafeMutableBufferPointer { deviations in
         guard rows > 0 else { return }
-        for row in 0..<rows {
-          let x = xBuffer.baseAddress! + row * D
-          // Eight-lane sums (`Kernels.laneSum`) vectorise; the former single running sums did not.
-          let mean = Kernels.laneSum(0..<D) { x[$0] } / Float(D)
-          let squares = Kernels.laneSum(0..<D) { (x[$0] - mean) * (x[$0] - mean) }
-          let inverseDeviation = 1 / (squares / Float(D) + epsilon).squareRoot()
-          deviations[row] = inverseDeviation
-          for i in 0..<D { x[i] = (x[i] - mean) * inverseDeviation }
+        let base = xBuffer.baseAddress!, deviationBase = deviations.baseAddress!
+        Parallel.forEachChunk(rows, minimumChunk: Self.rowsPerChunk) { chunk in
+          for row in chunk {
+            let x = base + row * D
+            // Eight-lane sums (`Kernels.laneSum`) vectorise; the former single running sums did not.
+            let mean = Kernels.laneSum(0..<D) { x[$0] } / Float(D)
+            let squares = Kernels.laneSum(0..<D) { (x[$0] - mean) * (x[$0] - mean) }
+            let inverseDeviation = 1 / (squares / Float(D) + epsilon).squareRoot()
+            deviationBase[row] = inverseDeviation
+            for i in 0..<D { x[i] = (x[i] - mean) * inverseDeviation }
+          }
         }
       }
     }
@@ -95,9 +101,11 @@ public final class LayerNorm: Layer {
       weight.value.scalars.withUnsafeBufferPointer { gamma in
         bias.value.scalars.withUnsafeBufferPointer { beta in
           Tensor(shape: normalized.shape) { y in
-            for row in 0..<rows {
-              let offset = row * D
-              for i in 0..<D { y[offset + i] = gamma[i] * xHat[offset + i] + beta[i] }
+            Parallel.forEachChunk(rows, minimumChunk: Self.rowsPerChunk) { chunk in
+              for row in chunk {
+                let offset = row * D
+                for i in 0..<D { y[offset + i] = gamma[i] * xHat[offset + i] + beta[i] }
+              }
             }
           }
         }
@@ -121,13 +129,15 @@ public final class LayerNorm: Layer {
       normalized.scalars.withUnsafeBufferPointer { xHat in
         weightGradients.withUnsafeMutableBufferPointer { dGamma in
           biasGradients.withUnsafeMutableBufferPointer { dBeta in
-            for row in 0..<rows {
-              let record = row / rowsPerRecord
-              let offset = row * D
+            // Records on the compute threads: each sums its own rows into its own `[D]` slots.
+            Parallel.forEach(batch) { record in
               let recordOffset = record * D
-              for i in 0..<D {
-                dGamma[recordOffset + i] += g[offset + i] * xHat[offset + i]
-                dBeta[recordOffset + i] += g[offset + i]
+              for row in (record * rowsPerRecord)..<((record + 1) * rowsPerRecord) {
+                let offset = row * D
+                for i in 0..<D {
+                  dGamma[recordOffset + i] += g[offset + i] * xHat[offset + i]
+                  dBeta[recordOffset + i] += g[offset + i]
+                }
               }
             }
           }
@@ -148,21 +158,23 @@ public final class LayerNorm: Layer {
       normalized.scalars.withUnsafeBufferPointer { xHat in
         weight.value.scalars.withUnsafeBufferPointer { gamma in
           Tensor(shape: normalized.shape) { dx in
-            for row in 0..<rows {
-              let offset = row * D
-              var meanGradient: Float = 0
-              var meanProjection: Float = 0
-              for i in 0..<D {
-                let scaled = gamma[i] * g[offset + i]
-                meanGradient += scaled
-                meanProjection += scaled * xHat[offset + i]
-              }
-              meanGradient /= Float(D)
-              meanProjection /= Float(D)
-              let inverseDeviation = inverseDeviations[row]
-              for i in 0..<D {
-                dx[offset + i] =
-                  inverseDeviation * (gamma[i] * g[offset + i] - meanGradient - xHat[offset + i] * meanProjection)
+            Parallel.forEachChunk(rows, minimumChunk: Self.rowsPerChunk) { chunk in
+              for row in chunk {
+                let offset = row * D
+                var meanGradient: Float = 0
+                var meanProjection: Float = 0
+                for i in 0..<D {
+                  let scaled = gamma[i] * g[offset + i]
+                  meanGradient += scaled
+                  meanProjection += scaled * xHat[offset + i]
+                }
+                meanGradient /= Float(D)
+                meanProjection /= Float(D)
+                let inverseDeviation = inverseDeviations[row]
+                for i in 0..<D {
+                  dx[offset + i] =
+                    inverseDeviation * (gamma[i] * g[offset + i] - meanGradient - xHat[offset + i] * meanProjection)
+                }
               }
             }
           }

@@ -30,8 +30,10 @@ public enum LinearGradients {
     output.scalars.withUnsafeMutableBufferPointer { y in
       if let bias {
         bias.value.scalars.withUnsafeBufferPointer { beta in
-          for r in 0..<rows {
-            for o in 0..<outputs { y[r * outputs + o] = beta[o] }
+          Parallel.forEachChunk(rows, minimumChunk: 512) { chunk in
+            for r in chunk {
+              for o in 0..<outputs { y[r * outputs + o] = beta[o] }
+            }
           }
         }
       }
@@ -78,48 +80,72 @@ public enum LinearGradients {
     if batch == 0 { return }
     let strategy = forced ?? self.strategy(positions: positions, inputs: inputs, outputs: outputs)
     let T = positions, I = inputs, O = outputs
+    // Examples on the compute threads, in contiguous chunks with one scratch buffer each; every
+    // example's norm lands in its own slot, added to `norms` afterwards in example order.
+    var perExample = [Double](repeating: 0, count: batch)
     activations.scalars.withUnsafeBufferPointer { aBuffer in
       outputGradients.scalars.withUnsafeBufferPointer { gBuffer in
-        let a = aBuffer.baseAddress!
-        let g = gBuffer.baseAddress!
-        switch strategy {
-        case .outerProduct:
-          precondition(T == 1, "outer-product norms need one position, got \(T)")
-          for b in 0..<batch {
-            let gNorm = Kernels.squaredNorm(g + b * O, count: O)
-            let aNorm = Kernels.squaredNorm(a + b * I, count: I)
-            norms[b] += gNorm * (aNorm + (hasBias ? 1 : 0))
-          }
-        case .ghost:
-          var aGram = [Float](repeating: 0, count: T * T)
-          var gGram = [Float](repeating: 0, count: T * T)
-          aGram.withUnsafeMutableBufferPointer { aGramBuffer in
-            gGram.withUnsafeMutableBufferPointer { gGramBuffer in
-              for b in 0..<batch {
-                let ab = a + b * T * I
-                let gb = g + b * T * O
-                BLAS.gemm(transposeB: true, m: T, n: T, k: I, a: ab, lda: I, b: ab, ldb: I, c: aGramBuffer.baseAddress!, ldc: T)
-                BLAS.gemm(transposeB: true, m: T, n: T, k: O, a: gb, lda: O, b: gb, ldb: O, c: gGramBuffer.baseAddress!, ldc: T)
-                var total = Kernels.dot(aGramBuffer.baseAddress!, gGramBuffer.baseAddress!, count: T * T)
-                if hasBias { total += biasSquaredNorm(gb, positions: T, outputs: O) }
-                norms[b] += total
+        perExample.withUnsafeMutableBufferPointer { squaredNorms in
+          let a = aBuffer.baseAddress!, g = gBuffer.baseAddress!
+          Parallel.forEachChunk(batch) { examples in
+            switch strategy {
+            case .outerProduct:
+              precondition(T == 1, "outer-product norms need one position, got \(T)")
+              for b in examples {
+                let gNorm = Kernels.squaredNorm(g + b * O, count: O)
+                let aNorm = Kernels.squaredNorm(a + b * I, count: I)
+                squaredNorms[b] = gNorm * (aNorm + (hasBias ? 1 : 0))
               }
-            }
-          }
-        case .materialize:
-          var perExample = [Float](repeating: 0, count: O * I)
-          perExample.withUnsafeMutableBufferPointer { wBuffer in
-            for b in 0..<batch {
-              let ab = a + b * T * I
-              let gb = g + b * T * O
-              BLAS.gemm(transposeA: true, m: O, n: I, k: T, a: gb, lda: O, b: ab, ldb: I, c: wBuffer.baseAddress!, ldc: I)
-              var total = Kernels.squaredNorm(UnsafeBufferPointer(wBuffer))
-              if hasBias { total += biasSquaredNorm(gb, positions: T, outputs: O) }
-              norms[b] += total
+            case .ghost:
+              ghostNorms(
+                a: a, g: g, examples: examples, positions: T, inputs: I, outputs: O, hasBias: hasBias, into: squaredNorms)
+            case .materialize:
+              materializedNorms(
+                a: a, g: g, examples: examples, positions: T, inputs: I, outputs: O, hasBias: hasBias, into: squaredNorms)
             }
           }
         }
       }
+    }
+    for b in 0..<batch { norms[b] += perExample[b] }
+  }
+
+  /// ‖G_bᵀA_b‖² (+ bias) = ⟨A_b A_bᵀ, G_b G_bᵀ⟩_F for the examples in `examples`.
+  static func ghostNorms(
+    a: UnsafePointer<Float>, g: UnsafePointer<Float>, examples: Range<Int>, positions T: Int, inputs I: Int, outputs O: Int,
+    hasBias: Bool, into squaredNorms: UnsafeMutableBufferPointer<Double>
+  ) {
+    let aGram = UnsafeMutablePointer<Float>.allocate(capacity: T * T)
+    let gGram = UnsafeMutablePointer<Float>.allocate(capacity: T * T)
+    defer {
+      aGram.deallocate()
+      gGram.deallocate()
+    }
+    for b in examples {
+      let ab = a + b * T * I
+      let gb = g + b * T * O
+      BLAS.gemm(transposeB: true, m: T, n: T, k: I, a: ab, lda: I, b: ab, ldb: I, c: aGram, ldc: T)
+      BLAS.gemm(transposeB: true, m: T, n: T, k: O, a: gb, lda: O, b: gb, ldb: O, c: gGram, ldc: T)
+      var total = Kernels.dot(aGram, gGram, count: T * T)
+      if hasBias { total += biasSquaredNorm(gb, positions: T, outputs: O) }
+      squaredNorms[b] = total
+    }
+  }
+
+  /// ‖G_bᵀA_b‖² (+ bias) by forming each example's `[O, I]` gradient.
+  static func materializedNorms(
+    a: UnsafePointer<Float>, g: UnsafePointer<Float>, examples: Range<Int>, positions T: Int, inputs I: Int, outputs O: Int,
+    hasBias: Bool, into squaredNorms: UnsafeMutableBufferPointer<Double>
+  ) {
+    let gradient = UnsafeMutableBufferPointer<Float>.allocate(capacity: O * I)
+    defer { gradient.deallocate() }
+    for b in examples {
+      let ab = a + b * T * I
+      let gb = g + b * T * O
+      BLAS.gemm(transposeA: true, m: O, n: I, k: T, a: gb, lda: O, b: ab, ldb: I, c: gradient.baseAddress!, ldc: I)
+      var total = Kernels.squaredNorm(UnsafeBufferPointer(gradient))
+      if hasBias { total += biasSquaredNorm(gb, positions: T, outputs: O) }
+      squaredNorms[b] = total
     }
   }
 
@@ -161,10 +187,12 @@ public enum LinearGradients {
       // Written straight from G into fresh storage (formerly a copy of G, then scaled in place).
       scaled = outputGradients.scalars.withUnsafeBufferPointer { g in
         Tensor(shape: outputGradients.shape) { s in
-          for b in 0..<batch {
-            let c = values[b]
-            let start = b * T * O
-            for i in start..<(start + T * O) { s[i] = g[i] * c }
+          Parallel.forEachChunk(batch) { examples in
+            for b in examples {
+              let c = values[b]
+              let start = b * T * O
+              for i in start..<(start + T * O) { s[i] = g[i] * c }
+            }
           }
         }
       }
@@ -181,9 +209,13 @@ public enum LinearGradients {
     if let bias {
       scaled.scalars.withUnsafeBufferPointer { g in
         bias.gradient.scalars.withUnsafeMutableBufferPointer { biasGradient in
-          for r in 0..<rows {
-            let row = g.baseAddress! + r * O
-            for o in 0..<O { biasGradient[o] += alpha * row[o] }
+          // Output columns on the compute threads; each column is summed over the rows in
+          // order, whatever the thread count.
+          Parallel.forEachChunk(O, minimumChunk: rows * O >= 1 << 16 ? 16 : O + 1) { columns in
+            for r in 0..<rows {
+              let row = g.baseAddress! + r * O
+              for o in columns { biasGradient[o] += alpha * row[o] }
+            }
           }
         }
       }

@@ -26,20 +26,27 @@ public struct NextTokenCrossEntropy: Sendable {
     let T = tokens.shape[1]
     var losses = [Float](repeating: 0, count: lengths.count)
     var gradient = Tensor(shape: logits.shape)
+    // Records on the compute threads: each writes its own loss and gradient rows.
     logits.scalars.withUnsafeBufferPointer { z in
-      gradient.scalars.withUnsafeMutableBufferPointer { g in
-        for (b, n) in lengths.enumerated() where n >= 2 {
-          let weight = 1 / Float(n - 1)
-          var total: Double = 0
-          for t in 0..<(n - 1) {
-            let row = (b * T + t) * V
-            let target = Int(tokens.scalars[b * T + t + 1])
-            let logTotal = Self.softmax(z.baseAddress! + row, into: g.baseAddress! + row, count: V)
-            total += Double(z[row + target]) - logTotal
-            for v in 0..<V { g[row + v] *= weight }
-            g[row + target] -= weight
+      tokens.scalars.withUnsafeBufferPointer { ids in
+        gradient.scalars.withUnsafeMutableBufferPointer { g in
+          losses.withUnsafeMutableBufferPointer { recordLosses in
+            Parallel.forEach(lengths.count) { b in
+              let n = lengths[b]
+              guard n >= 2 else { return }
+              let weight = 1 / Float(n - 1)
+              var total: Double = 0
+              for t in 0..<(n - 1) {
+                let row = (b * T + t) * V
+                let target = Int(ids[b * T + t + 1])
+                let logTotal = Self.softmax(z.baseAddress! + row, into: g.baseAddress! + row, count: V)
+                total += Double(z[row + target]) - logTotal
+                for v in 0..<V { g[row + v] *= weight }
+                g[row + target] -= weight
+              }
+              recordLosses[b] = Float(-total / Double(n - 1))
+            }
           }
-          losses[b] = Float(-total / Double(n - 1))
         }
       }
     }

@@ -6,17 +6,21 @@ import CBLAS
 /// `[m, k]`, `op(B)` of shape `[k, n]` and `C` of shape `[m, n]`; `lda`, `ldb`, `ldc` are the row
 /// strides of the stored (untransposed) matrices.
 public enum BLAS {
-  /// Sets the number of threads OpenBLAS uses for every later call (process-wide).
+  /// Sets the number of compute threads (process-wide): Tacit's own loops (`Parallel`) and its
+  /// large products, which `gemm` cuts into that many blocks of rows or columns, one per thread.
   ///
-  /// Tacit sets this explicitly (default 1): on two cores a second thread helps large products only
-  /// when the other core is idle, and slows small ones.
+  /// OpenBLAS itself always runs on one thread. Its own thread pool spins (`sched_yield`) between
+  /// calls and took a core from Tacit's per-record loops (attention, norms, elementwise layers)
+  /// that alternate with the products; cutting `C` into blocks keeps every product's per-element
+  /// arithmetic that of the one-thread call (docs/performance.md, "Compute threads").
   public static func setThreadCount(_ count: Int) {
-    precondition(count >= 1, "BLAS thread count must be at least 1, got \(count)")
-    openblas_set_num_threads(Int32(count))
+    precondition(count >= 1, "thread count must be at least 1, got \(count)")
+    openblas_set_num_threads(1)
+    Parallel.setWorkerCount(count)
   }
 
-  /// The number of threads OpenBLAS currently uses.
-  public static var threadCount: Int { Int(openblas_get_num_threads()) }
+  /// The number of compute threads (`setThreadCount`).
+  public static var threadCount: Int { Parallel.workerCount }
 
   /// The CPU kernel family OpenBLAS chose at load time (`Haswell`, `SkylakeX`, `Zen`, …; set
   /// `OPENBLAS_CORETYPE` to override). A virtual machine that hides its CPU model can make
@@ -26,11 +30,14 @@ public enum BLAS {
 
   /// `C ← α·op(A)·op(B) + β·C`, row-major, single precision (`cblas_sgemm`).
   ///
+  /// With several compute threads (`setThreadCount`) and at least `splitMinimum` multiply-adds,
+  /// `C` is cut into `Parallel.workerCount` blocks of rows (or of columns when `n > m`), one
+  /// one-thread call each; inside a `Parallel` loop every call runs whole on its thread.
+  ///
   /// - Parameters:
   ///   - transposeA: use `Aᵀ`; `A` is then stored as `[k, m]`.
   ///   - transposeB: use `Bᵀ`; `B` is then stored as `[n, k]`.
   ///   - m, n, k: the product's dimensions; any may be zero (then only `β·C` is applied).
-  @inlinable
   public static func gemm(
     transposeA: Bool = false, transposeB: Bool = false,
     m: Int, n: Int, k: Int,
@@ -49,14 +56,33 @@ public enum BLAS {
       }
       return
     }
-    cblas_sgemm(
-      CblasRowMajor,
-      transposeA ? CblasTrans : CblasNoTrans,
-      transposeB ? CblasTrans : CblasNoTrans,
-      Int32(m), Int32(n), Int32(k),
-      alpha, a, Int32(lda), b, Int32(ldb),
-      beta, c, Int32(ldc))
+    let product = { (m: Int, n: Int, a: UnsafePointer<Float>, b: UnsafePointer<Float>, c: UnsafeMutablePointer<Float>) in
+      cblas_sgemm(
+        CblasRowMajor, transposeA ? CblasTrans : CblasNoTrans, transposeB ? CblasTrans : CblasNoTrans,
+        Int32(m), Int32(n), Int32(k), alpha, a, Int32(lda), b, Int32(ldb), beta, c, Int32(ldc))
+    }
+    guard Parallel.workerCount > 1, m * n * k >= splitMinimum, max(m, n) >= 2 * splitEdgeMinimum else {
+      product(m, n, a, b, c)
+      return
+    }
+    if m >= n {
+      // Rows i of op(A): row i of A, or column i of the stored [k, m] Aᵀ.
+      Parallel.forEachChunk(m, minimumChunk: splitEdgeMinimum) { rows in
+        product(rows.count, n, a + rows.lowerBound * (transposeA ? 1 : lda), b, c + rows.lowerBound * ldc)
+      }
+    } else {
+      // Columns j of op(B): column j of B, or row j of the stored [n, k] Bᵀ.
+      Parallel.forEachChunk(n, minimumChunk: splitEdgeMinimum) { columns in
+        product(m, columns.count, a, b + columns.lowerBound * (transposeB ? ldb : 1), c + columns.lowerBound)
+      }
+    }
   }
+
+  /// Multiply-adds from which a product is cut across the compute threads (2²¹: below, the
+  /// threads' start-up costs more than half the product).
+  static let splitMinimum = 1 << 21
+  /// The fewest rows or columns of `C` in one block.
+  static let splitEdgeMinimum = 32
 
   /// `y ← α·op(A)·x + β·y` with `A` stored `[m, n]` row-major (`cblas_sgemv`).
   ///

@@ -6,10 +6,12 @@ extension Tensor {
   /// `self ← self + alpha·other` (shapes must hold the same number of elements).
   public mutating func add(_ other: Tensor, scaledBy alpha: Float = 1) {
     precondition(count == other.count, "add: \(shape) and \(other.shape) differ in size")
-    let n = count
     scalars.withUnsafeMutableBufferPointer { y in
       other.scalars.withUnsafeBufferPointer { x in
-        for i in 0..<n { y[i] += alpha * x[i] }
+        // Large tensors (a language model's residual stream) on the compute threads.
+        Parallel.forEachChunk(y.count, minimumChunk: 1 << 16) { chunk in
+          for i in chunk { y[i] += alpha * x[i] }
+        }
       }
     }
   }
