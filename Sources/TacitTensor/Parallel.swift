@@ -1,4 +1,3 @@
-import Dispatch
 import Synchronization
 
 /// Work split over Tacit's compute threads: the per-record loops of the language model
@@ -18,7 +17,7 @@ import Synchronization
 public enum Parallel {
   private static let workers = Atomic<Int>(1)
   /// Whether a parallel loop is running: a loop started inside another (or beside it, from
-  /// another thread) runs serially instead of nesting thread pools and BLAS thread switches.
+  /// another thread) runs serially instead of nesting jobs on the pool.
   private static let isBusy = Atomic<Bool>(false)
 
   /// The number of compute threads (≥ 1).
@@ -33,15 +32,18 @@ public enum Parallel {
   /// `body(index)` for every index in `0..<count`, on up to `workerCount` threads, indices handed
   /// out one at a time (dynamic balance). Serial, in order, with one worker or `count ≤ 1`.
   public static func forEach(_ count: Int, _ body: (Int) -> Void) {
-    let threads = min(workerCount, count)
-    guard threads > 1, claim() else {
+    guard min(workerCount, count) > 1, let pool = claim() else {
       for index in 0..<count { body(index) }
       return
     }
+    let next = Atomic<Int>(0)
     exclusively {
-      withoutActuallyEscaping(body) { body in
-        let box = UncheckedBody(body)
-        DispatchQueue.concurrentPerform(iterations: count) { index in box.body(index) }
+      pool.run { _ in
+        while true {
+          let index = next.add(1, ordering: .relaxed).oldValue
+          if index >= count { break }
+          body(index)
+        }
       }
     }
   }
@@ -50,35 +52,38 @@ public enum Parallel {
   /// (at least `minimumChunk` indices each, so small loops stay serial).
   public static func forEachChunk(_ count: Int, minimumChunk: Int = 1, _ body: (Range<Int>) -> Void) {
     let chunks = max(1, min(workerCount, count / max(minimumChunk, 1)))
-    guard chunks > 1, claim() else {
+    guard chunks > 1, let pool = claim() else {
       if count > 0 { body(0..<count) }
       return
     }
     exclusively {
-      withoutActuallyEscaping(body) { body in
-        let box = UncheckedBody(body)
-        DispatchQueue.concurrentPerform(iterations: chunks) { chunk in
-          box.body(chunk * count / chunks..<(chunk + 1) * count / chunks)
-        }
+      pool.run { chunk in
+        if chunk < chunks { body(chunk * count / chunks..<(chunk + 1) * count / chunks) }
       }
     }
   }
 
-  /// Marks a parallel loop as running; false when one already is.
-  private static func claim() -> Bool {
-    isBusy.compareExchange(expected: false, desired: true, ordering: .acquiringAndReleasing).exchanged
+  /// Marks a parallel loop as running and returns the pool for the current worker count; `nil`
+  /// when a loop already runs.
+  private static func claim() -> ComputePool? {
+    guard isBusy.compareExchange(expected: false, desired: true, ordering: .acquiringAndReleasing).exchanged else {
+      return nil
+    }
+    let helpers = workerCount - 1
+    return pools.withLock { pools in
+      if let pool = pools[helpers] { return pool }
+      let pool = ComputePool(helperCount: helpers)
+      pools[helpers] = pool
+      return pool
+    }
   }
+
+  /// One pool per helper count ever asked for (a run's thread count rarely changes).
+  private static let pools = Mutex<[Int: ComputePool]>([:])
 
   /// Runs `work`, then ends the loop that `claim` began.
   private static func exclusively(_ work: () -> Void) {
     defer { isBusy.store(false, ordering: .releasing) }
     work()
   }
-}
-
-/// A non-escaping body shared by `concurrentPerform`'s threads. Callers give each index disjoint
-/// outputs (the `Parallel` contract), which is what makes the unchecked sendability sound.
-private struct UncheckedBody<Argument>: @unchecked Sendable {
-  let body: (Argument) -> Void
-  init(_ body: @escaping (Argument) -> Void) { self.body = body }
 }

@@ -1,3 +1,4 @@
+import Foundation
 import Synchronization
 import Testing
 
@@ -38,6 +39,27 @@ import Testing
     let small = Mutex<[Range<Int>]>([])
     Parallel.forEachChunk(101, minimumChunk: 60) { range in small.withLock { $0.append(range) } }
     #expect(small.withLock { $0 } == [0..<101])
+  }
+
+  /// Jobs back to back (helpers spinning) and after pauses long enough for the helpers to park
+  /// (the wake-up path): every job runs every chunk exactly once, none hangs.
+  @Test func jobsRunWhetherHelpersSpinOrPark() {
+    BLAS.setThreadCount(2)
+    defer { BLAS.setThreadCount(1) }
+    var failures = 0
+    for round in 0..<400 {
+      if round % 10 == 0 { usleep(useconds_t(round % 30 == 0 ? 5_000 : 300)) }
+      var hits = [Int](repeating: 0, count: 64)
+      hits.withUnsafeMutableBufferPointer { slots in
+        if round % 2 == 0 {
+          Parallel.forEachChunk(64) { range in for index in range { slots[index] += 1 } }
+        } else {
+          Parallel.forEach(64) { index in slots[index] += 1 }
+        }
+      }
+      if hits != [Int](repeating: 1, count: 64) { failures += 1 }
+    }
+    #expect(failures == 0)
   }
 
   @Test func aNestedLoopRunsSeriallyInsideItsIteration() {
