@@ -21,12 +21,18 @@ extension AuditSection {
     let memberFraction = section.number("member_fraction", default: 0.5, .leftOpen(0, 1))
     let referenceModels = section.integer("reference_models", default: 0, .closed(0, AuditSection.maximumReferenceModels))
     let defaultAttacks = Attack.allCases.filter {
-      (referenceModels > 0 || !$0.needsReferenceModels) && (!textData || $0.appliesToLanguageModels)
+      (referenceModels > 0 || !$0.needsReferenceModels) && (textData ? $0.appliesToLanguageModels : !$0.needsText)
     }
     let attacks = section.choiceList("attacks", default: defaultAttacks)
     if textData, let classOnly = attacks.first(where: { !$0.appliesToLanguageModels }) {
       section.report(
-        "attack \(classOnly.rawValue) reads a class distribution; a language model's audit takes loss, lira_online, lira_offline, rmia_offline and rmia_online",
+        "attack \(classOnly.rawValue) reads a class distribution; a language model's audit takes "
+          + Attack.allCases.filter(\.appliesToLanguageModels).map(\.rawValue).joined(separator: ", "),
+        key: "attacks")
+    }
+    if !textData, let textOnly = attacks.first(where: \.needsText) {
+      section.report(
+        "attack \(textOnly.rawValue) reads token log-probabilities and text; it needs a language model (data.source: text)",
         key: "attacks")
     }
     if referenceModels == 0, let needy = attacks.first(where: \.needsReferenceModels) {
@@ -44,6 +50,7 @@ extension AuditSection {
     }
     let populationSize = section.integer("population_size", default: 2000, .atLeast(1))
     let rmiaA = section.number("rmia_a", default: 0.3, .closed(0, 1))
+    let minK = section.number("min_k", default: 0.2, .leftOpen(0, 1))
     let confidence = section.number("confidence", default: 0.95, .open(0.5, 1))
     let bootstrap = section.integer("bootstrap", default: 200, .closed(0, AuditSection.maximumBootstrap))
     var canaries: Canaries?
@@ -71,7 +78,7 @@ extension AuditSection {
     section.finish()
     return AuditSection(
       enabled: enabled, memberFraction: memberFraction, referenceModels: referenceModels, attacks: attacks,
-      queries: queries.isEmpty ? [.identity] : queries, populationSize: populationSize, rmiaA: rmiaA,
+      queries: queries.isEmpty ? [.identity] : queries, populationSize: populationSize, rmiaA: rmiaA, minK: minK,
       confidence: confidence, bootstrap: bootstrap, canaries: canaries)
   }
 
@@ -94,6 +101,7 @@ extension AuditSection {
     emitter.entry("queries", "[" + queries.map(\.rawValue).joined(separator: ", ") + "]")
     emitter.entry("population_size", String(populationSize))
     emitter.entry("rmia_a", number(rmiaA))
+    if attacks.contains(where: { $0 == .minK || $0 == .minKPlusPlus }) { emitter.entry("min_k", number(minK)) }
     emitter.entry("confidence", number(confidence))
     emitter.entry("bootstrap", String(bootstrap))
     if let canaries {

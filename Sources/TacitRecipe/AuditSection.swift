@@ -11,6 +11,7 @@
 ///   queries: [identity, mirror]  # LiRA's query views; default [identity, mirror] for images, [identity] otherwise
 ///   population_size: 2000      # RMIA's population z: test records no model trains on
 ///   rmia_a: 0.3                # RMIA offline's a in [0, 1]
+///   min_k: 0.2                 # Min-K% and Min-K%++'s fraction k in (0, 1] (language models)
 ///   confidence: 0.95           # of every ε lower bound, in (0.5, 1)
 ///   bootstrap: 200             # resamples for the AUC / TPR intervals, 0 … 100000
 ///   canaries: {count: 1000, kind: gradient}   # count: auto sizes them to the claim; guess_fraction: fixed guesses
@@ -38,6 +39,9 @@ public struct AuditSection: Sendable, Equatable {
   /// `audit.rmia_a`: offline RMIA's a, in [0, 1], default 0.3 (Zarifzadeh et al. 2024's choice
   /// for CIFAR-10-like data).
   public var rmiaA: Double = 0.3
+  /// `audit.min_k`: the fraction k of a text's lowest-scored tokens that Min-K% and Min-K%++
+  /// average, in (0, 1], default 0.2 (Shi et al. 2024; Zhang et al. 2025).
+  public var minK: Double = 0.2
   /// `audit.confidence`: confidence of the ε lower bounds, in (0.5, 1), default 0.95.
   public var confidence: Double = 0.95
   /// `audit.bootstrap`: bootstrap resamples for metric intervals, in [0, `maximumBootstrap`],
@@ -70,21 +74,40 @@ public struct AuditSection: Sendable, Equatable {
     case rmiaOffline = "rmia_offline"
     /// RMIA online: Pr(x) from all reference models.
     case rmiaOnline = "rmia_online"
+    /// Min-K% (Shi et al. 2024): the mean of a text's k·n lowest token log-probabilities
+    /// (`audit.min_k` is k). Language models only.
+    case minK = "min_k"
+    /// Min-K%++ (Zhang et al. 2025): Min-K% over log-probabilities standardised by the model's own
+    /// next-token distribution at each position. Language models only.
+    case minKPlusPlus = "min_k_plus_plus"
+    /// −loss / zlib-compressed bytes of the text (Carlini et al. 2021). Language models only.
+    case zlib
+    /// loss of the lower-cased text / loss of the text (Carlini et al. 2021). Language models only.
+    case lowercase
 
     /// Whether the attack reads a language model's per-record loss (`loss`, LiRA, RMIA: the
     /// perplexity attack and its calibrated forms); the others read a class distribution that
     /// text records do not have.
     public var appliesToLanguageModels: Bool {
       switch self {
-      case .loss, .liraOnline, .liraOffline, .rmiaOffline, .rmiaOnline: true
+      case .loss, .liraOnline, .liraOffline, .rmiaOffline, .rmiaOnline, .minK, .minKPlusPlus, .zlib, .lowercase: true
       case .confidence, .entropy, .modifiedEntropy, .learned: false
+      }
+    }
+
+    /// Whether the attack reads token log-probabilities or the text itself, which only a
+    /// language model's records have.
+    public var needsText: Bool {
+      switch self {
+      case .minK, .minKPlusPlus, .zlib, .lowercase: true
+      default: false
       }
     }
 
     /// Whether the attack needs reference models.
     public var needsReferenceModels: Bool {
       switch self {
-      case .loss, .confidence, .entropy, .modifiedEntropy: false
+      case .loss, .confidence, .entropy, .modifiedEntropy, .minK, .minKPlusPlus, .zlib, .lowercase: false
       default: true
       }
     }

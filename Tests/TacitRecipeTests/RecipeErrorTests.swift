@@ -212,10 +212,31 @@ import Testing
     #expect(plain.audit.attacks == [.loss, .confidence, .entropy, .modifiedEntropy])
     let withReferences = try Recipe.parse(
       yaml: minimalRecipe + "\naudit: {reference_models: 4}", fileName: "test.yaml", baseDirectory: "/recipes")
-    #expect(withReferences.audit.attacks == AuditSection.Attack.allCases)
+    #expect(withReferences.audit.attacks == AuditSection.Attack.allCases.filter { !$0.needsText })
     #expect(
       try Recipe.parse(yaml: withReferences.resolvedYAML(), fileName: "resolved.yaml", baseDirectory: "/recipes")
         == withReferences)
+  }
+
+  /// Text data default to the attacks a language model allows, the text attacks among them;
+  /// `min_k` is read and written back; a text attack on images is refused, naming the key.
+  @Test func languageModelAttacksAndMinK() throws {
+    let text = "version: 1\nname: lm\ndata: {source: text, format: fortune, files: [wisdom]}\nmodel: {type: gpt2}\n"
+    let plain = try Recipe.parse(yaml: text, fileName: "test.yaml", baseDirectory: "/recipes")
+    #expect(plain.audit.attacks == [.loss, .minK, .minKPlusPlus, .zlib, .lowercase])
+    #expect(plain.audit.minK == 0.2)
+    let tuned = try Recipe.parse(
+      yaml: text + "audit: {reference_models: 2, min_k: 0.5}", fileName: "test.yaml", baseDirectory: "/recipes")
+    #expect(
+      tuned.audit.attacks == [.loss, .liraOnline, .liraOffline, .rmiaOffline, .rmiaOnline, .minK, .minKPlusPlus, .zlib, .lowercase])
+    #expect(tuned.audit.minK == 0.5)
+    #expect(try Recipe.parse(yaml: tuned.resolvedYAML(), fileName: "resolved.yaml", baseDirectory: "/recipes") == tuned)
+    #expect(
+      singleError(text + "audit: {min_k: 0}") == "test.yaml:5:16: audit.min_k: must be in (0, 1], got 0")
+    #expect(
+      singleError(minimalRecipe + "\naudit: {attacks: [loss, zlib]}")
+        == "test.yaml:8:18: audit.attacks: attack zlib reads token log-probabilities and text; it needs a language model (data.source: text)"
+    )
   }
 
   @Test func keysOfAnotherTypeAreRejected() {

@@ -12,10 +12,11 @@ import TacitTensor
 /// attack the threshold is chosen on a random half of the records and measured on the other
 /// half (`HypothesisTestBound`).
 enum AuditRunner {
-  /// Scores of each membership attack, in `attacks` order.
+  /// Scores of each membership attack, in `attacks` order; those that read text are looked up in
+  /// `textScores` (`LanguageModelAttacks`).
   static func scores(
     attacks: [AuditSection.Attack], target: ModelView, targetOutputs: ModelOutputs, references: [ReferenceTraining.Reference],
-    rmiaA: Double, generator: SeededGenerator
+    rmiaA: Double, generator: SeededGenerator, textScores: [AuditSection.Attack: [Double]] = [:]
   ) -> [(AuditSection.Attack, [Double])] {
     let referencePhi = references.map(\.view.logitScaledConfidence)
     let referenceMembership = references.map(\.isMember)
@@ -48,6 +49,11 @@ enum AuditRunner {
         )
       case .learned:
         return (attack, learnedScores(target: target, references: references, generator: generator))
+      case .minK, .minKPlusPlus, .zlib, .lowercase:
+        guard let scores = textScores[attack] else {
+          preconditionFailure("\(attack.rawValue) reads text; its scores come from LanguageModelAttacks")
+        }
+        return (attack, scores)
       }
     }
   }

@@ -87,7 +87,7 @@ enum RunAudit {
       referenceCount = references.count
       scored = AuditRunner.scores(
         attacks: section.attacks, target: targetView, targetOutputs: targetView.outputs!, references: references,
-        rmiaA: section.rmiaA, generator: inputs.generator)
+        rmiaA: section.rmiaA, generator: inputs.generator, textScores: textScores(inputs))
     } else {
       caveats.append(
         "no membership attacks: audit.member_fraction is 1, so every pool record is a member and there are no non-members")
@@ -126,6 +126,18 @@ enum RunAudit {
       outcome.gdpEstimate = (strongest.name, estimate.mu, estimate.epsilon)
     }
     return outcome
+  }
+
+  /// The scores of the attacks that read token log-probabilities and text (`LanguageModelAttacks`);
+  /// empty when there are none.
+  static func textScores(_ inputs: Inputs) -> [AuditSection.Attack: [Double]] {
+    let section = inputs.recipe.audit
+    guard section.attacks.contains(where: \.needsText), let setup = inputs.context.language else { return [:] }
+    var windows = false
+    if case .text(let source) = inputs.recipe.data.source { windows = source.longRecords == .windows }
+    return LanguageModelAttacks.scores(
+      section.attacks, model: inputs.target, records: inputs.population.auditRecords, setup: setup, windows: windows,
+      k: section.minK)
   }
 
   /// Sets `outcome`'s verdict (`AuditVerdict.judge`) and adds its caveats: a failed mechanism

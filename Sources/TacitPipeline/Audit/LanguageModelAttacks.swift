@@ -1,0 +1,152 @@
+import Foundation
+import TacitAudit
+import TacitData
+import TacitNN
+import TacitRecipe
+import TacitTensor
+import TacitText
+import TacitTraining
+
+/// The after-run attacks that read a language model's token log-probabilities and the records'
+/// text (`AuditSection.Attack.needsText`): Min-K%, Min-K%++, zlib and lower-case (`TokenScores`
+/// has the formulas and papers). Scores are oriented like every attack's: higher, likelier a
+/// member.
+///
+/// - `min_k`: `TokenScores.minK(ℓ, k)` (a member's least likely tokens are less unlikely);
+/// - `min_k_plus_plus`: `TokenScores.minKPlusPlus(ℓ, μ, σ, k)`, μ_t and σ_t exact over the
+///   vocabulary from the model's next-token distribution at each position;
+/// - `zlib`: −loss / zlib₆ bytes of the record's text (its own compressibility calibrates it);
+/// - `lowercase`: loss(lower-cased text) / loss(text), the lower-cased record scored like the
+///   record (same framing, truncation or windows).
+///
+/// A record's text is what the model read: its tokens (windows joined, each token once) decoded
+/// by the run's tokenizer, so a truncated record's text is its first `context` tokens.
+enum LanguageModelAttacks {
+  /// Per record, over its predicted tokens in order (a windowed record's windows joined): ℓ_t,
+  /// and μ_t, σ_t of log p under the model's next-token distribution.
+  struct TokenStatistics {
+    var logProbabilities: [[Double]] = []
+    var means: [[Double]] = []
+    var standardDeviations: [[Double]] = []
+  }
+
+  /// The scores of `attacks` (those that `needsText`) on `dataset`'s records.
+  static func scores(
+    _ attacks: [AuditSection.Attack], model: Sequential, records dataset: LabeledDataset, setup: LanguageModelSetup,
+    windows: Bool, k: Double
+  ) -> [AuditSection.Attack: [Double]] {
+    let wanted = attacks.filter(\.needsText)
+    guard !wanted.isEmpty else { return [:] }
+    let statistics = self.statistics(of: model, on: dataset)
+    let losses = statistics.logProbabilities.map { TokenScores.loss($0) }
+    let texts = needsTexts(wanted) ? self.texts(of: dataset, tokenizer: setup.tokenizer) : []
+    var result: [AuditSection.Attack: [Double]] = [:]
+    for attack in wanted {
+      switch attack {
+      case .minK:
+        result[attack] = statistics.logProbabilities.map { TokenScores.minK($0, k: k) }
+      case .minKPlusPlus:
+        result[attack] = statistics.logProbabilities.indices.map { record in
+          TokenScores.minKPlusPlus(
+            statistics.logProbabilities[record], means: statistics.means[record],
+            standardDeviations: statistics.standardDeviations[record], k: k)
+        }
+      case .zlib:
+        result[attack] = zip(losses, texts).map { loss, text in
+          -TokenScores.zlibRatio(loss: loss, compressedBytes: Zlib.compressedSize(Array(text.utf8), level: 6))
+        }
+      case .lowercase:
+        let lowered = records(texts.map { $0.lowercased() }, setup: setup, windows: windows)
+        let lowercaseLosses = Self.statistics(of: model, on: lowered).logProbabilities.map { TokenScores.loss($0) }
+        result[attack] = zip(lowercaseLosses, losses).map { TokenScores.lowercaseRatio(lowercaseLoss: $0, loss: $1) }
+      default:
+        preconditionFailure("\(attack.rawValue) does not read text")
+      }
+    }
+    return result
+  }
+
+  private static func needsTexts(_ attacks: [AuditSection.Attack]) -> Bool {
+    attacks.contains(.zlib) || attacks.contains(.lowercase)
+  }
+
+  /// Each record's text: its tokens (`[N, T]` rows, or `[N, K, T]` windows overlapping by one
+  /// token, joined) up to the padding, decoded.
+  static func texts(of dataset: LabeledDataset, tokenizer: any Tokenizer) -> [String] {
+    let features = dataset.features
+    let T = features.shape.last ?? 0
+    let rowsPerRecord = features.rank == 3 ? features.shape[1] : 1
+    return (0..<dataset.count).map { record in
+      var ids: [Int] = []
+      for window in 0..<rowsPerRecord {
+        let start = (record * rowsPerRecord + window) * T
+        let row = features.scalars[start..<(start + T)].prefix { $0 != GPT2.paddingToken }.map { Int($0) }
+        ids += window == 0 ? row : Array(row.dropFirst())
+      }
+      return tokenizer.decode(ids)
+    }
+  }
+
+  /// `texts` as token records laid out like the run's (framed by the tokenizer; truncated to the
+  /// context, or cut into `windows`).
+  static func records(_ texts: [String], setup: LanguageModelSetup, windows: Bool) -> LabeledDataset {
+    let encoded = texts.map { setup.tokenizer.encodeRecord($0) }
+    let context = setup.context
+    let features =
+      windows
+      ? TokenWindows.tensor(
+        encoded, length: context, count: encoded.map { TokenWindows.count(tokens: $0.count, length: context) }.max() ?? 1)
+      : TokenRecords.tensor(encoded.map { Array($0.prefix(context)) }, context: context)
+    return LabeledDataset(
+      features: features, labels: [Int32](repeating: 0, count: texts.count), classCount: 1, name: "lower-cased")
+  }
+
+  /// ℓ_t, μ_t, σ_t of every record of `dataset` (inference mode, `TokenRecordInference`'s batches).
+  static func statistics(of model: Sequential, on dataset: LabeledDataset) -> TokenStatistics {
+    var statistics = TokenStatistics()
+    TokenRecordInference.forEachBatch(of: model, on: dataset) { tokens, logits, rowsPerRecord in
+      let rows = rowStatistics(tokens: tokens, logits: logits)
+      for first in stride(from: 0, to: rows.count, by: rowsPerRecord) {
+        let record = rows[first..<(first + rowsPerRecord)]
+        statistics.logProbabilities.append(record.flatMap(\.logProbabilities))
+        statistics.means.append(record.flatMap(\.means))
+        statistics.standardDeviations.append(record.flatMap(\.standardDeviations))
+      }
+    }
+    return statistics
+  }
+
+  /// One token row's ℓ_t, μ_t, σ_t.
+  struct RowStatistics {
+    var logProbabilities: [Double] = []
+    var means: [Double] = []
+    var standardDeviations: [Double] = []
+  }
+
+  /// Each token row's statistics: for each position `t < n − 1` of a row of `n` real tokens, the
+  /// log-softmax of its logits (Float64) gives ℓ = log p(x_{t+1}) and the moments of log p.
+  static func rowStatistics(tokens: Tensor, logits: Tensor) -> [RowStatistics] {
+    let rows = tokens.shape[0], T = tokens.shape[1], V = logits.shape[2]
+    let lengths = GPT2.recordLengths(tokens)
+    var result = [RowStatistics](repeating: RowStatistics(), count: rows)
+    logits.scalars.withUnsafeBufferPointer { z in
+      for row in 0..<rows where lengths[row] >= 2 {
+        for t in 0..<(lengths[row] - 1) {
+          let base = (row * T + t) * V
+          var maximum = -Double.infinity
+          for v in 0..<V { maximum = max(maximum, Double(z[base + v])) }
+          var total = 0.0
+          for v in 0..<V { total += Foundation.exp(Double(z[base + v]) - maximum) }
+          let logTotal = maximum + Foundation.log(total)
+          let logDistribution = (0..<V).map { Double(z[base + $0]) - logTotal }
+          let moments = TokenScores.logProbabilityMoments(logDistribution)
+          let target = Int(tokens.scalars[row * T + t + 1])
+          result[row].logProbabilities.append(logDistribution[target])
+          result[row].means.append(moments.mean)
+          result[row].standardDeviations.append(moments.standardDeviation)
+        }
+      }
+    }
+    return result
+  }
+}
