@@ -16,12 +16,19 @@ extension AuditSection {
   /// - Parameter textData: the data are text records (a language model): the attacks are those
   ///   that read a per-record loss (`Attack.appliesToLanguageModels`), and canaries are gradient
   ///   canaries (mislabeled canaries need class labels).
-  static func read(_ section: MappingReader, isPrivate: Bool, imageData: Bool, textData: Bool = false) -> AuditSection {
+  /// - Parameter pretrained: a fine-tuned language model's `model.from`, the default
+  ///   `reference_model`.
+  static func read(
+    _ section: MappingReader, isPrivate: Bool, imageData: Bool, textData: Bool = false, baseDirectory: String,
+    pretrained: RecipeFilePath? = nil
+  ) -> AuditSection {
     let enabled = section.boolean("enabled", default: true)
     let memberFraction = section.number("member_fraction", default: 0.5, .leftOpen(0, 1))
     let referenceModels = section.integer("reference_models", default: 0, .closed(0, AuditSection.maximumReferenceModels))
+    let referenceModel = readReferenceModel(section, textData: textData, baseDirectory: baseDirectory, pretrained: pretrained)
     let defaultAttacks = Attack.allCases.filter {
       (referenceModels > 0 || !$0.needsReferenceModels) && (textData ? $0.appliesToLanguageModels : !$0.needsText)
+        && ($0 != .reference || referenceModel != nil)
     }
     let attacks = section.choiceList("attacks", default: defaultAttacks)
     if textData, let classOnly = attacks.first(where: { !$0.appliesToLanguageModels }) {
@@ -33,6 +40,11 @@ extension AuditSection {
     if !textData, let textOnly = attacks.first(where: \.needsText) {
       section.report(
         "attack \(textOnly.rawValue) reads token log-probabilities and text; it needs a language model (data.source: text)",
+        key: "attacks")
+    }
+    if attacks.contains(.reference) && referenceModel == nil && textData {
+      section.report(
+        "attack reference needs a reference language model: set audit.reference_model (a Tacit LM run or a Hugging Face GPT-2 folder)",
         key: "attacks")
     }
     if referenceModels == 0, let needy = attacks.first(where: \.needsReferenceModels) {
@@ -79,7 +91,20 @@ extension AuditSection {
     return AuditSection(
       enabled: enabled, memberFraction: memberFraction, referenceModels: referenceModels, attacks: attacks,
       queries: queries.isEmpty ? [.identity] : queries, populationSize: populationSize, rmiaA: rmiaA, minK: minK,
-      confidence: confidence, bootstrap: bootstrap, canaries: canaries)
+      referenceModel: referenceModel, confidence: confidence, bootstrap: bootstrap, canaries: canaries)
+  }
+
+  /// `reference_model`: a path relative to the recipe, language models only; absent: `pretrained`
+  /// for text data, else none.
+  private static func readReferenceModel(
+    _ section: MappingReader, textData: Bool, baseDirectory: String, pretrained: RecipeFilePath?
+  ) -> RecipeFilePath? {
+    guard let path = section.optionalString("reference_model") else { return textData ? pretrained : nil }
+    guard textData else {
+      section.report("a reference model calibrates language-model attacks; it needs data.source: text", key: "reference_model")
+      return nil
+    }
+    return RecipeFilePath(path, relativeTo: baseDirectory)
   }
 
   /// `canaries.count`: a non-negative integer or `auto` (default 0: none).
@@ -102,6 +127,7 @@ extension AuditSection {
     emitter.entry("population_size", String(populationSize))
     emitter.entry("rmia_a", number(rmiaA))
     if attacks.contains(where: { $0 == .minK || $0 == .minKPlusPlus }) { emitter.entry("min_k", number(minK)) }
+    if let referenceModel { emitter.entry("reference_model", RecipeEmitter.quoted(referenceModel.asWritten)) }
     emitter.entry("confidence", number(confidence))
     emitter.entry("bootstrap", String(bootstrap))
     if let canaries {

@@ -12,6 +12,7 @@
 ///   population_size: 2000      # RMIA's population z: test records no model trains on
 ///   rmia_a: 0.3                # RMIA offline's a in [0, 1]
 ///   min_k: 0.2                 # Min-K% and Min-K%++'s fraction k in (0, 1] (language models)
+///   reference_model: PATH      # the reference attack's model (language models; default: model.from)
 ///   confidence: 0.95           # of every ε lower bound, in (0.5, 1)
 ///   bootstrap: 200             # resamples for the AUC / TPR intervals, 0 … 100000
 ///   canaries: {count: 1000, kind: gradient}   # count: auto sizes them to the claim; guess_fraction: fixed guesses
@@ -42,6 +43,9 @@ public struct AuditSection: Sendable, Equatable {
   /// `audit.min_k`: the fraction k of a text's lowest-scored tokens that Min-K% and Min-K%++
   /// average, in (0, 1], default 0.2 (Shi et al. 2024; Zhang et al. 2025).
   public var minK: Double = 0.2
+  /// `audit.reference_model`: the language model (a Tacit LM run or a Hugging Face GPT-2 folder)
+  /// whose loss calibrates the `reference` attack; by default a fine-tuned run's `model.from`.
+  public var referenceModel: RecipeFilePath?
   /// `audit.confidence`: confidence of the ε lower bounds, in (0.5, 1), default 0.95.
   public var confidence: Double = 0.95
   /// `audit.bootstrap`: bootstrap resamples for metric intervals, in [0, `maximumBootstrap`],
@@ -84,13 +88,17 @@ public struct AuditSection: Sendable, Equatable {
     case zlib
     /// loss of the lower-cased text / loss of the text (Carlini et al. 2021). Language models only.
     case lowercase
+    /// loss(reference model) − loss(target) (Carlini et al. 2021's reference calibration), the
+    /// reference `audit.reference_model` (by default a fine-tuned run's pre-trained model).
+    case reference
 
     /// Whether the attack reads a language model's per-record loss (`loss`, LiRA, RMIA: the
     /// perplexity attack and its calibrated forms); the others read a class distribution that
     /// text records do not have.
     public var appliesToLanguageModels: Bool {
       switch self {
-      case .loss, .liraOnline, .liraOffline, .rmiaOffline, .rmiaOnline, .minK, .minKPlusPlus, .zlib, .lowercase: true
+      case .loss, .liraOnline, .liraOffline, .rmiaOffline, .rmiaOnline, .minK, .minKPlusPlus, .zlib, .lowercase, .reference:
+        true
       case .confidence, .entropy, .modifiedEntropy, .learned: false
       }
     }
@@ -99,7 +107,7 @@ public struct AuditSection: Sendable, Equatable {
     /// language model's records have.
     public var needsText: Bool {
       switch self {
-      case .minK, .minKPlusPlus, .zlib, .lowercase: true
+      case .minK, .minKPlusPlus, .zlib, .lowercase, .reference: true
       default: false
       }
     }
@@ -107,7 +115,7 @@ public struct AuditSection: Sendable, Equatable {
     /// Whether the attack needs reference models.
     public var needsReferenceModels: Bool {
       switch self {
-      case .loss, .confidence, .entropy, .modifiedEntropy, .minK, .minKPlusPlus, .zlib, .lowercase: false
+      case .loss, .confidence, .entropy, .modifiedEntropy, .minK, .minKPlusPlus, .zlib, .lowercase, .reference: false
       default: true
       }
     }

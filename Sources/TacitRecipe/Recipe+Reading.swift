@@ -80,8 +80,11 @@ extension Recipe {
     if case .fashionMNIST = data?.source { imageData = true }
     var textData = false
     if case .text = data?.source { textData = true }
+    var pretrained: RecipeFilePath?
+    if let model, model.count == 1, case .pretrained(let from) = model[0] { pretrained = from }
     let audit = AuditSection.read(
-      top.child("audit"), isPrivate: top.hasNonNullValue("privacy"), imageData: imageData, textData: textData)
+      top.child("audit"), isPrivate: top.hasNonNullValue("privacy"), imageData: imageData, textData: textData,
+      baseDirectory: reader.baseDirectory, pretrained: pretrained)
     checkAugmentation(training, data: data, imageData: imageData, top: top, reader: reader)
     var distillation: DistillationSection?
     var distillationIsValid = true

@@ -49,7 +49,7 @@ public enum BenchmarkReport {
     _ results: [BenchmarkResult], threads: Int, noise: NoiseCost? = nil, blasCore: String? = nil
   ) -> String {
     var lines = [
-      "Training step, batch 256 (lm: 64 records of 128 tokens), \(threads) BLAS thread\(threads == 1 ? "" : "s") (median examples/s)"
+      "Training step, batch 256 (lm: 64 records of 128 tokens), \(threads) thread\(threads == 1 ? "" : "s") (median examples/s)"
         + (blasCore.map { ", OpenBLAS kernels: \($0)" } ?? ""),
       "model   plain      per-example   ratio   DP-SGD      ratio   GEMM floor   plain/floor",
     ]

@@ -95,7 +95,7 @@ public enum RunReport {
       .charts { display: flex; flex-wrap: wrap; gap: 1em; } .muted { color: #66727f; }
       </style></head><body>
       <h1>\(escape(recipeName))</h1>
-      <p class="muted">Tacit run report · seed \(seed) · \(summary.threads) BLAS thread(s)</p>
+      <p class="muted">Tacit run report · seed \(seed) · \(summary.threads) thread(s)</p>
       <h2>Summary</h2>
       <table class="summary">\(rows)</table>
       <h2>Learning curves</h2>

@@ -8,7 +8,7 @@ struct BenchCommand: ParsableCommand {
   static let configuration = CommandConfiguration(
     commandName: "bench", abstract: "Time training steps of the reference MLP and CNN (batch 256).")
 
-  @Option(help: "BLAS threads (default 1).")
+  @Option(help: "Compute threads (default 1): BLAS products and per-record loops.")
   var threads: Int = 1
 
   @Option(help: "Timed repetitions per figure; the median is reported.")

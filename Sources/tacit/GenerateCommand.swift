@@ -20,7 +20,7 @@ struct GenerateCommand: ParsableCommand {
   @Option(help: "Sampling temperature, ≥ 0 (0: greedy).") var temperature: Double = 1
   @Option(name: .customLong("top-k"), help: "Sample among the k most likely tokens only.") var topK: Int?
   @Option(help: "Seed of the sampling.") var seed: UInt64 = 0
-  @Option(help: "BLAS threads (default 1).") var threads: Int = 1
+  @Option(help: "Compute threads (default 1): BLAS products and per-record loops.") var threads: Int = 1
 
   func validate() throws {
     guard tokens >= 0 && tokens <= 1_000_000 else { throw ValidationError("--tokens must be in 0…1000000, got \(tokens)") }

@@ -16,7 +16,7 @@ struct RunCommand: ParsableCommand {
   @Option(name: .customLong("set"), help: "Override a recipe value, e.g. --set training.epochs=2 (repeatable).")
   var overrides: [String] = []
 
-  @Option(help: "BLAS threads (default 1).")
+  @Option(help: "Compute threads (default 1): BLAS products and per-record loops.")
   var threads: Int = 1
 
   @Flag(help: "Print summary.json to standard output instead of the terminal summary.")

@@ -21,7 +21,7 @@ struct ScoreCommand: ParsableCommand {
   @Argument(help: "The model: a Tacit LM run folder or a Hugging Face GPT-2 folder.") var model: String
   @Argument(help: "The texts: one per line, or .jsonl with a text field.") var texts: String
   @Flag(help: "Print JSON Lines.") var json = false
-  @Option(help: "BLAS threads (default 1).") var threads: Int = 1
+  @Option(help: "Compute threads (default 1).") var threads: Int = 1
 
   func validate() throws {
     guard threads >= 1 else { throw ValidationError("--threads must be at least 1, got \(threads)") }

@@ -23,7 +23,7 @@ struct ShadowCommand: ParsableCommand {
   @Option(help: "The shard folder to write.") var output: String
   @Option(name: .customLong("set"), help: "Override a recipe value: key.path=value (repeatable); the same on every shard.")
   var overrides: [String] = []
-  @Option(parsing: .unconditional, help: "Reference models trained at a time (one BLAS thread each).") var threads: Int = 1
+  @Option(parsing: .unconditional, help: "Reference models trained at a time (one thread each).") var threads: Int = 1
 
   func validate() throws {
     guard threads >= 1 else { throw ValidationError("--threads must be at least 1, got \(threads)") }
@@ -58,7 +58,7 @@ struct AuditMergeCommand: ParsableCommand {
 
   @Argument(help: "Shard folders written by `tacit shadow`.") var shards: [String]
   @Option(help: "The run folder to write.") var output: String
-  @Option(parsing: .unconditional, help: "BLAS threads for the target's training.") var threads: Int = 1
+  @Option(parsing: .unconditional, help: "Compute threads for the target's training.") var threads: Int = 1
   @Flag(help: "Print summary.json to standard output instead of the terminal summary.") var json = false
 
   func validate() throws {

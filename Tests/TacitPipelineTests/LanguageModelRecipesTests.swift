@@ -22,7 +22,9 @@ import Testing
   static func run(_ recipe: String, into folder: URL, extra: [String]) throws -> [String: Any] {
     let outcome = try CommandLineTool.run(["run", recipe, "--output", folder.path, "--json"] + shrink + extra)
     #expect(outcome.status == 0, "\(recipe) failed: \(outcome.standardError)")
-    for file in ["recipe.yaml", "summary.json", "log.txt", "model.safetensors", "report.html", "hf/config.json", "hf/model.safetensors"] {
+    for file in [
+      "recipe.yaml", "summary.json", "log.txt", "model.safetensors", "report.html", "hf/config.json", "hf/model.safetensors",
+    ] {
       #expect(FileManager.default.fileExists(atPath: folder.appendingPathComponent(file).path), "\(recipe): missing \(file)")
     }
     let summary = try #require(try JSONSerialization.jsonObject(with: Data(outcome.standardOutput.utf8)) as? [String: Any])
@@ -39,7 +41,8 @@ import Testing
     let plain = try Self.run("Recipes/fortunes-lm.yaml", into: output.appendingPathComponent("plain"), extra: Self.tinyModel)
     #expect((plain["audit"] as? [String: Any])?["verdict"] as? String == "MEASURED")
     let dp = try Self.run(
-      "Recipes/fortunes-lm-dp-eps8.yaml", into: output.appendingPathComponent("dp"), extra: Self.tinyModel + Self.privateOverrides)
+      "Recipes/fortunes-lm-dp-eps8.yaml", into: output.appendingPathComponent("dp"), extra: Self.tinyModel + Self.privateOverrides
+    )
     let privacy = try #require(dp["privacy"] as? [String: Any])
     #expect(abs((privacy["epsilon"] as? Double ?? 0) - 8) < 0.01)
     // 1,000 canaries cannot test ε = 8: UNTESTABLE, and no mechanism check failed (else VIOLATION).
@@ -56,6 +59,9 @@ import Testing
       "Recipes/fortunes-lm-finetune-dp.yaml", into: output.appendingPathComponent("tuned"),
       extra: ["--set", "model.from=\(publicRun.path)"] + Self.privateOverrides)
     #expect(tuned["parameter_count"] as? Int == pretrained["parameter_count"] as? Int)
+    // The text attacks ran, the reference attack against the pre-trained model (model.from).
+    let attacks = try #require((tuned["audit"] as? [String: Any])?["attacks"] as? [String: Any])
+    #expect(Set(attacks.keys) == ["loss", "min_k", "min_k_plus_plus", "zlib", "lowercase", "reference"])
     // The commands read the run folder (its hf/ export) and an HF folder alike.
     let texts = output.appendingPathComponent("texts.txt")
     try "A fool and his money are soon parted.\nHello\n".write(to: texts, atomically: true, encoding: .utf8)

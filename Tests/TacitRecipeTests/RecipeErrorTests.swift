@@ -228,11 +228,30 @@ import Testing
     let tuned = try Recipe.parse(
       yaml: text + "audit: {reference_models: 2, min_k: 0.5}", fileName: "test.yaml", baseDirectory: "/recipes")
     #expect(
-      tuned.audit.attacks == [.loss, .liraOnline, .liraOffline, .rmiaOffline, .rmiaOnline, .minK, .minKPlusPlus, .zlib, .lowercase])
+      tuned.audit.attacks == [
+        .loss, .liraOnline, .liraOffline, .rmiaOffline, .rmiaOnline, .minK, .minKPlusPlus, .zlib, .lowercase,
+      ])
     #expect(tuned.audit.minK == 0.5)
     #expect(try Recipe.parse(yaml: tuned.resolvedYAML(), fileName: "resolved.yaml", baseDirectory: "/recipes") == tuned)
     #expect(
       singleError(text + "audit: {min_k: 0}") == "test.yaml:5:16: audit.min_k: must be in (0, 1], got 0")
+    // A fine-tuned model's reference is its pre-trained model by default; another can be named.
+    let tunedText = text.replacingOccurrences(of: "{type: gpt2}", with: "{from: ../models/public}")
+    let fineTuned = try Recipe.parse(yaml: tunedText, fileName: "test.yaml", baseDirectory: "/recipes")
+    #expect(fineTuned.audit.referenceModel?.absolute == "/models/public")
+    #expect(fineTuned.audit.attacks.last == .reference)
+    let named = try Recipe.parse(
+      yaml: text + "audit: {reference_model: ref, attacks: [reference]}", fileName: "test.yaml", baseDirectory: "/recipes")
+    #expect(named.audit.referenceModel?.absolute == "/recipes/ref" && named.audit.attacks == [.reference])
+    #expect(try Recipe.parse(yaml: named.resolvedYAML(), fileName: "resolved.yaml", baseDirectory: "/recipes") == named)
+    #expect(
+      singleError(text + "audit: {attacks: [reference]}")
+        == "test.yaml:5:18: audit.attacks: attack reference needs a reference language model: set audit.reference_model (a Tacit LM run or a Hugging Face GPT-2 folder)"
+    )
+    #expect(
+      singleError(minimalRecipe + "\naudit: {reference_model: x}")
+        == "test.yaml:8:26: audit.reference_model: a reference model calibrates language-model attacks; it needs data.source: text"
+    )
     #expect(
       singleError(minimalRecipe + "\naudit: {attacks: [loss, zlib]}")
         == "test.yaml:8:18: audit.attacks: attack zlib reads token log-probabilities and text; it needs a language model (data.source: text)"

@@ -49,7 +49,7 @@ enum AuditRunner {
         )
       case .learned:
         return (attack, learnedScores(target: target, references: references, generator: generator))
-      case .minK, .minKPlusPlus, .zlib, .lowercase:
+      case .minK, .minKPlusPlus, .zlib, .lowercase, .reference:
         guard let scores = textScores[attack] else {
           preconditionFailure("\(attack.rawValue) reads text; its scores come from LanguageModelAttacks")
         }

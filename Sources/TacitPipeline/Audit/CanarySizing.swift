@@ -66,7 +66,8 @@ struct CanarySizing {
     case .automatic:
       guard recipe.distillation == nil else {
         throw PipelineError(
-          "audit.canaries.count: auto is not supported with distillation yet (teacher and student claim different ε); give a number")
+          "audit.canaries.count: auto is not supported with distillation yet (teacher and student claim different ε); give a number"
+        )
       }
       let maximum = try maximumCount(recipe, kind: canaries.kind, pool: pool)
       guard let claim else {
@@ -132,7 +133,9 @@ struct CanarySizing {
     case .gradient:
       // A throwaway model on its own split of the seed: only its size is needed.
       var generator = SeededGenerator(seed: recipe.seed).split("canary-sizing")
-      if let language = try LanguageModelSetup.make(recipe) { return try language.makeModel(generator: &generator).parameterCount }
+      if let language = try LanguageModelSetup.make(recipe) {
+        return try language.makeModel(generator: &generator).parameterCount
+      }
       return try ModelBuilder.build(recipe.model, inputShape: pool.exampleShape, generator: &generator).parameterCount
     case .mislabeled:
       return Int(mislabeledPoolShare * Double(pool.count))
@@ -144,6 +147,7 @@ struct CanarySizing {
       kind == .gradient
       ? "the model has only \(maximum) parameter coordinates" : "a tenth of the pool is only \(maximum) records"
     return PipelineError(
-      "audit.canaries.count: auto needs at least \(OneRunCeiling.canaryLadder[0]) \(kind.rawValue) canaries, but \(limit); give a number")
+      "audit.canaries.count: auto needs at least \(OneRunCeiling.canaryLadder[0]) \(kind.rawValue) canaries, but \(limit); give a number"
+    )
   }
 }

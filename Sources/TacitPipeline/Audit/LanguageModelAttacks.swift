@@ -17,7 +17,9 @@ import TacitTraining
 ///   vocabulary from the model's next-token distribution at each position;
 /// - `zlib`: −loss / zlib₆ bytes of the record's text (its own compressibility calibrates it);
 /// - `lowercase`: loss(lower-cased text) / loss(text), the lower-cased record scored like the
-///   record (same framing, truncation or windows).
+///   record (same framing, truncation or windows);
+/// - `reference`: loss(reference) − loss(target), the reference model reading the same tokens
+///   (`referenceModel` checks that it can).
 ///
 /// A record's text is what the model read: its tokens (windows joined, each token once) decoded
 /// by the run's tokenizer, so a truncated record's text is its first `context` tokens.
@@ -33,7 +35,7 @@ enum LanguageModelAttacks {
   /// The scores of `attacks` (those that `needsText`) on `dataset`'s records.
   static func scores(
     _ attacks: [AuditSection.Attack], model: Sequential, records dataset: LabeledDataset, setup: LanguageModelSetup,
-    windows: Bool, k: Double
+    windows: Bool, k: Double, reference: Sequential? = nil
   ) -> [AuditSection.Attack: [Double]] {
     let wanted = attacks.filter(\.needsText)
     guard !wanted.isEmpty else { return [:] }
@@ -59,11 +61,37 @@ enum LanguageModelAttacks {
         let lowered = records(texts.map { $0.lowercased() }, setup: setup, windows: windows)
         let lowercaseLosses = Self.statistics(of: model, on: lowered).logProbabilities.map { TokenScores.loss($0) }
         result[attack] = zip(lowercaseLosses, losses).map { TokenScores.lowercaseRatio(lowercaseLoss: $0, loss: $1) }
+      case .reference:
+        guard let reference else { preconditionFailure("the reference attack without a reference model") }
+        let referenceLosses = Self.statistics(of: reference, on: dataset).logProbabilities.map { TokenScores.loss($0) }
+        result[attack] = zip(referenceLosses, losses).map { -TokenScores.referenceDifference(targetLoss: $1, referenceLoss: $0) }
       default:
         preconditionFailure("\(attack.rawValue) does not read text")
       }
     }
     return result
+  }
+
+  /// The reference model at `path` (a Tacit LM run or a Hugging Face GPT-2 folder), refused when
+  /// it cannot read the run's records: another vocabulary, another tokenization of a probe text,
+  /// or a shorter context.
+  static func referenceModel(at path: String, setup: LanguageModelSetup) throws -> Sequential {
+    let folder = try LanguageModelFolder.load(path)
+    let probe = "Reference probe: Ünïcode, digits 0123456789, spaces  and\ttabs."
+    guard folder.tokenizer.vocabularySize == setup.tokenizer.vocabularySize,
+      folder.tokenizer.encodeRecord(probe) == setup.tokenizer.encodeRecord(probe)
+    else {
+      throw PipelineError(
+        "audit.reference_model: \(path) tokenizes text differently from the run's model (vocabulary of "
+          + "\(folder.tokenizer.vocabularySize) against \(setup.tokenizer.vocabularySize) ids); a reference must read the same tokens"
+      )
+    }
+    let context = folder.model.inputShape.first ?? 0
+    guard context >= setup.context else {
+      throw PipelineError(
+        "audit.reference_model: \(path) reads at most \(context) tokens, the run's records up to \(setup.context)")
+    }
+    return folder.model
   }
 
   private static func needsTexts(_ attacks: [AuditSection.Attack]) -> Bool {

@@ -87,7 +87,7 @@ enum RunAudit {
       referenceCount = references.count
       scored = AuditRunner.scores(
         attacks: section.attacks, target: targetView, targetOutputs: targetView.outputs!, references: references,
-        rmiaA: section.rmiaA, generator: inputs.generator, textScores: textScores(inputs))
+        rmiaA: section.rmiaA, generator: inputs.generator, textScores: try textScores(inputs))
     } else {
       caveats.append(
         "no membership attacks: audit.member_fraction is 1, so every pool record is a member and there are no non-members")
@@ -130,14 +130,17 @@ enum RunAudit {
 
   /// The scores of the attacks that read token log-probabilities and text (`LanguageModelAttacks`);
   /// empty when there are none.
-  static func textScores(_ inputs: Inputs) -> [AuditSection.Attack: [Double]] {
+  static func textScores(_ inputs: Inputs) throws -> [AuditSection.Attack: [Double]] {
     let section = inputs.recipe.audit
     guard section.attacks.contains(where: \.needsText), let setup = inputs.context.language else { return [:] }
     var windows = false
     if case .text(let source) = inputs.recipe.data.source { windows = source.longRecords == .windows }
+    let reference =
+      section.attacks.contains(.reference)
+      ? try section.referenceModel.map { try LanguageModelAttacks.referenceModel(at: $0.absolute, setup: setup) } : nil
     return LanguageModelAttacks.scores(
       section.attacks, model: inputs.target, records: inputs.population.auditRecords, setup: setup, windows: windows,
-      k: section.minK)
+      k: section.minK, reference: reference)
   }
 
   /// Sets `outcome`'s verdict (`AuditVerdict.judge`) and adds its caveats: a failed mechanism

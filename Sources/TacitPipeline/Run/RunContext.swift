@@ -40,6 +40,10 @@ struct RunContext {
     try checkModelFitsData(recipe, isLanguageModel: language != nil)
     let data = try DataPreparation.prepare(recipe.data, generator: root, publicSize: publicSize, language: language)
     try RunAudit.validate(recipe.audit, data: recipe.data)
+    if let language, let path = recipe.audit.referenceModel, recipe.audit.enabled, recipe.audit.attacks.contains(.reference) {
+      // Checked before training: a reference that cannot read the run's records fails now, not after.
+      _ = try LanguageModelAttacks.referenceModel(at: path.absolute, setup: language)
+    }
     let canarySizing = try CanarySizing.make(recipe, pool: data.train)
     var audit = recipe.audit
     if let count = canarySizing.count { audit.canaries?.count = .fixed(count) }
@@ -89,7 +93,8 @@ struct RunContext {
       if shape.count == 3 { return records + ", each up to \(shape[1]) windows of \(shape[2]) tokens" }
       return records + ", at most \(data.train.featuresPerExample) tokens each"
     }
-    return "data: \(data.train.count) train, \(data.validation.count) validation, \(data.test.count) test records of shape \(data.train.exampleShape), \(data.train.classCount) classes"
+    return
+      "data: \(data.train.count) train, \(data.validation.count) validation, \(data.test.count) test records of shape \(data.train.exampleShape), \(data.train.classCount) classes"
   }
 
   /// The audit protocol's line for the log, `nil` when the audit is off.

@@ -2,7 +2,7 @@ import TacitTraining
 
 /// How a run is carried out, beyond its recipe.
 struct RunOptions {
-  /// BLAS threads, and how many reference models train at once.
+  /// Compute threads (`BLAS.setThreadCount`), and how many reference models train at once.
   var threads: Int
   /// Whether to draw a progress line on a terminal.
   var showProgress: Bool

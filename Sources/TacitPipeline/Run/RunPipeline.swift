@@ -85,7 +85,7 @@ public enum RunPipeline {
   /// - Parameters:
   ///   - outputDirectory: the run folder; default `runs/NAME`. An existing folder there is replaced
   ///     only if Tacit wrote it (`RunFolder+Safety.swift`).
-  ///   - threads: BLAS threads.
+  ///   - threads: compute threads (`BLAS.setThreadCount`).
   ///   - log: receives progress messages (one line each).
   ///   - referenceDirectories: shard folders written by `tacit shadow` for this recipe: the audit
   ///     reads its reference models from them instead of training them (`tacit audit merge`).
@@ -127,7 +127,7 @@ public enum RunPipeline {
     defer { folder.discard() }
     let threads = options.threads
     note(
-      "tacit run \(recipePath) → \(folder.path) (seed \(recipe.seed), \(threads) BLAS thread\(threads == 1 ? "" : "s"))")
+      "tacit run \(recipePath) → \(folder.path) (seed \(recipe.seed), \(threads) thread\(threads == 1 ? "" : "s"))")
     if let line = folder.staleFoldersLine { note(line) }
     let outcome: RunOutcome
     if let distillation = recipe.distillation {
