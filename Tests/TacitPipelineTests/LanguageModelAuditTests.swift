@@ -80,7 +80,7 @@ import Testing
     let rows = try Self.jsonLines(try String(contentsOfFile: Self.exported, encoding: .utf8))
     let losses = rows.map { -TokenScores.loss($0["token_log_probs"] as! [Double]) }
     let expected = AttackMetrics(try MembershipScores(scores: losses, isMember: labels.map { $0 == 1 })).auc
-    #expect(attacks[0]["loss"]?["auc"] as? Double == expected)
+    #expect(abs((attacks[0]["loss"]?["auc"] as? Double ?? 0) - expected) < 1e-12)
     #expect((audits[0]["blind_baseline"] as? [String: Any])?["held_out"] as? Int == 6)
   }
 
@@ -106,15 +106,17 @@ import Testing
 
   static let fortunesAvailable = FileManager.default.fileExists(atPath: "/usr/share/games/fortunes/people")
 
-  /// The first `count` records of a fortune file, one per line (newlines inside a record become
-  /// spaces), written to `folder/name.txt`.
-  static func fortuneLines(_ name: String, count: Int, skipping: Int = 0, into folder: URL) throws -> String {
+  /// `count` records of a fortune file, one per line (newlines inside a record become spaces),
+  /// every `stride`-th from the `offset`-th (fortune files are grouped by topic: interleaving
+  /// gives two sets from one distribution), written to a file in `folder`.
+  static func fortuneLines(_ name: String, count: Int, offset: Int = 0, stride: Int = 1, into folder: URL) throws -> String {
     let text = try String(contentsOfFile: "/usr/share/games/fortunes/" + name, encoding: .utf8)
     let records = text.components(separatedBy: "\n%\n").map {
       $0.split(whereSeparator: \.isWhitespace).joined(separator: " ")
     }.filter { !$0.isEmpty }
-    let path = folder.appendingPathComponent("\(name)-\(skipping).txt").path
-    try records.dropFirst(skipping).prefix(count).joined(separator: "\n").write(toFile: path, atomically: true, encoding: .utf8)
+    let path = folder.appendingPathComponent("\(name)-\(offset).txt").path
+    let chosen = Swift.stride(from: offset, to: records.count, by: stride).prefix(count).map { records[$0] }
+    try chosen.joined(separator: "\n").write(toFile: path, atomically: true, encoding: .utf8)
     return path
   }
 
@@ -122,8 +124,8 @@ import Testing
     let folder = try CommandLineTool.temporaryDirectory("audit-texts")
     defer { try? FileManager.default.removeItem(at: folder) }
     // The fixture model trained on none of these: suspect and control from one file.
-    let suspect = try Self.fortuneLines("people", count: 120, into: folder)
-    let control = try Self.fortuneLines("people", count: 120, skipping: 120, into: folder)
+    let suspect = try Self.fortuneLines("people", count: 120, stride: 2, into: folder)
+    let control = try Self.fortuneLines("people", count: 120, offset: 1, stride: 2, into: folder)
     let iid = try CommandLineTool.run(["audit", "texts", "--model", Self.model, "--suspect", suspect, "--control", control, "--json"])
     #expect(iid.status == 0, "\(iid.standardError)")
     let object = try #require(try JSONSerialization.jsonObject(with: Data(iid.standardOutput.utf8)) as? [String: Any])
@@ -135,10 +137,16 @@ import Testing
     // Same seed, same bytes.
     let again = try CommandLineTool.run(["audit", "texts", "--model", Self.model, "--suspect", suspect, "--control", control, "--json"])
     #expect(again.standardOutput == iid.standardOutput)
-    // Suspect texts from another file: the blind baseline separates them, INVALID, exit 4.
-    let computers = try Self.fortuneLines("computers", count: 120, into: folder)
-    let shifted = try CommandLineTool.run(["audit", "texts", "--model", Self.model, "--suspect", computers, "--control", control])
+    // Contiguous halves of the file differ in topic: the blind baseline separates them, and the
+    // dataset inference alone would have "found" membership in a model that never saw them.
+    let first = try Self.fortuneLines("people", count: 120, into: folder)
+    let next = try Self.fortuneLines("people", count: 120, offset: 120, into: folder)
+    let shifted = try CommandLineTool.run(["audit", "texts", "--model", Self.model, "--suspect", first, "--control", next, "--json"])
     #expect(shifted.status == 4, "\(shifted.standardError)")
-    #expect(shifted.standardOutput.contains("verdict              INVALID"), "\(shifted.standardOutput)")
+    let flagged = try #require(try JSONSerialization.jsonObject(with: Data(shifted.standardOutput.utf8)) as? [String: Any])
+    #expect(flagged["verdict"] as? String == "INVALID")
+    #expect((flagged["blind_baseline"] as? [String: Any])?["verdict"] as? String == "INVALID")
+    #expect(((flagged["dataset_inference"] as? [String: Any])?["p_value"] as? Double ?? 1) < 0.01)
+    #expect(shifted.standardError.contains("INVALID"))
   }
 }
