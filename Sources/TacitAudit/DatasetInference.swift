@@ -67,7 +67,9 @@ public struct DatasetInference: Sendable {
     -> DatasetInference
   {
     guard control.count >= 2 * minimumPerSide else {
-      throw AuditError("the false-positive check splits the control set in two and needs at least \(2 * minimumPerSide) control texts, got \(control.count)")
+      throw AuditError(
+        "the false-positive check splits the control set in two and needs at least \(2 * minimumPerSide) control texts, got \(control.count)"
+      )
     }
     let split = BlindBaseline.halves(control, generator: &generator)
     return try DatasetInference(suspect: split.training, control: split.heldOut, generator: &generator)

@@ -20,7 +20,9 @@ public struct LinearAggregator: Sendable {
 
   /// Fits rows `features[i]` (all of one length D ≥ 1, finite) to `labels[i]`.
   public init(features: [[Double]], labels: [Double], ridge: Double = 1e-3) {
-    precondition(!features.isEmpty && features.count == labels.count, "need one label per row, got \(features.count) rows and \(labels.count) labels")
+    precondition(
+      !features.isEmpty && features.count == labels.count,
+      "need one label per row, got \(features.count) rows and \(labels.count) labels")
     let dimension = features[0].count
     precondition(dimension >= 1 && features.allSatisfy { $0.count == dimension }, "every row needs \(dimension) features")
     let count = Double(features.count)

@@ -24,7 +24,8 @@ public struct WelchTTest: Sendable, Equatable {
   /// The test of `first` (mean larger under the alternative) against `second`; each sample needs
   /// at least 2 values.
   public init(_ first: [Double], _ second: [Double]) {
-    precondition(first.count >= 2 && second.count >= 2, "Welch's test needs 2 values per sample, got \(first.count) and \(second.count)")
+    precondition(
+      first.count >= 2 && second.count >= 2, "Welch's test needs 2 values per sample, got \(first.count) and \(second.count)")
     let (mean1, variance1) = Self.meanAndVariance(first)
     let (mean2, variance2) = Self.meanAndVariance(second)
     let error1 = variance1 / Double(first.count), error2 = variance2 / Double(second.count)

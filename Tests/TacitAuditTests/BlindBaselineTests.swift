@@ -48,7 +48,8 @@ import Testing
     var generator = SplitMix64(seed: 7)
     let members = Self.sentences(200, vocabulary: Self.vocabulary, generator: &generator)
     // Non-members: the same words, one of which is replaced by a word members never use.
-    let nonMembers = Self.sentences(200, vocabulary: Self.vocabulary.dropLast(3) + ["zebra", "quartz", "jukebox"], generator: &generator)
+    let nonMembers = Self.sentences(
+      200, vocabulary: Self.vocabulary.dropLast(3) + ["zebra", "quartz", "jukebox"], generator: &generator)
     let gate = try BlindBaseline(memberTexts: members, nonMemberTexts: nonMembers, generator: &generator)
     #expect(gate.verdict == .invalid)
     #expect(gate.auc > 0.8, "AUC \(gate.auc)")

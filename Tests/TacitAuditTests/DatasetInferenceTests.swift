@@ -48,7 +48,9 @@ import Testing
   @Test func aggregatorRecoversALinearRule() {
     // y = 0.5 + 2(x₁ − 1) − (x₂ − 3), exactly: the ridge (tiny) barely moves the fit.
     var generator = SplitMix64(seed: 5)
-    let rows = (0..<50).map { _ in [generator.normal(mean: 1, standardDeviation: 1), generator.normal(mean: 3, standardDeviation: 2)] }
+    let rows = (0..<50).map { _ in
+      [generator.normal(mean: 1, standardDeviation: 1), generator.normal(mean: 3, standardDeviation: 2)]
+    }
     let labels = rows.map { 0.5 + 2 * ($0[0] - 1) - ($0[1] - 3) }
     let aggregator = LinearAggregator(features: rows, labels: labels, ridge: 1e-12)
     for (row, label) in zip(rows, labels) { #expect(abs(aggregator.predict(row) - label) < 1e-8) }
@@ -61,7 +63,10 @@ import Testing
   /// noise.
   static func rows(_ count: Int, shift: Double, generator: inout SplitMix64) -> [[Double]] {
     (0..<count).map { _ in
-      [generator.normal(mean: shift, standardDeviation: 1), generator.normal(mean: -shift, standardDeviation: 1), generator.normal()]
+      [
+        generator.normal(mean: shift, standardDeviation: 1), generator.normal(mean: -shift, standardDeviation: 1),
+        generator.normal(),
+      ]
     }
   }
 
@@ -81,7 +86,8 @@ import Testing
     var generator = SplitMix64(seed: 21)
     let control = Self.rows(200, shift: 0, generator: &generator)
     var passes = 0
-    for _ in 0..<100 where try DatasetInference.falsePositiveCheck(control: control, generator: &generator).verdict == .noEvidence {
+    for _ in 0..<100 where try DatasetInference.falsePositiveCheck(control: control, generator: &generator).verdict == .noEvidence
+    {
       passes += 1
     }
     #expect(passes >= 90, "\(passes) of 100 control splits found no evidence")

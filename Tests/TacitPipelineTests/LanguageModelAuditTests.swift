@@ -38,8 +38,10 @@ import Testing
       largest = max(largest, try Self.largestDifference(score.tokenLogProbabilities, row["token_log_probs"]))
       largest = max(largest, try Self.largestDifference(score.means, row["mu"]))
       largest = max(largest, try Self.largestDifference(score.standardDeviations, row["sigma"]))
-      largest = max(largest, try Self.largestDifference(score.lowercaseTokenLogProbabilities ?? [], row["lowercase_token_log_probs"]))
-      largest = max(largest, try Self.largestDifference(score.referenceTokenLogProbabilities ?? [], row["reference_token_log_probs"]))
+      largest = max(
+        largest, try Self.largestDifference(score.lowercaseTokenLogProbabilities ?? [], row["lowercase_token_log_probs"]))
+      largest = max(
+        largest, try Self.largestDifference(score.referenceTokenLogProbabilities ?? [], row["reference_token_log_probs"]))
       // The JSON object's scores are TokenScores' on these inputs.
       let object = score.jsonObject
       let logProbabilities = score.tokenLogProbabilities
@@ -86,10 +88,16 @@ import Testing
 
   @Test(arguments: [
     ("{\"token_log_probs\": [-1, -2], \"member\": 1}\n{\"token_log_probs\": [-1, -2], \"member\"\n", ":2: not a JSON object"),
-    ("{\"token_log_probs\": [-1, -2], \"mu\": [-1], \"sigma\": [1, 1], \"member\": 1}\n", ":1: 'mu' has 1 entries but 'token_log_probs' has 2"),
+    (
+      "{\"token_log_probs\": [-1, -2], \"mu\": [-1], \"sigma\": [1, 1], \"member\": 1}\n",
+      ":1: 'mu' has 1 entries but 'token_log_probs' has 2"
+    ),
     ("{\"token_log_probs\": [-1, -2], \"member\": 1}\n\n{\"token_log_probs\": [-3]}\n", ":3: missing 'member'"),
     ("{\"token_log_probs\": [-1, -2], \"member\": 2}\n", ":1: 'member' must be 0 or 1"),
-    ("{\"token_log_probs\": [-1], \"member\": 1, \"text\": \"a\"}\n{\"token_log_probs\": [-1], \"member\": 0}\n", ":2: has no 'text' but line 1 has one"),
+    (
+      "{\"token_log_probs\": [-1], \"member\": 1, \"text\": \"a\"}\n{\"token_log_probs\": [-1], \"member\": 0}\n",
+      ":2: has no 'text' but line 1 has one"
+    ),
     ("{\"token_log_probs\": [], \"member\": 1}\n", ":1: 'token_log_probs' is empty"),
     ("{\"token_log_probs\": [-1], \"member\": 1}\n{\"token_log_probs\": [-2], \"member\": 1}\n", "no non-member"),
   ])
@@ -126,7 +134,9 @@ import Testing
     // The fixture model trained on none of these: suspect and control from one file.
     let suspect = try Self.fortuneLines("people", count: 120, stride: 2, into: folder)
     let control = try Self.fortuneLines("people", count: 120, offset: 1, stride: 2, into: folder)
-    let iid = try CommandLineTool.run(["audit", "texts", "--model", Self.model, "--suspect", suspect, "--control", control, "--json"])
+    let iid = try CommandLineTool.run([
+      "audit", "texts", "--model", Self.model, "--suspect", suspect, "--control", control, "--json",
+    ])
     #expect(iid.status == 0, "\(iid.standardError)")
     let object = try #require(try JSONSerialization.jsonObject(with: Data(iid.standardOutput.utf8)) as? [String: Any])
     #expect(object["verdict"] as? String == "no evidence")
@@ -135,13 +145,17 @@ import Testing
     #expect((test["p_value"] as? Double ?? 0) >= 0.01)
     #expect((test["test_texts"] as? [String: Int]) == ["suspect": 60, "control": 60])
     // Same seed, same bytes.
-    let again = try CommandLineTool.run(["audit", "texts", "--model", Self.model, "--suspect", suspect, "--control", control, "--json"])
+    let again = try CommandLineTool.run([
+      "audit", "texts", "--model", Self.model, "--suspect", suspect, "--control", control, "--json",
+    ])
     #expect(again.standardOutput == iid.standardOutput)
     // Contiguous halves of the file differ in topic: the blind baseline separates them, and the
     // dataset inference alone would have "found" membership in a model that never saw them.
     let first = try Self.fortuneLines("people", count: 120, into: folder)
     let next = try Self.fortuneLines("people", count: 120, offset: 120, into: folder)
-    let shifted = try CommandLineTool.run(["audit", "texts", "--model", Self.model, "--suspect", first, "--control", next, "--json"])
+    let shifted = try CommandLineTool.run([
+      "audit", "texts", "--model", Self.model, "--suspect", first, "--control", next, "--json",
+    ])
     #expect(shifted.status == 4, "\(shifted.standardError)")
     let flagged = try #require(try JSONSerialization.jsonObject(with: Data(shifted.standardOutput.utf8)) as? [String: Any])
     #expect(flagged["verdict"] as? String == "INVALID")

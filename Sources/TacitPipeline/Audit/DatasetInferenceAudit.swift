@@ -30,7 +30,8 @@ public enum DatasetInferenceAudit {
     let suspectTexts = try TextScoring.readTexts(suspectPath), controlTexts = try TextScoring.readTexts(controlPath)
     let scores = try TextScoring.scoreWithAttacks(
       texts: suspectTexts + controlTexts, modelPath: modelPath, referencePath: referencePath, k: k)
-    let attacks = LanguageModelAttack.allCases.filter { attack in scores.allSatisfy { attack.value($0.attackInputs, k: k) != nil } }
+    let attacks = LanguageModelAttack.allCases.filter { attack in scores.allSatisfy { attack.value($0.attackInputs, k: k) != nil }
+    }
     let rows = scores.map { score in
       let inputs = score.attackInputs
       return attacks.map { $0.value(inputs, k: k)! }
@@ -106,7 +107,8 @@ public enum DatasetInferenceAudit {
         "features             " + attacks.map(\.rawValue).joined(separator: ", "),
       ]
       if excluded.suspect + excluded.control > 0 {
-        lines.append("excluded             \(excluded.suspect) suspect and \(excluded.control) control texts with nothing to score")
+        lines.append(
+          "excluded             \(excluded.suspect) suspect and \(excluded.control) control texts with nothing to score")
       }
       lines += LanguageModelScoreAudit.blindBaselineLines(baseline, confidence: confidence)
       lines.append(line("dataset inference", inference))

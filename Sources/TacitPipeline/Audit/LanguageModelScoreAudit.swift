@@ -57,7 +57,8 @@ public enum LanguageModelScoreAudit {
       var object: [String: Any] = [
         "file": path, "records": file.records.count, "members": members, "non_members": file.records.count - members,
         "k": k, "bootstrap_resamples": bootstrapResamples, "seed": seed, "confidence": confidence,
-        "attacks": Dictionary(uniqueKeysWithValues: results.map { ($0.attack.rawValue, ScoreFileAudit.metricsObject($0.metrics)) }),
+        "attacks": Dictionary(
+          uniqueKeysWithValues: results.map { ($0.attack.rawValue, ScoreFileAudit.metricsObject($0.metrics)) }),
       ]
       if let baseline {
         object["blind_baseline"] = blindBaselineObject(baseline)
@@ -66,7 +67,10 @@ public enum LanguageModelScoreAudit {
       return Outcome(output: JSONText.encode(object), isInvalid: baseline?.verdict == .invalid)
     }
     var lines = [heading]
-    lines += baseline.map { blindBaselineLines($0, confidence: confidence) } ?? ["blind baseline       not run (the file has no 'text' field)"]
+    lines +=
+      baseline.map { blindBaselineLines($0, confidence: confidence) } ?? [
+        "blind baseline       not run (the file has no 'text' field)"
+      ]
     for (attack, metrics) in results {
       lines += ["", "\(attack.rawValue): \(attack.summary)"]
       lines += ScoreFileAudit.metricsLines(metrics, confidence: confidence, bootstrapResamples: bootstrapResamples)

@@ -53,7 +53,8 @@ struct LanguageModelScoreFile {
       if let first = firstPresence, first.fields != present {
         let field = first.fields.symmetricDifference(present).sorted()[0]
         let here = present.contains(field) ? "has" : "has no"
-        throw failure("\(here) '\(field)' but line \(first.line) \(here == "has" ? "has none" : "has one"); give it on every line or on none")
+        throw failure(
+          "\(here) '\(field)' but line \(first.line) \(here == "has" ? "has none" : "has one"); give it on every line or on none")
       }
       if firstPresence == nil { firstPresence = (number, present) }
       records.append(record)
