@@ -7,7 +7,8 @@ import TacitTensor
 /// `tacit score MODEL TEXTS`: per-token log-probabilities, loss and perplexity of texts.
 struct ScoreCommand: ParsableCommand {
   static let configuration = CommandConfiguration(
-    commandName: "score", abstract: "Score texts under a language model (token log-probabilities, loss, perplexity).",
+    commandName: "score",
+    abstract: "Score texts under a language model (token log-probabilities, loss, perplexity, membership scores).",
     discussion: """
       MODEL is a Tacit language-model run folder or a Hugging Face GPT-2 folder (config.json, \
       model.safetensors, and tokenizer.json or vocab.json + merges.txt). TEXTS holds one text per \
