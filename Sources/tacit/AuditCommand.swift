@@ -1,11 +1,16 @@
 import ArgumentParser
 import TacitPipeline
+import TacitTensor
 
-/// `tacit audit`: audits of score files (`scores`, `canaries`) and of sharded runs (`merge`).
+/// `tacit audit`: audits of score files (`scores`, `canaries`, `lm-scores`), of texts under a
+/// language model (`texts`) and of sharded runs (`merge`).
 struct AuditCommand: ParsableCommand {
   static let configuration = CommandConfiguration(
     commandName: "audit", abstract: "Audit membership or canary scores: attack metrics and empirical ε lower bounds.",
-    subcommands: [AuditScoresCommand.self, AuditCanariesCommand.self, AuditMergeCommand.self])
+    subcommands: [
+      AuditScoresCommand.self, AuditCanariesCommand.self, AuditLanguageModelScoresCommand.self, AuditTextsCommand.self,
+      AuditMergeCommand.self,
+    ])
 }
 
 /// The flags every audit shares.
@@ -111,6 +116,105 @@ struct AuditCanariesCommand: ParsableCommand {
     if result.isViolation {
       printError("VIOLATION: the ε lower bound exceeds the claimed ε")
       throw ExitCode(3)
+    }
+  }
+}
+
+/// The exit code of an INVALID language-model audit: the blind baseline (a classifier that never
+/// sees the model) separates the two sets of texts, so no membership claim holds.
+let invalidAuditExitCode: Int32 = 4
+
+/// Checks Min-K%'s `--k`: (0, 1].
+func validateK(_ k: Double) throws {
+  guard k > 0 && k <= 1 else { throw ValidationError("--k must be in (0, 1], got \(k)") }
+}
+
+/// `tacit audit lm-scores FILE`: language-model attacks on per-token log-probabilities.
+struct AuditLanguageModelScoresCommand: ParsableCommand {
+  static let configuration = CommandConfiguration(
+    commandName: "lm-scores", abstract: "Audit a JSON Lines file of per-token log-probabilities (any language model).",
+    discussion: """
+      Each line: token_log_probs (natural log of p(token_t | tokens_<t)), member (1 or 0), and \
+      optionally mu and sigma (per token, the mean and standard deviation of log p under the \
+      model's next-token distribution, for Min-K%++), lowercase_token_log_probs, \
+      reference_token_log_probs and text; an optional field is on every line or on none. \
+      Scripts/export_hf_logprobs.py writes this file from a transformers model; tacit score \
+      --json lines with a member field are one too. Prints, for every attack the file has inputs \
+      for (loss, zlib_ratio, lowercase_ratio, min_k, min_k_plus_plus, reference_ratio), AUC, \
+      advantage and TPR at 10%, 1%, 0.1% FPR with bootstrap intervals, and with text the blind \
+      baseline: a byte n-gram classifier that never sees the model. If its AUC interval excludes \
+      0.5 the verdict is INVALID (members and non-members differ in distribution) and the command \
+      exits 4 after printing its report.
+      """)
+
+  @Argument(help: "The JSON Lines file.") var file: String
+  @Option(parsing: .unconditional, help: "Min-K%'s fraction k, in (0, 1].") var k: Double = 0.2
+  @Option(parsing: .unconditional, help: "Bootstrap resamples for the attacks' intervals (0: none).") var bootstrap: Int = 1000
+  @Option(help: "Seed of the bootstrap and the blind baseline's split.") var seed: UInt64 = 0
+  @OptionGroup var options: AuditConfidenceOptions
+
+  func validate() throws {
+    try validateK(k)
+    guard bootstrap >= 0 && bootstrap <= ScoreFileAudit.maximumBootstrapResamples else {
+      throw ValidationError("--bootstrap must be in 0...\(ScoreFileAudit.maximumBootstrapResamples), got \(bootstrap)")
+    }
+  }
+
+  func run() throws {
+    let outcome = try reportingErrors {
+      try LanguageModelScoreAudit.audit(
+        path: file, k: k, bootstrapResamples: bootstrap, seed: seed, confidence: options.confidence, json: options.json)
+    }
+    print(outcome.output)
+    if outcome.isInvalid {
+      printError("INVALID: the blind baseline separates members from non-members without the model (exit code 4)")
+      throw ExitCode(invalidAuditExitCode)
+    }
+  }
+}
+
+/// `tacit audit texts --model MODEL --suspect FILE --control FILE`: dataset inference.
+struct AuditTextsCommand: ParsableCommand {
+  static let configuration = CommandConfiguration(
+    commandName: "texts", abstract: "Dataset inference: did a language model train on the suspect texts?",
+    discussion: """
+      Maini et al. 2024. MODEL is a Tacit LM run folder or a Hugging Face GPT-2 folder; SUSPECT \
+      and CONTROL hold one text per line or are .jsonl with a text field; the control texts must \
+      come from the suspect texts' distribution and be unseen by the model. Every text gets the \
+      scores of tacit score (loss, zlib_ratio, lowercase_ratio, min_k, min_k_plus_plus, and \
+      reference_ratio with --reference); a linear aggregator fitted on half of each set combines \
+      them; a one-sided Welch t-test on the other halves asks whether suspect texts score as \
+      members. Verdict: evidence of membership at p < 0.01, no evidence otherwise, or INVALID \
+      (exit 4) when the blind baseline (a byte n-gram classifier that never sees the model) \
+      separates suspect from control texts, or when the false-positive check (the same test \
+      between two halves of the control set) finds membership.
+      """)
+
+  @Option(help: "The model: a Tacit LM run folder or a Hugging Face GPT-2 folder.") var model: String
+  @Option(help: "The suspect texts.") var suspect: String
+  @Option(help: "The control texts (same distribution, not trained on).") var control: String
+  @Option(help: "A reference model for reference_ratio (e.g. the public pre-trained model).") var reference: String?
+  @Option(parsing: .unconditional, help: "Min-K%'s fraction k, in (0, 1].") var k: Double = 0.2
+  @Option(help: "Seed of the splits and the bootstrap.") var seed: UInt64 = 0
+  @Option(help: "Compute threads (default 1).") var threads: Int = 1
+  @OptionGroup var options: AuditConfidenceOptions
+
+  func validate() throws {
+    try validateK(k)
+    guard threads >= 1 else { throw ValidationError("--threads must be at least 1, got \(threads)") }
+  }
+
+  func run() throws {
+    BLAS.setThreadCount(threads)
+    let outcome = try reportingErrors {
+      try DatasetInferenceAudit.audit(
+        modelPath: model, suspectPath: suspect, controlPath: control, referencePath: reference, k: k, seed: seed,
+        confidence: options.confidence, json: options.json)
+    }
+    print(outcome.output)
+    if outcome.isInvalid {
+      printError("INVALID: no dataset-inference claim holds on these texts (exit code 4)")
+      throw ExitCode(invalidAuditExitCode)
     }
   }
 }

@@ -10,7 +10,9 @@ struct Tacit: ParsableCommand {
     discussion: """
       Exit codes: 0 success; 1 the run failed (I/O, internal error); 3 the audit found the claimed ε \
       violated (VIOLATION; the run folder is written; an UNTESTABLE claim, above what the audit can \
-      show, exits 0 with a warning); 64 bad command-line usage; 65 invalid input \
+      show, exits 0 with a warning); 4 a language-model audit is INVALID (the blind baseline, a \
+      classifier that never sees the model, tells the member texts from the non-member texts: \
+      tacit audit lm-scores, tacit audit texts); 64 bad command-line usage; 65 invalid input \
       (recipe, data file, checkpoint, score file).
       """,
     subcommands: [

@@ -135,31 +135,44 @@ public enum ScoreFileAudit {
     if json {
       var object: [String: Any] = [
         "file": path, "records": scores.count, "members": scores.memberCount, "non_members": scores.nonMemberCount,
-        "auc": metrics.auc, "advantage": metrics.advantage, "balanced_accuracy": metrics.balancedAccuracy,
-        "tpr_at_fpr": metrics.tprAtFPR, "epsilon_lower_bound": bound.epsilon, "confidence": confidence,
+        "epsilon_lower_bound": bound.epsilon, "confidence": confidence,
         "delta": usedDelta, "method": bound.method, "bootstrap_resamples": bootstrapResamples, "seed": seed,
         "gdp_estimate": [
           "mu": gdp.mu, "epsilon": gdp.epsilon, "delta": usedDelta,
           "note": "an estimate assuming a Gaussian trade-off curve, not a bound",
         ] as [String: Any],
       ]
+      object.merge(metricsObject(metrics)) { $1 }
       if let deltaNote { object["delta_note"] = deltaNote }
       if let threshold = bound.threshold { object["threshold"] = threshold }
       if let upper = bound.falsePositiveRateUpper { object["false_positive_rate_upper"] = upper }
       if let upper = bound.falseNegativeRateUpper { object["false_negative_rate_upper"] = upper }
-      if let interval = metrics.aucInterval { object["auc_interval"] = intervalObject(interval) }
-      if let intervals = metrics.tprAtFPRIntervals {
-        object["tpr_at_fpr_intervals"] = intervals.mapValues(intervalObject)
-      }
       return JSONText.encode(object)
     }
     var lines = ["\(path): \(scores.count) records (\(scores.memberCount) members, \(scores.nonMemberCount) non-members)"]
+    let percent = format(confidence * 100) + "%"
+    lines += metricsLines(metrics, confidence: confidence, bootstrapResamples: bootstrapResamples)
+    lines.append(
+      "ε lower bound        \(format(bound.epsilon)) at \(percent) confidence, δ = \(format(usedDelta))  (\(bound.method))")
+    if let deltaNote { lines.append("                     \(deltaNote)") }
+    let gdpEpsilon =
+      gdp.epsilon.isFinite
+      ? "ε ≈ \(format(gdp.epsilon)) at δ = \(format(usedDelta))"
+      : "ε unbounded at δ = \(format(usedDelta)) (a Gaussian trade-off needs δ > 0)"
+    lines.append("GDP estimate         μ ≈ \(format(gdp.mu)), \(gdpEpsilon)  (an estimate, not a bound)")
+    return lines.joined(separator: "\n")
+  }
+
+  /// The metrics' lines of the text report: AUC (with its interval), advantage, TPR at each
+  /// level of `AttackMetrics.fprLevels` (with intervals); every `tacit audit` of membership
+  /// scores prints these.
+  static func metricsLines(_ metrics: AttackMetrics, confidence: Double, bootstrapResamples: Int) -> [String] {
     let percent = format(confidence * 100) + "%"
     var aucLine = "AUC                  " + format(metrics.auc)
     if let interval = metrics.aucInterval {
       aucLine += "  [\(format(interval.lower)), \(format(interval.upper))] \(percent) bootstrap, \(bootstrapResamples) resamples"
     }
-    lines.append(aucLine)
+    var lines = [aucLine]
     lines.append("advantage            \(format(metrics.advantage))  (balanced accuracy \(format(metrics.balancedAccuracy)))")
     for level in AttackMetrics.fprLevels {
       let key = AttackMetrics.key(forLevel: level)
@@ -170,15 +183,19 @@ public enum ScoreFileAudit {
       }
       lines.append(line)
     }
-    lines.append(
-      "ε lower bound        \(format(bound.epsilon)) at \(percent) confidence, δ = \(format(usedDelta))  (\(bound.method))")
-    if let deltaNote { lines.append("                     \(deltaNote)") }
-    let gdpEpsilon =
-      gdp.epsilon.isFinite
-      ? "ε ≈ \(format(gdp.epsilon)) at δ = \(format(usedDelta))"
-      : "ε unbounded at δ = \(format(usedDelta)) (a Gaussian trade-off needs δ > 0)"
-    lines.append("GDP estimate         μ ≈ \(format(gdp.mu)), \(gdpEpsilon)  (an estimate, not a bound)")
-    return lines.joined(separator: "\n")
+    return lines
+  }
+
+  /// The metrics' JSON keys: `auc`, `advantage`, `balanced_accuracy`, `tpr_at_fpr`, and
+  /// `auc_interval`, `tpr_at_fpr_intervals` when bootstrapped.
+  static func metricsObject(_ metrics: AttackMetrics) -> [String: Any] {
+    var object: [String: Any] = [
+      "auc": metrics.auc, "advantage": metrics.advantage, "balanced_accuracy": metrics.balancedAccuracy,
+      "tpr_at_fpr": metrics.tprAtFPR,
+    ]
+    if let interval = metrics.aucInterval { object["auc_interval"] = intervalObject(interval) }
+    if let intervals = metrics.tprAtFPRIntervals { object["tpr_at_fpr_intervals"] = intervals.mapValues(intervalObject) }
+    return object
   }
 
   // MARK: - Canaries
