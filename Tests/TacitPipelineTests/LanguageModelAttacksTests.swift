@@ -50,7 +50,7 @@ import Testing
     let logP = row.map { $0 - logTotal }
     let mean = logP.map { Foundation.exp($0) * $0 }.reduce(0, +)
     let variance = logP.map { Foundation.exp($0) * ($0 - mean) * ($0 - mean) }.reduce(0, +)
-    #expect(abs(statistics.means[0][3] - mean) < 1e-9)
+    #expect(abs(statistics.means[0][3] - mean) < 1e-7)  // Float logits: the maximum is subtracted in Float
     #expect(abs(statistics.standardDeviations[0][3] - variance.squareRoot()) < 1e-7)
   }
 

@@ -151,30 +151,14 @@ enum LanguageModelAttacks {
     var standardDeviations: [Double] = []
   }
 
-  /// Each token row's statistics: for each position `t < n − 1` of a row of `n` real tokens, the
-  /// log-softmax of its logits (Float64) gives ℓ = log p(x_{t+1}) and the moments of log p.
+  /// Each token row's statistics: ℓ_t from the next-token loss's log-probabilities, μ_t and σ_t
+  /// exact over the vocabulary (`NextTokenMoments`, shared with `tacit score`).
   static func rowStatistics(tokens: Tensor, logits: Tensor) -> [RowStatistics] {
-    let rows = tokens.shape[0], T = tokens.shape[1], V = logits.shape[2]
-    let lengths = GPT2.recordLengths(tokens)
-    var result = [RowStatistics](repeating: RowStatistics(), count: rows)
-    logits.scalars.withUnsafeBufferPointer { z in
-      for row in 0..<rows where lengths[row] >= 2 {
-        for t in 0..<(lengths[row] - 1) {
-          let base = (row * T + t) * V
-          var maximum = -Double.infinity
-          for v in 0..<V { maximum = max(maximum, Double(z[base + v])) }
-          var total = 0.0
-          for v in 0..<V { total += Foundation.exp(Double(z[base + v]) - maximum) }
-          let logTotal = maximum + Foundation.log(total)
-          let logDistribution = (0..<V).map { Double(z[base + $0]) - logTotal }
-          let moments = TokenScores.logProbabilityMoments(logDistribution)
-          let target = Int(tokens.scalars[row * T + t + 1])
-          result[row].logProbabilities.append(logDistribution[target])
-          result[row].means.append(moments.mean)
-          result[row].standardDeviations.append(moments.standardDeviation)
-        }
-      }
+    let logProbabilities = NextTokenCrossEntropy().tokenLogProbabilities(logits: logits, tokens: tokens)
+    let moments = NextTokenMoments.moments(logits: logits, lengths: GPT2.recordLengths(tokens))
+    return zip(logProbabilities, moments).map { row, moments in
+      RowStatistics(
+        logProbabilities: row.map(Double.init), means: moments.means, standardDeviations: moments.standardDeviations)
     }
-    return result
   }
 }
