@@ -10,6 +10,11 @@
 ///   audit cannot refute it. Not a failure (`tacit run` exits 0), but no evidence either: the
 ///   log, `summary.json` and the report say so loudly.
 /// - `measured`: nothing is claimed (a non-private run): the audit measures leakage only.
+/// - `invalid`: a language model's member and non-member texts differ in distribution: a
+///   classifier that never sees the model tells them apart (`BlindBaseline`), so the membership
+///   attacks measure that shift, not the model's memory, and no membership result stands.
+///   `tacit run` exits with code 4. Only a failed mechanism check (a VIOLATION whatever the
+///   records) outranks it.
 /// - `none`: nothing could be audited (no non-members and no canaries).
 ///
 /// The raw values are what `audit.json`, `summary.json` and the reports show.
@@ -18,6 +23,7 @@ public enum AuditVerdict: String, Sendable, CaseIterable {
   case violation = "VIOLATION"
   case untestable = "UNTESTABLE"
   case measured = "MEASURED"
+  case invalid = "INVALID"
   case none = "NONE"
 
   /// The verdict of a lower bound `bound` against the claim `claimed` (`nil`: nothing claimed);

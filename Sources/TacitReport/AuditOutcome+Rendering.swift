@@ -11,12 +11,20 @@ extension AuditOutcome {
         "tpr_at_fpr": attack.metrics.tprAtFPR.mapValues(rounded),
       ]
     }
-    return [
+    var object: [String: Any] = [
       "verdict": verdict.rawValue, "epsilon_claimed": epsilonClaimed as Any? ?? NSNull(),
       "epsilon_lower_bound": rounded(epsilonLowerBound), "confidence": confidence, "attacks": attackObjects,
       "ceiling": ceiling.map { rounded($0) as Any } ?? NSNull(),
       "mechanism_checks": (canaries?.mechanismChecks ?? []).map(Self.checkObject), "caveats": caveats,
     ]
+    if let blindBaseline {
+      object["blind_baseline"] = [
+        "auc": rounded(blindBaseline.auc),
+        "auc_interval": [rounded(blindBaseline.aucInterval.lower), rounded(blindBaseline.aucInterval.upper)],
+        "verdict": blindBaseline.verdict.rawValue,
+      ]
+    }
+    return object
   }
 
   /// A mechanism check as JSON: `{kind, measured, accounted, standard_error, observations, status}`
@@ -88,6 +96,16 @@ extension AuditOutcome {
         "note": "an estimate under a Gaussian-DP assumption, not a bound",
       ]
     }
+    if let blindBaseline {
+      object["blind_baseline"] = [
+        "auc": rounded(blindBaseline.auc),
+        "auc_interval": [rounded(blindBaseline.aucInterval.lower), rounded(blindBaseline.aucInterval.upper)],
+        "verdict": blindBaseline.verdict.rawValue, "training_members": blindBaseline.trainingCounts.members,
+        "training_non_members": blindBaseline.trainingCounts.nonMembers,
+        "held_out_members": blindBaseline.heldOut.memberCount, "held_out_non_members": blindBaseline.heldOut.nonMemberCount,
+        "classifier": "multinomial naive Bayes on hashed byte 1-3-grams; never sees the model",
+      ]
+    }
     object["caveats"] = caveats
     return object
   }
@@ -124,6 +142,7 @@ extension AuditOutcome {
             attack.metrics.advantage, tpr["0.1"] ?? .nan, tpr["0.01"] ?? .nan, tpr["0.001"] ?? .nan, attack.epsilon.epsilon))
     }
     if let canaries { lines += Self.canaryLines(canaries) }
+    if let blindBaseline { lines.append(Self.blindBaselineLine(blindBaseline)) }
     if let gdpEstimate {
       lines.append(
         String(
@@ -133,7 +152,9 @@ extension AuditOutcome {
     let claim = epsilonClaimed.map { String(format: "claimed ε = %.3g", $0) } ?? "no ε claimed for these records"
     let ceilingText = ceiling.map { String(format: ", ceiling %.3f", $0) } ?? ""
     lines.append(
-      String(format: "empirical ε lower bound %.3f at %.0f%% confidence (δ = %.1e%@); ", epsilonLowerBound, 100 * confidence, delta, ceilingText as NSString)
+      String(
+        format: "empirical ε lower bound %.3f at %.0f%% confidence (δ = %.1e%@); ", epsilonLowerBound, 100 * confidence, delta,
+        ceilingText as NSString)
         + claim + ": " + verdict.rawValue)
     lines += caveats.map { "note: " + $0 }
     return lines
@@ -141,6 +162,16 @@ extension AuditOutcome {
 }
 
 extension AuditOutcome {
+  /// The validity gate in one line.
+  static func blindBaselineLine(_ gate: BlindBaseline) -> String {
+    String(
+      format: "blind baseline (byte n-grams, never sees the model): AUC %.4f [%.4f, %.4f] on %d + %d held-out texts: %@",
+      gate.auc, gate.aucInterval.lower, gate.aucInterval.upper, gate.heldOut.memberCount, gate.heldOut.nonMemberCount,
+      gate.verdict == .valid
+        ? "VALID (no distribution shift between members and non-members detected)"
+        : "INVALID (members and non-members differ without the model: the attacks measure that shift)")
+  }
+
   /// Terminal lines of the canary audit: the headline against its ceiling, each analysis, the
   /// paths exercised and the mechanism checks.
   static func canaryLines(_ canaries: CanaryResult) -> [String] {

@@ -28,6 +28,9 @@ public struct AuditOutcome {
   /// The most the attacks' hypothesis-test bounds could show on these members and non-members
   /// (a perfect attack, `HypothesisTestBound.heldOutHalfCeiling`); `nil` without attacks.
   public var attackCeiling: Double?
+  /// A language model's validity gate (`BlindBaseline`) on the member and non-member texts;
+  /// `nil` for other models.
+  public var blindBaseline: BlindBaseline?
 
   /// The ceiling that decides whether the claim is testable (a claim at or above it is
   /// UNTESTABLE): the canary audit's when the run has canaries, else the attacks'; `nil` when

@@ -70,11 +70,11 @@ extension RunComparison {
     return "<table class=\"comparison\">\(header)\n<tbody>\n\(body)\n</tbody></table>"
   }
 
-  /// Green for a pass, red for a violation, orange for an untestable claim, grey otherwise (and for an audit that was off).
+  /// Green for a pass, red for a violation or an invalid audit, orange for an untestable claim, grey otherwise (and for an audit that was off).
   static func verdictColor(_ verdict: AuditVerdict?) -> String {
     switch verdict {
     case .pass?: "#1a7f37"
-    case .violation?: "#cf222e"
+    case .violation?, .invalid?: "#cf222e"
     case .untestable?: "#bc4c00"
     default: "#66727f"
     }

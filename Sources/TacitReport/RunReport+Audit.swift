@@ -14,7 +14,7 @@ extension RunReport {
     let verdictColor =
       switch audit.verdict {
       case .pass: "#1a7f37"
-      case .violation: "#cf222e"
+      case .violation, .invalid: "#cf222e"
       case .untestable: "#bc4c00"
       case .measured, .none: "#66727f"
       }
@@ -70,6 +70,7 @@ extension RunReport {
       html += "</div>"
     }
     if let canaries = audit.canaries { html += canarySection(canaries, claimed: audit.epsilonClaimed) }
+    if let gate = audit.blindBaseline { html += blindBaselineSection(gate) }
     if let estimate = audit.gdpEstimate {
       html +=
         "<p class=\"muted\">GDP estimate from \(escape(estimate.attack)) (Nasr et al. 2023; an estimate under a Gaussian-DP assumption, not a bound): "
@@ -79,6 +80,26 @@ extension RunReport {
       html += "<ul>" + audit.caveats.map { "<li>\(escape($0))</li>" }.joined() + "</ul>"
     }
     return html
+  }
+
+  /// A language model's validity gate: can a classifier that never sees the model tell the
+  /// member texts from the non-member texts?
+  static func blindBaselineSection(_ gate: BlindBaseline) -> String {
+    let valid = gate.verdict == .valid
+    let f3 = { (value: Double) in String(format: "%.3f", value) }
+    let meaning =
+      valid
+      ? "The interval contains 0.5: no difference between member and non-member texts that the attacks could mistake for membership."
+      : "The interval excludes 0.5: the texts differ without the model, so the attacks above measure that shift, not membership."
+    return """
+      <h3>Validity gate: the blind baseline</h3>
+      <p>A naive Bayes classifier on byte 1–3-grams, trained on half of the member and non-member texts without
+      ever querying the model, scores the other half: AUC <strong>\(f3(gate.auc))</strong>,
+      \(String(format: "%.0f", 100 * gate.aucInterval.confidence))% interval
+      [\(f3(gate.aucInterval.lower)), \(f3(gate.aucInterval.upper))] on \(gate.heldOut.memberCount) +
+      \(gate.heldOut.nonMemberCount) held-out texts:
+      <strong style="color: \(valid ? "#1a7f37" : "#cf222e")">\(gate.verdict.rawValue)</strong>. \(meaning)</p>
+      """
   }
 
   /// The canary audit: the headline against the claim and the ceiling, the guess selection, each

@@ -69,20 +69,21 @@ public enum RunReport {
   ) -> String {
     let history = summary.history
     let (lossSeries, accuracySeries) = learningCurves(history)
-    let headline = headlineFigures(summary) + [
-      ("epochs", "\(history.epochs.count)\(history.stoppedEarly ? " (early stop, kept \(history.finalEpoch))" : "")"),
-      ("parameters", "\(summary.parameterCount)"),
-      ("training records", "\(summary.trainingRecords)"),
-      ("time", String(format: "%.1f s", summary.seconds)),
-      (
-        "privacy",
-        summary.privacy.map { privacy in
-          String(format: "ε = %.3f, δ = %.1e, ", privacy.claimedEpsilon, privacy.plan.delta)
-            + "claimed by the \(privacy.plan.accountant) accountant"
-            + (privacy.plan.isSeededNoise ? " (seeded noise: NOT FOR RELEASE)" : "")
-        } ?? "none: not trained with DP-SGD, no ε guarantee"
-      ),
-    ]
+    let headline =
+      headlineFigures(summary) + [
+        ("epochs", "\(history.epochs.count)\(history.stoppedEarly ? " (early stop, kept \(history.finalEpoch))" : "")"),
+        ("parameters", "\(summary.parameterCount)"),
+        ("training records", "\(summary.trainingRecords)"),
+        ("time", String(format: "%.1f s", summary.seconds)),
+        (
+          "privacy",
+          summary.privacy.map { privacy in
+            String(format: "ε = %.3f, δ = %.1e, ", privacy.claimedEpsilon, privacy.plan.delta)
+              + "claimed by the \(privacy.plan.accountant) accountant"
+              + (privacy.plan.isSeededNoise ? " (seeded noise: NOT FOR RELEASE)" : "")
+          } ?? "none: not trained with DP-SGD, no ε guarantee"
+        ),
+      ]
     let rows = headline.map { "<tr><th>\(escape($0.0))</th><td>\(escape($0.1))</td></tr>" }.joined(separator: "\n")
     return """
       <!DOCTYPE html>

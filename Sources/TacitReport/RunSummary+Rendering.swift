@@ -92,7 +92,9 @@ extension RunSummary {
             + String(format: " (loss %.4f nats per token, next-token accuracy %.2f%%)", figures.loss, 100 * figures.accuracy))
       }
       for baseline in compressorBitsPerByte {
-        lines.append(String(format: "  test  %-14@ %.4f bits per byte (same test text)", baseline.compressor as NSString, baseline.bitsPerByte))
+        lines.append(
+          String(
+            format: "  test  %-14@ %.4f bits per byte (same test text)", baseline.compressor as NSString, baseline.bitsPerByte))
       }
     } else {
       lines.append(String(format: "  test accuracy       %6.2f%%", 100 * test.accuracy))

@@ -54,6 +54,12 @@ struct RunCommand: ParsableCommand {
       printError("audit VIOLATION: the empirical ε lower bound exceeds the claimed ε (exit code 3)")
       throw ExitCode(3)
     }
+    if result.auditVerdict == .invalid {
+      printError(
+        "audit INVALID: a classifier that never sees the model tells the member texts from the non-member texts; the membership results do not stand (exit code 4)"
+      )
+      throw ExitCode(4)
+    }
   }
 }
 

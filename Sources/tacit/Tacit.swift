@@ -12,7 +12,7 @@ struct Tacit: ParsableCommand {
       violated (VIOLATION; the run folder is written; an UNTESTABLE claim, above what the audit can \
       show, exits 0 with a warning); 4 a language-model audit is INVALID (the blind baseline, a \
       classifier that never sees the model, tells the member texts from the non-member texts: \
-      tacit audit lm-scores, tacit audit texts); 64 bad command-line usage; 65 invalid input \
+      tacit run, tacit audit lm-scores, tacit audit texts; the run folder is written); 64 bad command-line usage; 65 invalid input \
       (recipe, data file, checkpoint, score file).
       """,
     subcommands: [

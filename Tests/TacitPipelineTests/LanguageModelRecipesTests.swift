@@ -40,6 +40,9 @@ import Testing
     defer { try? FileManager.default.removeItem(at: output) }
     let plain = try Self.run("Recipes/fortunes-lm.yaml", into: output.appendingPathComponent("plain"), extra: Self.tinyModel)
     #expect((plain["audit"] as? [String: Any])?["verdict"] as? String == "MEASURED")
+    // The IID split passes the validity gate.
+    let gate = try #require((plain["audit"] as? [String: Any])?["blind_baseline"] as? [String: Any])
+    #expect(gate["verdict"] as? String == "VALID", "\(gate)")
     let dp = try Self.run(
       "Recipes/fortunes-lm-dp-eps8.yaml", into: output.appendingPathComponent("dp"), extra: Self.tinyModel + Self.privateOverrides
     )

@@ -120,12 +120,30 @@ enum RunAudit {
         : HypothesisTestBound.heldOutHalfCeiling(
           members: population.memberCount, nonMembers: population.nonMemberCount, delta: delta,
           confidence: perBoundConfidence))
+    outcome.blindBaseline = try blindBaseline(inputs, hasMembership: hasMembership)
     judge(&outcome)
     if let strongest = outcome.strongestAttack {
       let estimate = GDPEstimate.estimate(strongest.scores, delta: delta, confidence: section.confidence)
       outcome.gdpEstimate = (strongest.name, estimate.mu, estimate.epsilon)
     }
     return outcome
+  }
+
+  /// A language model's validity gate on the audit's member and non-member texts (`BlindBaseline`:
+  /// split "blind-baseline" of the audit generator, 1,000 bootstrap replicates at the audit's
+  /// confidence); `nil` for other models or without two texts on each side.
+  static func blindBaseline(_ inputs: Inputs, hasMembership: Bool) throws -> BlindBaseline? {
+    guard hasMembership, let setup = inputs.context.language else { return nil }
+    let population = inputs.population
+    guard population.memberCount >= BlindBaseline.minimumPerClass,
+      population.nonMemberCount >= BlindBaseline.minimumPerClass
+    else { return nil }
+    let texts = LanguageModelAttacks.texts(of: population.auditRecords, tokenizer: setup.tokenizer)
+    var generator = inputs.generator.split("blind-baseline")
+    return try BlindBaseline(
+      memberTexts: zip(texts, population.isMember).filter(\.1).map(\.0),
+      nonMemberTexts: zip(texts, population.isMember).filter { !$0.1 }.map(\.0), bootstrapResamples: 1000,
+      confidence: inputs.recipe.audit.confidence, generator: &generator)
   }
 
   /// The scores of the attacks that read token log-probabilities and text (`LanguageModelAttacks`);
@@ -161,6 +179,18 @@ enum RunAudit {
       claimed: outcome.epsilonClaimed, bound: outcome.epsilonLowerBound,
       audited: !outcome.attacks.isEmpty || outcome.canaries != nil, ceiling: outcome.ceiling,
       mechanismFailed: !failed.isEmpty)
+    if let gate = outcome.blindBaseline, gate.verdict == .invalid {
+      // The texts differ without the model: every membership attack measured that shift. A
+      // failed mechanism check or a canary violation does not depend on the texts and stands.
+      let textIndependent = !failed.isEmpty || (outcome.boundSource?.hasSuffix("canaries") ?? false)
+      if !(outcome.verdict == .violation && textIndependent) { outcome.verdict = .invalid }
+      outcome.caveats.append(
+        String(
+          format: "INVALID: a classifier that never sees the model tells the member texts from the non-member texts "
+            + "(blind baseline AUC %.3f, interval [%.3f, %.3f] excludes 0.5); the membership attacks measure that "
+            + "distribution shift, not the model's memory, and their results do not stand (docs/language-models.md)",
+          gate.auc, gate.aucInterval.lower, gate.aucInterval.upper))
+    }
     if outcome.verdict == .untestable, let claimed = outcome.epsilonClaimed, let ceiling = outcome.ceiling {
       outcome.caveats.append(
         String(
