@@ -87,11 +87,12 @@ extension AuditSection {
         canaries = Canaries(count: count, kind: kind, guessFraction: guessFraction)
       }
     }
+    let secrets = readSecrets(section, textData: textData)
     section.finish()
     return AuditSection(
       enabled: enabled, memberFraction: memberFraction, referenceModels: referenceModels, attacks: attacks,
       queries: queries.isEmpty ? [.identity] : queries, populationSize: populationSize, rmiaA: rmiaA, minK: minK,
-      referenceModel: referenceModel, confidence: confidence, bootstrap: bootstrap, canaries: canaries)
+      referenceModel: referenceModel, confidence: confidence, bootstrap: bootstrap, canaries: canaries, secrets: secrets)
   }
 
   /// `reference_model`: a path relative to the recipe, language models only; absent: `pretrained`
@@ -143,5 +144,6 @@ extension AuditSection {
     } else {
       emitter.entry("canaries", "null", comment: "none")
     }
+    emitSecrets(into: &emitter)
   }
 }

@@ -57,6 +57,8 @@ public struct AuditSection: Sendable, Equatable {
   public static let maximumBootstrap = 100_000
   /// `audit.canaries`: the one-run canary audit, `nil` when `count` is 0.
   public var canaries: Canaries?
+  /// `audit.secrets`: secret-sharer canaries (language models), `nil` when absent.
+  public var secrets: Secrets?
 
   /// `audit.attacks` items.
   public enum Attack: String, Sendable, Equatable, CaseIterable {

@@ -106,6 +106,22 @@ extension AuditOutcome {
         "classifier": "multinomial naive Bayes on hashed byte 1-3-grams; never sees the model",
       ]
     }
+    if !secrets.isEmpty {
+      object["secrets"] = secrets.map { secret -> [String: Any] in
+        var entry: [String: Any] = [
+          "insertions": secret.insertions, "secret": secret.secret, "exposure": rounded(secret.exposure),
+          "maximum_exposure": rounded(secret.maximum), "method": secret.method, "extracted": secret.extracted,
+        ]
+        entry["rank"] = secret.rank.map { rounded($0) as Any } ?? NSNull()
+        if let claimed = epsilonClaimed, !deltaIsDefault {
+          entry["dp_allowed_exposure_95"] =
+            SecretCanaryResult.allowedExposure(
+              epsilon: claimed, delta: delta, insertions: secret.insertions, maximum: secret.maximum
+            ).map { rounded($0) as Any } ?? NSNull()
+        }
+        return entry
+      }
+    }
     object["caveats"] = caveats
     return object
   }
@@ -143,6 +159,7 @@ extension AuditOutcome {
     }
     if let canaries { lines += Self.canaryLines(canaries) }
     if let blindBaseline { lines.append(Self.blindBaselineLine(blindBaseline)) }
+    lines += secretLines
     if let gdpEstimate {
       lines.append(
         String(
@@ -162,6 +179,27 @@ extension AuditOutcome {
 }
 
 extension AuditOutcome {
+  /// Terminal lines of the secret-sharer canaries: one per insertion count (mean, least and
+  /// largest exposure, extractions), and what a DP claim allows.
+  var secretLines: [String] {
+    guard let maximum = secrets.first?.maximum else { return [] }
+    var lines = [String(format: "secret canaries (exposure in bits, at most %.2f; %@):", maximum, secrets[0].method as NSString)]
+    for insertions in Array(Set(secrets.map(\.insertions))).sorted() {
+      let group = secrets.filter { $0.insertions == insertions }
+      let exposures = group.map(\.exposure)
+      var line = String(
+        format: "  inserted %4d×: exposure mean %.2f (min %.2f, max %.2f) over %d canaries; %d extracted by greedy decoding",
+        insertions, exposures.reduce(0, +) / Double(exposures.count), exposures.min()!, exposures.max()!, group.count,
+        group.filter(\.extracted).count)
+      if let claimed = epsilonClaimed, !deltaIsDefault {
+        let allowed = SecretCanaryResult.allowedExposure(epsilon: claimed, delta: delta, insertions: insertions, maximum: maximum)
+        line += allowed.map { String(format: "; (ε, δ) allows up to %.2f at 95%%", $0) } ?? "; (ε, δ) bounds nothing here"
+      }
+      lines.append(line)
+    }
+    return lines
+  }
+
   /// The validity gate in one line.
   static func blindBaselineLine(_ gate: BlindBaseline) -> String {
     String(

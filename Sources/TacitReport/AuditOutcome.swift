@@ -31,6 +31,8 @@ public struct AuditOutcome {
   /// A language model's validity gate (`BlindBaseline`) on the member and non-member texts;
   /// `nil` for other models.
   public var blindBaseline: BlindBaseline?
+  /// A language model's secret-sharer canaries (`audit.secrets`); empty when none.
+  public var secrets: [SecretCanaryResult] = []
 
   /// The ceiling that decides whether the claim is testable (a claim at or above it is
   /// UNTESTABLE): the canary audit's when the run has canaries, else the attacks'; `nil` when

@@ -71,6 +71,7 @@ extension RunReport {
     }
     if let canaries = audit.canaries { html += canarySection(canaries, claimed: audit.epsilonClaimed) }
     if let gate = audit.blindBaseline { html += blindBaselineSection(gate) }
+    if !audit.secrets.isEmpty { html += secretSection(audit) }
     if let estimate = audit.gdpEstimate {
       html +=
         "<p class=\"muted\">GDP estimate from \(escape(estimate.attack)) (Nasr et al. 2023; an estimate under a Gaussian-DP assumption, not a bound): "
@@ -80,6 +81,44 @@ extension RunReport {
       html += "<ul>" + audit.caveats.map { "<li>\(escape($0))</li>" }.joined() + "</ul>"
     }
     return html
+  }
+
+  /// The secret-sharer canaries: exposure against insertions, a row per canary, and what a DP
+  /// claim allows.
+  static func secretSection(_ audit: AuditOutcome) -> String {
+    let f2 = { (value: Double) in String(format: "%.2f", value) }
+    let maximum = audit.secrets[0].maximum
+    let claim = audit.deltaIsDefault ? nil : audit.epsilonClaimed
+    var rows = ""
+    for secret in audit.secrets.sorted(by: { ($0.insertions, $0.secret) < ($1.insertions, $1.secret) }) {
+      let allowed = claim.map {
+        SecretCanaryResult.allowedExposure(epsilon: $0, delta: audit.delta, insertions: secret.insertions, maximum: maximum)
+          .map(f2) ?? "no bound"
+      }
+      rows +=
+        "<tr><td>\(secret.insertions)</td><td><code>\(escape(secret.secret))</code></td><td>\(f2(secret.exposure))</td>"
+        + "<td>\(secret.rank.map { String(format: "%.0f", $0) } ?? "—")</td><td>\(secret.extracted ? "yes" : "no")</td>"
+        + (allowed.map { "<td>\($0)</td>" } ?? "") + "</tr>"
+    }
+    let counts = Array(Set(audit.secrets.map(\.insertions))).sorted()
+    let means = counts.map { count in
+      let group = audit.secrets.filter { $0.insertions == count }.map(\.exposure)
+      return (Double(count), group.reduce(0, +) / Double(group.count))
+    }
+    let chart = Chart.lines(
+      title: "secret canaries: exposure against insertions",
+      series: [
+        .init(name: "mean exposure", points: means, color: "#d62728"),
+        .init(name: "log₂|R| (ranked first)", points: counts.map { (Double($0), maximum) }, color: "#8c959f"),
+      ], xLabel: "insertions k", yLabel: "exposure (bits)")
+    return """
+      <h3>Secret-sharer canaries</h3>
+      <p>Each canary is the recipe's format with random digits, trained on k times; its exposure is
+      log₂|R| − log₂ rank among all |R| candidates (at most \(f2(maximum)) bits: ranked first;
+      \(escape(audit.secrets[0].method))). Carlini et al. 2019.</p>
+      \(chart)
+      <table><tr><th>insertions</th><th>secret</th><th>exposure (bits)</th><th>rank</th><th>extracted</th>\(claim == nil ? "" : "<th>(ε, δ) allows (95%)</th>")</tr>\(rows)</table>
+      """
   }
 
   /// A language model's validity gate: can a classifier that never sees the model tell the

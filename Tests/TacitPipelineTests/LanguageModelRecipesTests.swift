@@ -38,11 +38,22 @@ import Testing
   @Test(.enabled(if: fortunesAvailable)) func fromScratchRecipesRun() throws {
     let output = try CommandLineTool.temporaryDirectory("lm-recipes")
     defer { try? FileManager.default.removeItem(at: output) }
-    let plain = try Self.run("Recipes/fortunes-lm.yaml", into: output.appendingPathComponent("plain"), extra: Self.tinyModel)
+    let plainFolder = output.appendingPathComponent("plain")
+    let plain = try Self.run(
+      "Recipes/fortunes-lm.yaml", into: plainFolder,
+      extra: Self.tinyModel + ["--set", "audit.secrets={format: \"my PIN is {digits:2}\", insertions: [1, 16], per_insertion: 2}"])
     #expect((plain["audit"] as? [String: Any])?["verdict"] as? String == "MEASURED")
     // The IID split passes the validity gate.
     let gate = try #require((plain["audit"] as? [String: Any])?["blind_baseline"] as? [String: Any])
     #expect(gate["verdict"] as? String == "VALID", "\(gate)")
+    // Secret canaries: exposure of each, exact over the 100 candidates, in audit.json and the report.
+    let audit = try #require(
+      try JSONSerialization.jsonObject(with: Data(contentsOf: plainFolder.appendingPathComponent("audit.json"))) as? [String: Any])
+    let secrets = try #require(audit["secrets"] as? [[String: Any]])
+    #expect(secrets.count == 4 && secrets.allSatisfy { ($0["method"] as? String) == "exact" })
+    #expect(secrets.allSatisfy { (0...log2(100.0) + 1e-9).contains($0["exposure"] as? Double ?? -1) })
+    let report = try String(contentsOf: plainFolder.appendingPathComponent("report.html"), encoding: .utf8)
+    #expect(report.contains("Secret-sharer canaries") && report.contains("Validity gate: the blind baseline"))
     let dp = try Self.run(
       "Recipes/fortunes-lm-dp-eps8.yaml", into: output.appendingPathComponent("dp"), extra: Self.tinyModel + Self.privateOverrides
     )

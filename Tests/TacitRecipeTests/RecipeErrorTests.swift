@@ -258,6 +258,28 @@ import Testing
     )
   }
 
+  /// `audit.secrets`: read, written back, and refused when malformed or without text data.
+  @Test func secretCanarySections() throws {
+    let text = "version: 1\nname: lm\ndata: {source: text, format: fortune, files: [wisdom]}\nmodel: {type: gpt2}\n"
+    let recipe = try Recipe.parse(
+      yaml: text + "audit: {secrets: {format: \"my PIN is {digits:6}\", insertions: [1, 16], per_insertion: 2}}",
+      fileName: "test.yaml", baseDirectory: "/recipes")
+    let secrets = try #require(recipe.audit.secrets)
+    #expect(secrets.prefix == "my PIN is " && secrets.digits == 6 && secrets.insertions == [1, 16])
+    #expect(secrets.perInsertion == 2 && secrets.sample == 10_000 && secrets.spaceSize == 1e6)
+    #expect(try Recipe.parse(yaml: recipe.resolvedYAML(), fileName: "resolved.yaml", baseDirectory: "/recipes") == recipe)
+    #expect(
+      singleError(text + "audit: {secrets: {format: \"PIN {digits:6} here\"}}")
+        == "test.yaml:5:27: audit.secrets.format: must hold one {digits:N} placeholder (1 ≤ N ≤ 12) at its end, e.g. \"my PIN is {digits:6}\"; got \"PIN {digits:6} here\""
+    )
+    #expect(
+      singleError(text + "audit: {secrets: {format: \"x {digits:2}\", insertions: [1, 1]}}")
+        == "test.yaml:5:59: audit.secrets.insertions[1]: must be a count in 1…1000, each listed once, got 1")
+    #expect(
+      singleError(minimalRecipe + "\naudit: {secrets: {format: \"x {digits:2}\"}}")
+        == "test.yaml:8:18: audit.secrets: secret-sharer canaries are text records; they need data.source: text")
+  }
+
   @Test func keysOfAnotherTypeAreRejected() {
     #expect(
       singleError(minimalRecipe + "\ntraining: {optimizer: {type: adam, momentum: 0.9}}")

@@ -25,6 +25,9 @@ struct AuditPopulation {
   let canaryIndices: [Int]
   let canaryLabels: [Int32]
   let canaryIncluded: [Bool]
+  /// A language model's secret-sharer canary records (`SecretCanaries`), trained on beside the
+  /// members; `nil` when none.
+  var secretRecords: LabeledDataset?
 
   var memberCount: Int { isMember.lazy.filter { $0 }.count }
   var nonMemberCount: Int { isMember.count - memberCount }
@@ -79,6 +82,12 @@ struct AuditPopulation {
     var set = pool.subset(indices: members + included, name: "train")
     let includedLabels = zip(canaryLabels, canaryIncluded).filter(\.1).map(\.0)
     for (offset, label) in includedLabels.enumerated() { set.labels[members.count + offset] = label }
+    if let secretRecords {
+      set.features = Tensor(
+        shape: [set.count + secretRecords.count] + Array(set.features.shape.dropFirst()),
+        scalars: set.features.scalars + secretRecords.features.scalars)
+      set.labels += secretRecords.labels
+    }
     return set
   }
 

@@ -121,6 +121,10 @@ enum RunAudit {
           members: population.memberCount, nonMembers: population.nonMemberCount, delta: delta,
           confidence: perBoundConfidence))
     outcome.blindBaseline = try blindBaseline(inputs, hasMembership: hasMembership)
+    if let secrets = inputs.context.secrets, let setup = inputs.context.language {
+      note("secret canaries: scoring the candidates of \"\(secrets.section.format)\"")
+      outcome.secrets = try secrets.results(model: inputs.target, setup: setup, generator: inputs.generator)
+    }
     judge(&outcome)
     if let strongest = outcome.strongestAttack {
       let estimate = GDPEstimate.estimate(strongest.scores, delta: delta, confidence: section.confidence)

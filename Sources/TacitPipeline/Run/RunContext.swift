@@ -24,6 +24,8 @@ struct RunContext {
   let canarySizing: CanarySizing
   /// A language-model recipe's tokenizer and model set-up (`LanguageModelSetup`), `nil` otherwise.
   let language: LanguageModelSetup?
+  /// A language model's secret-sharer canaries (`audit.secrets`), `nil` otherwise.
+  var secrets: SecretCanaries? = nil
 
   /// The recipe's audit section with `canaries.count: auto` resolved to the chosen count (the
   /// recipe itself keeps `auto`, so its resolved text, and a shard's fingerprint, do not change).
@@ -48,10 +50,20 @@ struct RunContext {
     var audit = recipe.audit
     if let count = canarySizing.count { audit.canaries?.count = .fixed(count) }
     let auditGenerator = root.split("audit")
-    let population = try AuditPopulation.make(audit, pool: data.train, generator: auditGenerator)
+    var population = try AuditPopulation.make(audit, pool: data.train, generator: auditGenerator)
+    let secrets = try secretCanaries(recipe, language: language, generator: auditGenerator)
+    population.secretRecords = try secrets.map { try $0.records(setup: language!, like: data.train) }
     return RunContext(
       recipe: recipe, root: root, data: data, auditGenerator: auditGenerator, population: population,
-      canarySizing: canarySizing, language: language)
+      canarySizing: canarySizing, language: language, secrets: secrets)
+  }
+
+  /// The recipe's secret-sharer canaries (`audit.secrets`), `nil` without them or an audit.
+  static func secretCanaries(_ recipe: Recipe, language: LanguageModelSetup?, generator: SeededGenerator) throws
+    -> SecretCanaries?
+  {
+    guard recipe.audit.enabled, let section = recipe.audit.secrets, language != nil else { return nil }
+    return SecretCanaries.make(section, generator: generator)
   }
 
   /// Refuses a language model on data that are not text, and text under a classifier.
