@@ -22,8 +22,14 @@ struct ScatteringPlan: Sendable {
     let widthForward: [Float]
     /// Forward DFT along the height of complex rows (of a transposed image), `[2M_r, 2M_r]`.
     let heightForward: [Float]
-    /// Inverse DFT (with 1/M_r) along the height of a transposed spectrum, `[2M_r, 2M_r]`.
-    let heightInverse: [Float]
+    /// For each resolution `r' ∈ r..<J` (index `r' − r`): the aliases of the height frequencies
+    /// summed (`k ↦ k mod M_r'`, the subsampling to `r'`) then the inverse DFT (with 1/M_r')
+    /// along the height, for a transposed spectrum: `G[k, m] = e^{+2πi·(k mod M_r')·m/M_r'}/M_r'`,
+    /// `[2M_r, 2M_r']`. Folding the sum into the GEMM spares a pass over the spectrum.
+    let foldedHeightInverses: [[Float]]
+    /// The same fold to resolution J then the inverse DFT keeping rows `1…h`:
+    /// `G[k, m] = e^{+2πi·(k mod M_J)(m + 1)/M_J}/M_J`, `[2M_r, 2h]`.
+    let foldedOutputInverse: [Float]
     /// Inverse DFT (with 1/N_r) along the width of complex rows, `[2N_r, 2N_r]`.
     let widthInverse: [Float]
   }
@@ -46,15 +52,15 @@ struct ScatteringPlan: Sendable {
   let inputWidthForward: [Float]
   /// Padding by reflection then forward DFT along the height, complex rows: `[2H, 2M]`.
   let inputHeightForward: [Float]
-  /// Inverse DFT at resolution J along the height, only rows `1…h` kept: `[2M_J, 2h]`.
-  let outputHeightInverse: [Float]
   /// Inverse DFT at resolution J along the width, columns `1…w`, real part: `[2N_J, w]`.
   let outputWidthInverse: [Float]
-  /// `ψ̂_n` at its resolutions, transposed (`[N_r, M_r]`), indexed `[n][r]`.
+  /// `ψ̂_n` at its resolutions `r`, transposed, each value twice (`[N_r, 2M_r]`, the layout of a
+  /// complex spectrum, so the product is one elementwise pass) and divided by `4^(j − r)` for the
+  /// mean over the aliases of the subsampling to the wavelet's scale `j`; indexed `[n][r]`.
   let waveletFilters: [[[Float]]]
   /// The scale `j` of wavelet `n`.
   let waveletScales: [Int]
-  /// `φ̂` at resolutions `0..<J`, transposed.
+  /// `φ̂` at resolutions `r < J`, laid out as the wavelets and divided by `4^(J − r)`.
   let lowPassFilters: [[Float]]
   /// For each first-order wavelet `n1`, its order-2 paths in Kymatio's order.
   let secondOrderPaths: [[SecondOrderPath]]
@@ -68,23 +74,30 @@ struct ScatteringPlan: Sendable {
     self.inputHeight = inputHeight
     self.inputWidth = inputWidth
     scales = filterBank.scales
-    resolutions = (0..<filterBank.scales).map {
-      Self.resolution(height: paddedHeight >> $0, width: paddedWidth >> $0)
+    resolutions = (0..<filterBank.scales).map { resolution in
+      Self.resolution(
+        height: paddedHeight >> resolution, width: paddedWidth >> resolution,
+        foldedHeights: (resolution..<filterBank.scales).map { paddedHeight >> $0 },
+        coarsestHeight: paddedHeight >> filterBank.scales)
     }
     coarsestHeight = paddedHeight >> scales
     coarsestWidth = paddedWidth >> scales
     inputWidthForward = Self.paddedForward(input: inputWidth, padded: paddedWidth, realRows: true)
     inputHeightForward = Self.paddedForward(input: inputHeight, padded: paddedHeight, realRows: false)
-    outputHeightInverse = Self.croppedInverse(size: coarsestHeight, realPartOnly: false)
     outputWidthInverse = Self.croppedInverse(size: coarsestWidth, realPartOnly: true)
     waveletFilters = filterBank.wavelets.map { wavelet in
       wavelet.levels.enumerated().map { resolution, filter in
-        Self.transposed(filter, height: paddedHeight >> resolution, width: paddedWidth >> resolution)
+        Self.expanded(
+          filter, height: paddedHeight >> resolution, width: paddedWidth >> resolution,
+          scale: 1 / Double(1 << (2 * (wavelet.scale - resolution))))
       }
     }
     waveletScales = filterBank.wavelets.map(\.scale)
+    let scales = filterBank.scales
     lowPassFilters = filterBank.lowPassLevels.enumerated().map { resolution, filter in
-      Self.transposed(filter, height: paddedHeight >> resolution, width: paddedWidth >> resolution)
+      Self.expanded(
+        filter, height: paddedHeight >> resolution, width: paddedWidth >> resolution,
+        scale: 1 / Double(1 << (2 * (scales - resolution))))
     }
     var channel = 1 + filterBank.wavelets.count
     var paths: [[SecondOrderPath]] = []
@@ -100,21 +113,24 @@ struct ScatteringPlan: Sendable {
     pathCount = channel
   }
 
-  /// The four DFT operands of an `height × width` grid.
-  private static func resolution(height: Int, width: Int) -> Resolution {
+  /// The DFT operands of an `height × width` grid; `foldedHeights` are `M_r'` for `r ≤ r' < J`.
+  private static func resolution(height: Int, width: Int, foldedHeights: [Int], coarsestHeight: Int) -> Resolution {
     let forwardWidth = DiscreteFourierMatrix(size: width, sign: -1)
     let forwardHeight = DiscreteFourierMatrix(size: height, sign: -1)
     let inverseWidth = DiscreteFourierMatrix(size: width, sign: 1)
-    let inverseHeight = DiscreteFourierMatrix(size: height, sign: 1)
-    let (inverseHeightScale, inverseWidthScale) = (1 / Double(height), 1 / Double(width))
+    let inverseWidthScale = 1 / Double(width)
     return Resolution(
       height: height, width: width,
       widthForward: realRowsOperand(rows: width, columns: width) { forwardWidth[$0, $1] },
       heightForward: complexRowsOperand(rows: height, columns: height) { forwardHeight[$0, $1] },
-      heightInverse: complexRowsOperand(rows: height, columns: height) {
-        let (real, imaginary) = inverseHeight[$0, $1]
-        return (real * inverseHeightScale, imaginary * inverseHeightScale)
+      foldedHeightInverses: foldedHeights.map { target in
+        let inverse = DiscreteFourierMatrix(size: target, sign: 1)
+        return complexRowsOperand(rows: height, columns: target) {
+          let (real, imaginary) = inverse[$0 % target, $1]
+          return (real / Double(target), imaginary / Double(target))
+        }
       },
+      foldedOutputInverse: croppedInverse(size: coarsestHeight, rows: height, realPartOnly: false),
       widthInverse: complexRowsOperand(rows: width, columns: width) {
         let (real, imaginary) = inverseWidth[$0, $1]
         return (real * inverseWidthScale, imaginary * inverseWidthScale)
@@ -143,17 +159,18 @@ struct ScatteringPlan: Sendable {
       : complexRowsOperand(rows: input, columns: padded) { sums[$0 * padded + $1] }
   }
 
-  /// The inverse DFT of length `size` (with 1/size) keeping outputs `1…size − 2`:
-  /// `G[k, m] = e^{+2πi·k(m + 1)/size}/size`.
-  private static func croppedInverse(size: Int, realPartOnly: Bool) -> [Float] {
+  /// The inverse DFT of length `size` (with 1/size) keeping outputs `1…size − 2`, applied to the
+  /// sum of the aliases of `rows` frequencies (a multiple of `size`; `size` itself for none):
+  /// `G[k, m] = e^{+2πi·(k mod size)(m + 1)/size}/size`.
+  private static func croppedInverse(size: Int, rows: Int? = nil, realPartOnly: Bool) -> [Float] {
     let dft = DiscreteFourierMatrix(size: size, sign: 1)
     let entry = { (k: Int, m: Int) -> (Double, Double) in
-      let (real, imaginary) = dft[k, m + 1]
+      let (real, imaginary) = dft[k % size, m + 1]
       return (real / Double(size), imaginary / Double(size))
     }
     return realPartOnly
-      ? realPartOperand(rows: size, columns: size - 2, entry)
-      : complexRowsOperand(rows: size, columns: size - 2, entry)
+      ? realPartOperand(rows: rows ?? size, columns: size - 2, entry)
+      : complexRowsOperand(rows: rows ?? size, columns: size - 2, entry)
   }
 
   /// `[[Gr, Gi], [−Gi, Gr]]` of a complex `rows × columns` matrix `G`.
@@ -198,11 +215,16 @@ struct ScatteringPlan: Sendable {
     return operand
   }
 
-  /// `filterᵀ` in Float: `[width, height]` from row-major `[height, width]`.
-  private static func transposed(_ filter: [Double], height: Int, width: Int) -> [Float] {
-    var result = [Float](repeating: 0, count: height * width)
+  /// `scale·filterᵀ` in Float with each value twice, `[width, 2·height]` (row `n`: column `n` of
+  /// the filter, twice), from row-major `[height, width]`.
+  private static func expanded(_ filter: [Double], height: Int, width: Int, scale: Double) -> [Float] {
+    var result = [Float](repeating: 0, count: 2 * height * width)
     for row in 0..<height {
-      for column in 0..<width { result[column * height + row] = Float(filter[row * width + column]) }
+      for column in 0..<width {
+        let value = Float(filter[row * width + column] * scale)
+        result[column * 2 * height + row] = value
+        result[column * 2 * height + height + row] = value
+      }
     }
     return result
   }

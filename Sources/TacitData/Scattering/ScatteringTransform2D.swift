@@ -21,8 +21,10 @@ import TacitTensor
 /// Algorithm: the DFTs have lengths 36, 18, 9 (not powers of two), so each 2-D DFT is two matrix
 /// products with DFT matrices (`Z ↦ F·Z·F`), batched over images as single-precision GEMMs, with
 /// a per-image transpose between them; spectra are held transposed to save one transpose per
-/// transform. The padding is folded into the first DFT's matrices, and the last inverse DFT
-/// computes only the `h × w` real samples kept. Cost per 28×28 image about 2.3·10⁷ flops
+/// transform. The padding is folded into the first DFT's matrices, the subsampling's sum over the
+/// height frequencies into the next inverse DFT's (the width frequencies are summed in the same
+/// pass as the filter product), and the last inverse DFT computes only the `h × w` real samples
+/// kept. Cost per 28×28 image about 2.3·10⁷ flops
 /// (docs/performance.md).
 ///
 /// Channel order (Kymatio's): 0 the order-0 coefficient; `1 + j1·L + θ1` order 1; then order 2

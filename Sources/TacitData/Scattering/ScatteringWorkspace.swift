@@ -53,7 +53,7 @@ final class ScatteringWorkspace {
     for (first, filters) in plan.waveletFilters.enumerated() {
       let firstScale = plan.waveletScales[first]
       foldProduct(spectrum0, resolution: 0, filter: filters[0], factor: 1 << firstScale, count: count)
-      inverseModulus(resolution: firstScale, count: count)
+      inverseModulus(from: 0, to: firstScale, count: count)
       forward(resolution: firstScale, count: count, into: spectrum1)
       lowPass(spectrum1, resolution: firstScale, count: count, channel: 1 + first, planes: planes, output: output)
       for path in plan.secondOrderPaths[first] {
@@ -61,7 +61,7 @@ final class ScatteringWorkspace {
         foldProduct(
           spectrum1, resolution: firstScale, filter: plan.waveletFilters[path.wavelet][firstScale],
           factor: 1 << (secondScale - firstScale), count: count)
-        inverseModulus(resolution: secondScale, count: count)
+        inverseModulus(from: firstScale, to: secondScale, count: count)
         forward(resolution: secondScale, count: count, into: spectrum2)
         lowPass(spectrum2, resolution: secondScale, count: count, channel: path.channel, planes: planes, output: output)
       }
@@ -89,12 +89,14 @@ final class ScatteringWorkspace {
       into: destination)
   }
 
-  /// `real ← |inverse DFT of the transposed spectrum in scratchA|` at resolution `r`.
-  private func inverseModulus(resolution: Int, count: Int) {
-    let grid = plan.resolutions[resolution]
+  /// `real ← |inverse DFT|` at resolution `r'` of the spectrum in scratchA: transposed, its
+  /// width frequencies already folded to `N_r'` (`foldProduct`), its height frequencies still at
+  /// resolution `r` (folded by the first GEMM's operand).
+  private func inverseModulus(from resolution: Int, to target: Int, count: Int) {
+    let (source, grid) = (plan.resolutions[resolution], plan.resolutions[target])
     multiply(
-      scratchA, rows: count * grid.width, by: grid.heightInverse, inner: 2 * grid.height, outer: 2 * grid.height,
-      into: scratchB)
+      scratchA, rows: count * grid.width, by: source.foldedHeightInverses[target - resolution], inner: 2 * source.height,
+      outer: 2 * grid.height, into: scratchB)
     transpose(scratchB, count: count, rows: grid.width, columns: grid.height, into: scratchA)
     multiply(
       scratchA, rows: count * grid.height, by: grid.widthInverse, inner: 2 * grid.width, outer: 2 * grid.width,
@@ -119,10 +121,10 @@ final class ScatteringWorkspace {
     foldProduct(
       spectrum, resolution: resolution, filter: plan.lowPassFilters[resolution], factor: 1 << (plan.scales - resolution),
       count: count)
-    let (coarseHeight, coarseWidth) = (plan.coarsestHeight, plan.coarsestWidth)
-    let (height, width) = (plan.outputHeight, plan.outputWidth)
+    let source = plan.resolutions[resolution]
+    let (coarseWidth, height, width) = (plan.coarsestWidth, plan.outputHeight, plan.outputWidth)
     multiply(
-      scratchA, rows: count * coarseWidth, by: plan.outputHeightInverse, inner: 2 * coarseHeight, outer: 2 * height,
+      scratchA, rows: count * coarseWidth, by: source.foldedOutputInverse, inner: 2 * source.height, outer: 2 * height,
       into: scratchB)
     transpose(scratchB, count: count, rows: coarseWidth, columns: height, into: scratchA)
     multiply(scratchA, rows: count * height, by: plan.outputWidthInverse, inner: 2 * coarseWidth, outer: width, into: coefficients)
@@ -131,36 +133,27 @@ final class ScatteringWorkspace {
     }
   }
 
-  /// `scratchA ← ↓k(spectrum ⊙ filter)`: the transposed spectrum at resolution `r` (`[N_r, M_r]`
-  /// complex per image) times a real filter, then the mean of its `k × k` aliases,
-  /// `[N_r/k, M_r/k]` (Kymatio's `subsample_fourier`: subsampling by `k` in space).
+  /// `scratchA ← Σ_aliases spectrum ⊙ filter` over the width frequencies: the transposed spectrum
+  /// at resolution `r` (`[N_r, 2M_r]` per image) times a filter laid out alike (and already divided
+  /// by `k²`), its rows `l` and `l + N_r/k, l + 2N_r/k, …` summed: `[N_r/k, 2M_r]`. The height
+  /// frequencies are folded by the next GEMM. Together, the mean of the `k × k` aliases (Kymatio's
+  /// `subsample_fourier`: subsampling by `k` in space).
   private func foldProduct(
     _ spectrum: UnsafeMutablePointer<Float>, resolution: Int, filter: [Float], factor: Int, count: Int
   ) {
     let grid = plan.resolutions[resolution]
-    let (rows, columns) = (grid.width, grid.height)
-    let (foldedRows, foldedColumns) = (rows / factor, columns / factor)
-    let scale = 1 / Float(factor * factor)
+    let size = grid.width * 2 * grid.height
+    let block = size / factor
     filter.withUnsafeBufferPointer { filter in
+      let weights = filter.baseAddress!
       for image in 0..<count {
-        let source = spectrum + image * rows * 2 * columns
-        let destination = scratchA + image * foldedRows * 2 * foldedColumns
-        for row in 0..<foldedRows {
-          let target = destination + row * 2 * foldedColumns
-          for column in 0..<(2 * foldedColumns) { target[column] = 0 }
-          for rowAlias in 0..<factor {
-            let sourceRow = row + rowAlias * foldedRows
-            let sourcePointer = source + sourceRow * 2 * columns
-            let filterRow = filter.baseAddress! + sourceRow * columns
-            for columnAlias in 0..<factor {
-              let offset = columnAlias * foldedColumns
-              for column in 0..<foldedColumns {
-                let weight = filterRow[offset + column] * scale
-                target[column] += sourcePointer[offset + column] * weight
-                target[foldedColumns + column] += sourcePointer[columns + offset + column] * weight
-              }
-            }
-          }
+        let source = spectrum + image * size
+        let destination = scratchA + image * block
+        for index in 0..<block { destination[index] = source[index] * weights[index] }
+        for alias in 1..<max(factor, 1) {
+          let aliasSource = source + alias * block
+          let aliasWeights = weights + alias * block
+          for index in 0..<block { destination[index] += aliasSource[index] * aliasWeights[index] }
         }
       }
     }
