@@ -40,7 +40,9 @@ extension AuditSection {
     let queries = section.choiceList("queries", default: imageData ? [Query.identity, .mirror] : [.identity])
     if queries.isEmpty { section.report("needs at least one query, e.g. [identity]", key: "queries") }
     if !imageData, let query = queries.first(where: { $0 != .identity }) {
-      section.report("'\(query.rawValue)' needs image data (data.source fashion_mnist without data.features); use [identity]", key: "queries")
+      section.report(
+        "'\(query.rawValue)' needs image data (data.source fashion_mnist without data.features); use [identity]",
+        key: "queries")
     }
     let populationSize = section.integer("population_size", default: 2000, .atLeast(1))
     let rmiaA = section.number("rmia_a", default: 0.3, .closed(0, 1))

@@ -88,9 +88,12 @@ struct ScatteringFixture: Decodable {
             let scaled = abs(ours - reference) / largest
             if !(scaled <= worstScaled) {
               worstScaled = scaled
-              worstPlace = "image \(image) channel \(channel) (\(row), \(column)): \(ours) vs \(reference), map largest \(largest)"
+              worstPlace =
+                "image \(image) channel \(channel) (\(row), \(column)): \(ours) vs \(reference), map largest \(largest)"
             }
-            if abs(reference) >= 0.01 * largest { worstElementwise = max(worstElementwise, abs(ours - reference) / abs(reference)) }
+            if abs(reference) >= 0.01 * largest {
+              worstElementwise = max(worstElementwise, abs(ours - reference) / abs(reference))
+            }
           }
         }
       }

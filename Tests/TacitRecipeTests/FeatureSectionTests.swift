@@ -20,7 +20,9 @@ import Testing
       parseRecipe(Self.images, overrides: ["data.features={scattering: {scales: 2, orientations: 8}, group_norm: {groups: 27}}"]))
     #expect(recipe.data.features?.groupNorm == FeatureGroupNorm(groups: 27, epsilon: 1e-5))
     let resolved = recipe.resolvedYAML()
-    for line in ["  features:", "    scattering:", "      scales: 2", "      orientations: 8", "      groups: 27", "      epsilon: 1.0e-05"] {
+    for line in [
+      "  features:", "    scattering:", "      scales: 2", "      orientations: 8", "      groups: 27", "      epsilon: 1.0e-05",
+    ] {
       #expect(resolved.contains(line + "\n"), "missing '\(line)' in:\n\(resolved)")
     }
     #expect(parseRecipe(resolved) == recipe)

@@ -65,7 +65,8 @@ public struct MorletFilterBank: Sendable {
     let levelCount = { (scale: Int) in min(scale + 1, max(scales - 1, 1)) }
     for scale in 0..<scales {
       for orientation in 0..<orientations {
-        let angle = Double(Int(Double(orientations) - Double(orientations) / 2 - 1) - orientation) * Double.pi
+        let angle =
+          Double(Int(Double(orientations) - Double(orientations) / 2 - 1) - orientation) * Double.pi
           / Double(orientations)
         let spatial = Self.morlet(
           height: height, width: width, sigma: 0.8 * Double(1 << scale), angle: angle,

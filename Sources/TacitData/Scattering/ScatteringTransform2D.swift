@@ -59,7 +59,8 @@ public struct ScatteringTransform2D: Sendable {
     precondition(scales >= 1 && orientations >= 1, "scattering needs J ≥ 1 and L ≥ 1, got J \(scales), L \(orientations)")
     precondition(
       1 << scales <= min(inputHeight, inputWidth),
-      "scattering with J = \(scales) needs images of at least 2^J = \(1 << scales) pixels a side, got \(inputHeight)×\(inputWidth)")
+      "scattering with J = \(scales) needs images of at least 2^J = \(1 << scales) pixels a side, got \(inputHeight)×\(inputWidth)"
+    )
     self.inputHeight = inputHeight
     self.inputWidth = inputWidth
     self.scales = scales

@@ -127,7 +127,8 @@ final class ScatteringWorkspace {
       scratchA, rows: count * coarseWidth, by: source.foldedOutputInverse, inner: 2 * source.height, outer: 2 * height,
       into: scratchB)
     transpose(scratchB, count: count, rows: coarseWidth, columns: height, into: scratchA)
-    multiply(scratchA, rows: count * height, by: plan.outputWidthInverse, inner: 2 * coarseWidth, outer: width, into: coefficients)
+    multiply(
+      scratchA, rows: count * height, by: plan.outputWidthInverse, inner: 2 * coarseWidth, outer: width, into: coefficients)
     for (slot, plane) in planes.enumerated() {
       output.write(coefficients + slot * height * width, plane: plane, channel: channel)
     }
