@@ -9,6 +9,9 @@ arithmetic in double precision with its float32 filter bank. The output is `[4, 
 channel 0 the order-0 coefficient, 1–16 order 1 (n1 = j1·8 + θ1), 17–80 order 2 ((θ1, θ2) with
 j1 = 0, j2 = 1, θ2 fastest).
 
+It also holds Kymatio's output with J = 3, L = 6 for the first two images (`other_settings`,
+`[2, 127, 3, 3]`), for the code paths J = 2 does not reach.
+
 The fixture also holds two filters of the bank in the Fourier domain at the padded size 36×36,
 as Kymatio builds them (`psi[0]['levels'][0]`, `psi[11]['levels'][0]`, and the low-pass
 `phi['levels'][0]` and `phi['levels'][1]`, the latter 18×18), so a wrong filter is told apart
@@ -66,6 +69,15 @@ def main():
             "phi_level0": rounded(scattering.phi["levels"][0]),
             "phi_level1": rounded(scattering.phi["levels"][1]),
         },
+    }
+    # Other settings, for the general code paths (J = 3: padding to 40, wavelets at two
+    # resolutions, masked periodisation; L = 6): the first two images, [2, 127, 3, 3].
+    other = Scattering2D(J=3, shape=(28, 28), L=6)(images[:2].astype(np.float64) / 255)
+    assert other.shape == (2, 127, 3, 3), other.shape
+    fixture["other_settings"] = {
+        "settings": {"J": 3, "L": 6, "shape": [28, 28], "max_order": 2},
+        "coefficients_shape": list(other.shape),
+        "coefficients": rounded(other),
     }
     os.makedirs(os.path.dirname(OUTPUT), exist_ok=True)
     with open(OUTPUT, "w") as file:

@@ -6,10 +6,17 @@ import Testing
 
 /// Kymatio's output for a few images (`Scripts/make_scattering_fixture.py`).
 struct ScatteringFixture: Decodable {
+  /// Kymatio's output for other settings (J = 3, L = 6) on the first images.
+  struct OtherSettings: Decodable {
+    let coefficients_shape: [Int]
+    let coefficients: [Double]
+  }
+
   let images: [[Int]]
   let coefficients_shape: [Int]
   let coefficients: [Double]
   let filters: [String: [Double]]
+  let other_settings: OtherSettings
 
   static func load() throws -> ScatteringFixture {
     let url = try #require(Bundle.module.url(forResource: "scattering", withExtension: "json", subdirectory: "Fixtures"))
@@ -100,6 +107,30 @@ struct ScatteringFixture: Decodable {
     }
     #expect(worstScaled <= 1e-5, "worst difference \(worstScaled) of the map's largest at \(worstPlace)")
     #expect(worstElementwise <= 1e-4, "worst elementwise relative difference \(worstElementwise)")
+  }
+
+  /// J = 3, L = 6 (padding to 40, wavelets at two resolutions with the masked periodisation,
+  /// 127 channels at 3×3) against Kymatio, relative to each map's largest coefficient.
+  @Test func otherSettingsEqualKymatios() throws {
+    let fixture = try ScatteringFixture.load()
+    let reference = fixture.other_settings
+    try #require(reference.coefficients_shape == [2, 127, 3, 3])
+    let transform = ScatteringTransform2D(inputHeight: 28, inputWidth: 28, scales: 3, orientations: 6)
+    let images = fixture.tensor.rows(0..<2)
+    let output = transform(images)
+    #expect(output.shape == [2, 3, 3, 127])
+    var worst = 0.0
+    for image in 0..<2 {
+      for channel in 0..<127 {
+        let map = (0..<9).map { reference.coefficients[(image * 127 + channel) * 9 + $0] }
+        let largest = map.map(abs).max() ?? 0
+        for position in 0..<9 {
+          let ours = Double(output.scalars[(image * 9 + position) * 127 + channel])
+          worst = max(worst, abs(ours - map[position]) / largest)
+        }
+      }
+    }
+    #expect(worst <= 1e-5, "worst difference \(worst) of the map's largest")
   }
 
   /// Same batch size, any thread count: the same bits. Another batch size changes the GEMMs'
