@@ -65,7 +65,7 @@ let package = Package(
     ),
     .testTarget(name: "TacitTensorTests", dependencies: ["TacitTensor"]),
     .testTarget(name: "TacitNNTests", dependencies: ["TacitNN"]),
-    .testTarget(name: "TacitDataTests", dependencies: ["TacitData"]),
+    .testTarget(name: "TacitDataTests", dependencies: ["TacitData"], resources: [.copy("Fixtures")]),
     .testTarget(name: "TacitTrainingTests", dependencies: ["TacitTraining", "TacitPrivacy"]),
     .testTarget(name: "TacitRecipeTests", dependencies: ["TacitRecipe"]),
     .testTarget(name: "TacitTextTests", dependencies: ["TacitText"], resources: [.copy("Fixtures")]),

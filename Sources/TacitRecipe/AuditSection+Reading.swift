@@ -11,7 +11,7 @@ extension AuditSection.Canaries.Count {
 extension AuditSection {
   /// Reads `audit`; an absent section reads as every default (an audit runs after every run
   /// unless `enabled: false`).
-  /// - Parameter imageData: the data are images (`fashion_mnist`): image queries are allowed, and
+  /// - Parameter imageData: the data are images (`fashion_mnist`, no `data.features`): image queries are allowed, and
   ///   the default queries are `[identity, mirror]` (`[identity]` otherwise).
   /// - Parameter textData: the data are text records (a language model): the attacks are those
   ///   that read a per-record loss (`Attack.appliesToLanguageModels`), and canaries are gradient
@@ -58,7 +58,9 @@ extension AuditSection {
     let queries = section.choiceList("queries", default: imageData ? [Query.identity, .mirror] : [.identity])
     if queries.isEmpty { section.report("needs at least one query, e.g. [identity]", key: "queries") }
     if !imageData, let query = queries.first(where: { $0 != .identity }) {
-      section.report("'\(query.rawValue)' needs image data (data.source fashion_mnist); use [identity]", key: "queries")
+      section.report(
+        "'\(query.rawValue)' needs image data (data.source fashion_mnist without data.features); use [identity]",
+        key: "queries")
     }
     let populationSize = section.integer("population_size", default: 2000, .atLeast(1))
     let rmiaA = section.number("rmia_a", default: 0.3, .closed(0, 1))

@@ -39,14 +39,20 @@ extension DataSection {
     let flatten = section.boolean("flatten", default: false)
     if kind == .text && flatten { section.report("must be false for text records (flatten applies to images)", key: "flatten") }
     let source = kind.flatMap { readSource($0, section) }
+    var features: FeatureSection?
+    var featuresAreValid = true
+    if section.nonNullValue("features") != nil {
+      features = FeatureSection.read(section.child("features"), imageData: kind == .fashionMNIST)
+      featuresAreValid = features != nil
+    }
     if kind == nil {
       section.ignore(["path", "test_path", "label_column", "test_fraction", "synthetic"] + textKeys)
     }
     section.finish()
-    guard let source else { return nil }
+    guard let source, featuresAreValid else { return nil }
     return DataSection(
       source: source, trainSize: trainSize, testSize: testSize, validationSize: validationSize,
-      normalize: normalize, flatten: flatten)
+      normalize: normalize, flatten: flatten, features: features)
   }
 
   /// The most values synthetic data may hold, samples × features: 2²⁸ (1 GiB of 32-bit

@@ -9,6 +9,7 @@
 ///   validation_size: 1000        # default 0, held out of the training pool
 ///   normalize: unit_range        # default: unit_range for fashion_mnist, standard otherwise
 ///   flatten: false               # default false: images stay [28, 28, 1]
+///   features: null               # default null; {scattering: {scales: 2, orientations: 8}}, see FeatureSection
 /// ```
 ///
 /// `source: text` (text records for language models) has its own keys, see `TextSource`.
@@ -30,6 +31,10 @@ public struct DataSection: Sendable, Equatable {
   /// `data.flatten`: `true` turns images into feature vectors `[784]`; default `false` keeps
   /// images as `[28, 28, 1]` (height, width, channels). Tabular data is flat either way.
   public var flatten: Bool
+  /// `data.features`: a fixed feature extractor (the scattering transform) applied to every
+  /// record after `normalize` and before `flatten`, see `FeatureSection`; `nil` (default) trains
+  /// on the records as loaded.
+  public var features: FeatureSection? = nil
 
   /// `data.normalize`: how features are scaled before training.
   public enum Normalization: String, Sendable, Equatable, CaseIterable {

@@ -76,8 +76,10 @@ extension Recipe {
       privacyIsValid = privacy != nil
     }
 
+    // Image transforms (augmentation, mirrored queries) need the records to stay images:
+    // scattering features are not.
     var imageData = false
-    if case .fashionMNIST = data?.source { imageData = true }
+    if case .fashionMNIST = data?.source, data?.features == nil { imageData = true }
     var textData = false
     if case .text = data?.source { textData = true }
     var pretrained: RecipeFilePath?
@@ -124,7 +126,7 @@ extension Recipe {
       augmentation.cropPadding > 0 || augmentation.flip || augmentation.cutout > 0
     {
       reader.report(
-        "crop_padding, flip and cutout need image data (data.source fashion_mnist); tabular data takes only noise_std",
+        "crop_padding, flip and cutout need image data (data.source fashion_mnist without data.features); tabular data and features take only noise_std",
         at: top.path("training").appending("augmentation"), node: top.value("training")?["augmentation"])
     }
     if case .text(let text) = data?.source, text.longRecords == .windows, let augmentation = training.augmentation,

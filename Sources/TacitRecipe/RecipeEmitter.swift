@@ -123,6 +123,11 @@ extension DataSection {
     emitter.entry("validation_size", String(validationSize))
     emitter.entry("normalize", normalize.rawValue)
     emitter.entry("flatten", RecipeEmitter.boolean(flatten))
+    if let features {
+      emitter.section("features") { features.emit(into: &$0) }
+    } else {
+      emitter.entry("features", "null", comment: "off")
+    }
   }
 }
 

@@ -180,7 +180,7 @@ import Testing
   @Test func augmentationIsReadAndImageOnlyTransformsNeedImages() throws {
     #expect(
       singleError(minimalRecipe + "\ntraining: {augmentation: {flip: true}}")
-        == "test.yaml:8:26: training.augmentation: crop_padding, flip and cutout need image data (data.source fashion_mnist); tabular data takes only noise_std"
+        == "test.yaml:8:26: training.augmentation: crop_padding, flip and cutout need image data (data.source fashion_mnist without data.features); tabular data and features take only noise_std"
     )
     #expect(
       singleError(minimalRecipe + "\ntraining: {augmentation: {crop_padding: -1}}")

@@ -1,6 +1,7 @@
 import TacitData
 import TacitRecipe
 import TacitTensor
+import TacitTraining
 
 /// The datasets of a run, normalised and split.
 public struct PreparedData: Sendable {
@@ -27,7 +28,8 @@ public struct PreparedData: Sendable {
 ///
 /// Validation records are held out of the pool before the training records are drawn, so the
 /// two never overlap. Splits are stratified by class. Normalisation statistics come from the
-/// training records only.
+/// training records only. `data.features` (`FeatureExtraction`) then turns each record used
+/// (training, validation, test, public transfer) into its features, once per run.
 ///
 /// `publicSize` > 0 also draws that many records, uniformly, from the pool records left out of
 /// both splits (split "public-transfer" of the generator; the other splits do not change): a
@@ -69,15 +71,25 @@ public enum DataPreparation {
     if let testSize = section.testSize { test = try testSubset(testSize, of: test, generator: generator) }
     let train = pool.subset(indices: split.train, name: "train")
     let normalizer = normalizer(section, train: train)
+    let extraction = try section.features.map {
+      try FeatureExtraction($0, exampleShape: pool.exampleShape, threads: BLAS.threadCount)
+    }
     func prepared(_ dataset: LabeledDataset) -> LabeledDataset {
       var dataset = normalizer.apply(to: dataset)
+      if let extraction { dataset = extraction.apply(to: dataset) }
       if section.flatten { dataset.features.reshape([dataset.count, dataset.featuresPerExample]) }
       return dataset
     }
-    return PreparedData(
+    let start = Clock.seconds()
+    let data = PreparedData(
       train: prepared(train), validation: prepared(pool.subset(indices: split.validation, name: "validation")),
       test: prepared(test), normalizer: normalizer, split: split,
       publicTransfer: prepared(pool.subset(indices: publicIndices, name: "public-transfer")), notes: notes)
+    guard let extraction else { return data }
+    var result = data
+    let records = data.train.count + data.validation.count + data.test.count + data.publicTransfer.count
+    result.notes.append(extraction.note(records: records, seconds: Clock.seconds() - start))
+    return result
   }
 
   /// `publicSize` pool indices outside both splits, uniformly (split "public-transfer"), sorted.

@@ -9,10 +9,16 @@ import TacitTensor
 /// the recipe reader is here; a new source (text records) joins by adding its case to each.
 extension DataSection {
   /// The per-example input shape the model sees, when it is known without reading data:
-  /// Fashion-MNIST `[28, 28, 1]` (`[784]` flattened), synthetic `[features]`; `nil` for CSV.
+  /// Fashion-MNIST `[28, 28, 1]` (`[784]` flattened; `[7, 7, 81]` with scattering features J = 2,
+  /// L = 8), synthetic `[features]`; `nil` for CSV.
   var knownInputShape: [Int]? {
     switch source {
-    case .fashionMNIST: return flatten ? [784] : [28, 28, 1]
+    case .fashionMNIST:
+      if let features {
+        let side = ScatteringTransform2D.outputLength(28, scales: features.scattering.scales)
+        return flatten ? [side * side * features.channels] : [side, side, features.channels]
+      }
+      return flatten ? [784] : [28, 28, 1]
     case .synthetic(let source): return [source.features]
     case .csv, .text: return nil
     }
@@ -28,10 +34,10 @@ extension DataSection {
   }
 
   /// A record's image layout `[H, W, C]` (channels last; stored flattened or not), for image
-  /// queries and augmentation; `nil` for tabular data.
+  /// queries and augmentation; `nil` for tabular data and for features (`data.features`).
   var imageShape: [Int]? {
     switch source {
-    case .fashionMNIST: return [28, 28, 1]
+    case .fashionMNIST: return features == nil ? [28, 28, 1] : nil
     case .synthetic, .csv, .text: return nil
     }
   }
