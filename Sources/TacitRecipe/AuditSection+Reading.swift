@@ -28,7 +28,7 @@ extension AuditSection {
     let referenceModel = readReferenceModel(section, textData: textData, baseDirectory: baseDirectory, pretrained: pretrained)
     let defaultAttacks = Attack.allCases.filter {
       (referenceModels > 0 || !$0.needsReferenceModels) && (textData ? $0.appliesToLanguageModels : !$0.needsText)
-        && ($0 != .reference || referenceModel != nil)
+        && ($0 != .referenceRatio || referenceModel != nil)
     }
     let attacks = section.choiceList("attacks", default: defaultAttacks)
     if textData, let classOnly = attacks.first(where: { !$0.appliesToLanguageModels }) {
@@ -42,9 +42,9 @@ extension AuditSection {
         "attack \(textOnly.rawValue) reads token log-probabilities and text; it needs a language model (data.source: text)",
         key: "attacks")
     }
-    if attacks.contains(.reference) && referenceModel == nil && textData {
+    if attacks.contains(.referenceRatio) && referenceModel == nil && textData {
       section.report(
-        "attack reference needs a reference language model: set audit.reference_model (a Tacit LM run or a Hugging Face GPT-2 folder)",
+        "attack reference_ratio needs a reference language model: set audit.reference_model (a Tacit LM run or a Hugging Face GPT-2 folder)",
         key: "attacks")
     }
     if referenceModels == 0, let needy = attacks.first(where: \.needsReferenceModels) {

@@ -44,7 +44,7 @@ public struct AuditSection: Sendable, Equatable {
   /// average, in (0, 1], default 0.2 (Shi et al. 2024; Zhang et al. 2025).
   public var minK: Double = 0.2
   /// `audit.reference_model`: the language model (a Tacit LM run or a Hugging Face GPT-2 folder)
-  /// whose loss calibrates the `reference` attack; by default a fine-tuned run's `model.from`.
+  /// whose loss calibrates the `reference_ratio` attack; by default a fine-tuned run's `model.from`.
   public var referenceModel: RecipeFilePath?
   /// `audit.confidence`: confidence of the ε lower bounds, in (0.5, 1), default 0.95.
   public var confidence: Double = 0.95
@@ -87,19 +87,20 @@ public struct AuditSection: Sendable, Equatable {
     /// next-token distribution at each position. Language models only.
     case minKPlusPlus = "min_k_plus_plus"
     /// −loss / zlib-compressed bytes of the text (Carlini et al. 2021). Language models only.
-    case zlib
+    case zlibRatio = "zlib_ratio"
     /// loss of the lower-cased text / loss of the text (Carlini et al. 2021). Language models only.
-    case lowercase
+    case lowercaseRatio = "lowercase_ratio"
     /// loss(reference model) − loss(target) (Carlini et al. 2021's reference calibration), the
     /// reference `audit.reference_model` (by default a fine-tuned run's pre-trained model).
-    case reference
+    case referenceRatio = "reference_ratio"
 
     /// Whether the attack reads a language model's per-record loss (`loss`, LiRA, RMIA: the
     /// perplexity attack and its calibrated forms); the others read a class distribution that
     /// text records do not have.
     public var appliesToLanguageModels: Bool {
       switch self {
-      case .loss, .liraOnline, .liraOffline, .rmiaOffline, .rmiaOnline, .minK, .minKPlusPlus, .zlib, .lowercase, .reference:
+      case .loss, .liraOnline, .liraOffline, .rmiaOffline, .rmiaOnline, .minK, .minKPlusPlus, .zlibRatio, .lowercaseRatio,
+        .referenceRatio:
         true
       case .confidence, .entropy, .modifiedEntropy, .learned: false
       }
@@ -109,7 +110,7 @@ public struct AuditSection: Sendable, Equatable {
     /// language model's records have.
     public var needsText: Bool {
       switch self {
-      case .minK, .minKPlusPlus, .zlib, .lowercase, .reference: true
+      case .minK, .minKPlusPlus, .zlibRatio, .lowercaseRatio, .referenceRatio: true
       default: false
       }
     }
@@ -117,7 +118,8 @@ public struct AuditSection: Sendable, Equatable {
     /// Whether the attack needs reference models.
     public var needsReferenceModels: Bool {
       switch self {
-      case .loss, .confidence, .entropy, .modifiedEntropy, .minK, .minKPlusPlus, .zlib, .lowercase, .reference: false
+      case .loss, .confidence, .entropy, .modifiedEntropy, .minK, .minKPlusPlus, .zlibRatio, .lowercaseRatio, .referenceRatio:
+        false
       default: true
       }
     }

@@ -71,9 +71,9 @@ import Testing
     let setup = try Self.setup(context: windows ? 6 : 24)
     let model = try Self.model(setup)
     let records = LanguageModelAttacks.records(Self.texts, setup: setup, windows: windows)
-    let attacks: [AuditSection.Attack] = [.loss, .minK, .minKPlusPlus, .zlib, .lowercase]
+    let attacks: [AuditSection.Attack] = [.loss, .minK, .minKPlusPlus, .zlibRatio, .lowercaseRatio]
     let scores = LanguageModelAttacks.scores(attacks, model: model, records: records, setup: setup, windows: windows, k: 0.5)
-    #expect(Set(scores.keys) == [.minK, .minKPlusPlus, .zlib, .lowercase], "loss is not a text attack")
+    #expect(Set(scores.keys) == [.minK, .minKPlusPlus, .zlibRatio, .lowercaseRatio], "loss is not a text attack")
     let statistics = LanguageModelAttacks.statistics(of: model, on: records)
     let losses = LanguageModelScoring.recordLosses(of: model, on: records)
     let lowercaseLosses = LanguageModelScoring.recordLosses(
@@ -88,10 +88,10 @@ import Testing
           == TokenScores.minKPlusPlus(
             logP, means: statistics.means[record], standardDeviations: statistics.standardDeviations[record], k: 0.5))
       let compressed = Zlib.compressedSize(Array(Self.texts[record].utf8), level: 6)
-      #expect(abs(scores[.zlib]![record] + TokenScores.loss(logP) / Double(compressed)) < 1e-12)
-      #expect(abs(scores[.lowercase]![record] - lowercaseLosses[record] / TokenScores.loss(logP)) < 1e-4)
+      #expect(abs(scores[.zlibRatio]![record] + TokenScores.loss(logP) / Double(compressed)) < 1e-12)
+      #expect(abs(scores[.lowercaseRatio]![record] - lowercaseLosses[record] / TokenScores.loss(logP)) < 1e-4)
     }
     // Already lower-case texts score the same as their lower-cased selves: a ratio of 1.
-    #expect(abs(scores[.lowercase]![1] - 1) < 1e-12 && abs(scores[.lowercase]![4] - 1) < 1e-12)
+    #expect(abs(scores[.lowercaseRatio]![1] - 1) < 1e-12 && abs(scores[.lowercaseRatio]![4] - 1) < 1e-12)
   }
 }

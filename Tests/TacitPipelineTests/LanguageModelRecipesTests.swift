@@ -75,7 +75,7 @@ import Testing
     #expect(tuned["parameter_count"] as? Int == pretrained["parameter_count"] as? Int)
     // The text attacks ran, the reference attack against the pre-trained model (model.from).
     let attacks = try #require((tuned["audit"] as? [String: Any])?["attacks"] as? [String: Any])
-    #expect(Set(attacks.keys) == ["loss", "min_k", "min_k_plus_plus", "zlib", "lowercase", "reference"])
+    #expect(Set(attacks.keys) == ["loss", "min_k", "min_k_plus_plus", "zlib_ratio", "lowercase_ratio", "reference_ratio"])
     // The commands read the run folder (its hf/ export) and an HF folder alike.
     let texts = output.appendingPathComponent("texts.txt")
     try "A fool and his money are soon parted.\nHello\n".write(to: texts, atomically: true, encoding: .utf8)

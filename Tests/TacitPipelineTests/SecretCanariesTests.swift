@@ -18,11 +18,7 @@ import Testing
   static let section = AuditSection.Secrets(prefix: "my PIN is ", digits: 2, insertions: [1, 4], perInsertion: 3, sample: 100)
 
   static func setup(context: Int = 24) throws -> LanguageModelSetup {
-    let tokenizer = ByteTokenizer()
-    let configuration = try GPT2Configuration(
-      vocabularySize: tokenizer.vocabularySize, contextLength: context, width: 8, layerCount: 1, headCount: 2,
-      tieEmbeddings: true)
-    return LanguageModelSetup(tokenizer: tokenizer, configuration: configuration, pretrainedPath: nil)
+    try LanguageModelAttacksTests.setup(context: context)
   }
 
   @Test func treeScoresEqualWholeCandidateScoresAndExposureTheRank() throws {

@@ -223,13 +223,13 @@ import Testing
   @Test func languageModelAttacksAndMinK() throws {
     let text = "version: 1\nname: lm\ndata: {source: text, format: fortune, files: [wisdom]}\nmodel: {type: gpt2}\n"
     let plain = try Recipe.parse(yaml: text, fileName: "test.yaml", baseDirectory: "/recipes")
-    #expect(plain.audit.attacks == [.loss, .minK, .minKPlusPlus, .zlib, .lowercase])
+    #expect(plain.audit.attacks == [.loss, .minK, .minKPlusPlus, .zlibRatio, .lowercaseRatio])
     #expect(plain.audit.minK == 0.2)
     let tuned = try Recipe.parse(
       yaml: text + "audit: {reference_models: 2, min_k: 0.5}", fileName: "test.yaml", baseDirectory: "/recipes")
     #expect(
       tuned.audit.attacks == [
-        .loss, .liraOnline, .liraOffline, .rmiaOffline, .rmiaOnline, .minK, .minKPlusPlus, .zlib, .lowercase,
+        .loss, .liraOnline, .liraOffline, .rmiaOffline, .rmiaOnline, .minK, .minKPlusPlus, .zlibRatio, .lowercaseRatio,
       ])
     #expect(tuned.audit.minK == 0.5)
     #expect(try Recipe.parse(yaml: tuned.resolvedYAML(), fileName: "resolved.yaml", baseDirectory: "/recipes") == tuned)
@@ -239,22 +239,22 @@ import Testing
     let tunedText = text.replacingOccurrences(of: "{type: gpt2}", with: "{from: ../models/public}")
     let fineTuned = try Recipe.parse(yaml: tunedText, fileName: "test.yaml", baseDirectory: "/recipes")
     #expect(fineTuned.audit.referenceModel?.absolute == "/models/public")
-    #expect(fineTuned.audit.attacks.last == .reference)
+    #expect(fineTuned.audit.attacks.last == .referenceRatio)
     let named = try Recipe.parse(
-      yaml: text + "audit: {reference_model: ref, attacks: [reference]}", fileName: "test.yaml", baseDirectory: "/recipes")
-    #expect(named.audit.referenceModel?.absolute == "/recipes/ref" && named.audit.attacks == [.reference])
+      yaml: text + "audit: {reference_model: ref, attacks: [reference_ratio]}", fileName: "test.yaml", baseDirectory: "/recipes")
+    #expect(named.audit.referenceModel?.absolute == "/recipes/ref" && named.audit.attacks == [.referenceRatio])
     #expect(try Recipe.parse(yaml: named.resolvedYAML(), fileName: "resolved.yaml", baseDirectory: "/recipes") == named)
     #expect(
-      singleError(text + "audit: {attacks: [reference]}")
-        == "test.yaml:5:18: audit.attacks: attack reference needs a reference language model: set audit.reference_model (a Tacit LM run or a Hugging Face GPT-2 folder)"
+      singleError(text + "audit: {attacks: [reference_ratio]}")
+        == "test.yaml:5:18: audit.attacks: attack reference_ratio needs a reference language model: set audit.reference_model (a Tacit LM run or a Hugging Face GPT-2 folder)"
     )
     #expect(
       singleError(minimalRecipe + "\naudit: {reference_model: x}")
         == "test.yaml:8:26: audit.reference_model: a reference model calibrates language-model attacks; it needs data.source: text"
     )
     #expect(
-      singleError(minimalRecipe + "\naudit: {attacks: [loss, zlib]}")
-        == "test.yaml:8:18: audit.attacks: attack zlib reads token log-probabilities and text; it needs a language model (data.source: text)"
+      singleError(minimalRecipe + "\naudit: {attacks: [loss, zlib_ratio]}")
+        == "test.yaml:8:18: audit.attacks: attack zlib_ratio reads token log-probabilities and text; it needs a language model (data.source: text)"
     )
   }
 

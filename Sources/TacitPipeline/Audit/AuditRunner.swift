@@ -49,7 +49,7 @@ enum AuditRunner {
         )
       case .learned:
         return (attack, learnedScores(target: target, references: references, generator: generator))
-      case .minK, .minKPlusPlus, .zlib, .lowercase, .reference:
+      case .minK, .minKPlusPlus, .zlibRatio, .lowercaseRatio, .referenceRatio:
         guard let scores = textScores[attack] else {
           preconditionFailure("\(attack.rawValue) reads text; its scores come from LanguageModelAttacks")
         }

@@ -8,18 +8,14 @@ import TacitText
 import TacitTraining
 
 /// The after-run attacks that read a language model's token log-probabilities and the records'
-/// text (`AuditSection.Attack.needsText`): Min-K%, Min-K%++, zlib and lower-case (`TokenScores`
-/// has the formulas and papers). Scores are oriented like every attack's: higher, likelier a
-/// member.
+/// text (`AuditSection.Attack.needsText`): `min_k`, `min_k_plus_plus`, `zlib_ratio`,
+/// `lowercase_ratio` and `reference_ratio`, the statistics `tacit score --json` prints, computed
+/// and oriented (higher, likelier a member) by `LanguageModelAttack`, from:
 ///
-/// - `min_k`: `TokenScores.minK(ℓ, k)` (a member's least likely tokens are less unlikely);
-/// - `min_k_plus_plus`: `TokenScores.minKPlusPlus(ℓ, μ, σ, k)`, μ_t and σ_t exact over the
-///   vocabulary from the model's next-token distribution at each position;
-/// - `zlib`: −loss / zlib₆ bytes of the record's text (its own compressibility calibrates it);
-/// - `lowercase`: loss(lower-cased text) / loss(text), the lower-cased record scored like the
-///   record (same framing, truncation or windows);
-/// - `reference`: loss(reference) − loss(target), the reference model reading the same tokens
-///   (`referenceModel` checks that it can).
+/// - ℓ_t of each record, and μ_t, σ_t exact over the vocabulary (`NextTokenMoments`);
+/// - zlib₆ bytes of the record's text;
+/// - ℓ_t of the lower-cased record, framed, truncated or windowed like the record;
+/// - ℓ_t under the reference model reading the same tokens (`referenceModel` checks that it can).
 ///
 /// A record's text is what the model read: its tokens (windows joined, each token once) decoded
 /// by the run's tokenizer, so a truncated record's text is its first `context` tokens.
@@ -40,34 +36,37 @@ enum LanguageModelAttacks {
     let wanted = attacks.filter(\.needsText)
     guard !wanted.isEmpty else { return [:] }
     let statistics = self.statistics(of: model, on: dataset)
-    let losses = statistics.logProbabilities.map { TokenScores.loss($0) }
-    let texts = needsTexts(wanted) ? self.texts(of: dataset, tokenizer: setup.tokenizer) : []
+    var inputs = statistics.logProbabilities.indices.map { record in
+      LanguageModelAttack.Inputs(
+        tokenLogProbabilities: statistics.logProbabilities[record], means: statistics.means[record],
+        standardDeviations: statistics.standardDeviations[record])
+    }
+    if wanted.contains(.zlibRatio) || wanted.contains(.lowercaseRatio) {
+      let texts = self.texts(of: dataset, tokenizer: setup.tokenizer)
+      if wanted.contains(.zlibRatio) {
+        for (record, text) in texts.enumerated() {
+          inputs[record].compressedBytes = Zlib.compressedSize(Array(text.utf8), level: 6)
+        }
+      }
+      if wanted.contains(.lowercaseRatio) {
+        let lowered = records(texts.map { $0.lowercased() }, setup: setup, windows: windows)
+        for (record, values) in Self.statistics(of: model, on: lowered).logProbabilities.enumerated() {
+          inputs[record].lowercaseTokenLogProbabilities = values
+        }
+      }
+    }
+    if wanted.contains(.referenceRatio) {
+      guard let reference else { preconditionFailure("the reference_ratio attack without a reference model") }
+      for (record, values) in Self.statistics(of: reference, on: dataset).logProbabilities.enumerated() {
+        inputs[record].referenceTokenLogProbabilities = values
+      }
+    }
     var result: [AuditSection.Attack: [Double]] = [:]
     for attack in wanted {
-      switch attack {
-      case .minK:
-        result[attack] = statistics.logProbabilities.map { TokenScores.minK($0, k: k) }
-      case .minKPlusPlus:
-        result[attack] = statistics.logProbabilities.indices.map { record in
-          TokenScores.minKPlusPlus(
-            statistics.logProbabilities[record], means: statistics.means[record],
-            standardDeviations: statistics.standardDeviations[record], k: k)
-        }
-      case .zlib:
-        result[attack] = zip(losses, texts).map { loss, text in
-          -TokenScores.zlibRatio(loss: loss, compressedBytes: Zlib.compressedSize(Array(text.utf8), level: 6))
-        }
-      case .lowercase:
-        let lowered = records(texts.map { $0.lowercased() }, setup: setup, windows: windows)
-        let lowercaseLosses = Self.statistics(of: model, on: lowered).logProbabilities.map { TokenScores.loss($0) }
-        result[attack] = zip(lowercaseLosses, losses).map { TokenScores.lowercaseRatio(lowercaseLoss: $0, loss: $1) }
-      case .reference:
-        guard let reference else { preconditionFailure("the reference attack without a reference model") }
-        let referenceLosses = Self.statistics(of: reference, on: dataset).logProbabilities.map { TokenScores.loss($0) }
-        result[attack] = zip(referenceLosses, losses).map { -TokenScores.referenceDifference(targetLoss: $1, referenceLoss: $0) }
-      default:
-        preconditionFailure("\(attack.rawValue) does not read text")
+      guard let scoring = LanguageModelAttack(rawValue: attack.rawValue) else {
+        preconditionFailure("\(attack.rawValue) is not a text attack")
       }
+      result[attack] = inputs.map { scoring.membershipScore($0, k: k)! }
     }
     return result
   }
@@ -92,10 +91,6 @@ enum LanguageModelAttacks {
         "audit.reference_model: \(path) reads at most \(context) tokens, the run's records up to \(setup.context)")
     }
     return folder.model
-  }
-
-  private static func needsTexts(_ attacks: [AuditSection.Attack]) -> Bool {
-    attacks.contains(.zlib) || attacks.contains(.lowercase)
   }
 
   /// Each record's text: its tokens (`[N, T]` rows, or `[N, K, T]` windows overlapping by one

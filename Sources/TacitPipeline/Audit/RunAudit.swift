@@ -158,7 +158,7 @@ enum RunAudit {
     var windows = false
     if case .text(let source) = inputs.recipe.data.source { windows = source.longRecords == .windows }
     let reference =
-      section.attacks.contains(.reference)
+      section.attacks.contains(.referenceRatio)
       ? try section.referenceModel.map { try LanguageModelAttacks.referenceModel(at: $0.absolute, setup: setup) } : nil
     return LanguageModelAttacks.scores(
       section.attacks, model: inputs.target, records: inputs.population.auditRecords, setup: setup, windows: windows,

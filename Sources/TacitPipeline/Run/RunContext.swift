@@ -42,7 +42,7 @@ struct RunContext {
     try checkModelFitsData(recipe, isLanguageModel: language != nil)
     let data = try DataPreparation.prepare(recipe.data, generator: root, publicSize: publicSize, language: language)
     try RunAudit.validate(recipe.audit, data: recipe.data)
-    if let language, let path = recipe.audit.referenceModel, recipe.audit.enabled, recipe.audit.attacks.contains(.reference) {
+    if let language, let path = recipe.audit.referenceModel, recipe.audit.enabled, recipe.audit.attacks.contains(.referenceRatio) {
       // Checked before training: a reference that cannot read the run's records fails now, not after.
       _ = try LanguageModelAttacks.referenceModel(at: path.absolute, setup: language)
     }
