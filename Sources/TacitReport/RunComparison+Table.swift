@@ -16,6 +16,7 @@ extension RunComparison {
       }
       return [
         "name": run.name, "folder": run.folder, "test_accuracy": value(run.testAccuracy),
+        "test_bits_per_byte": value(run.testBitsPerByte), "test_perplexity": value(run.testPerplexity),
         "epsilon_claimed": value(run.epsilonClaimed), "epsilon_lower_bound": value(run.audit?.epsilonLowerBound),
         "confidence": value(run.audit?.confidence), "verdict": run.audit.map { $0.verdict.rawValue as Any } ?? NSNull(),
         "attacks": attacks,
@@ -28,8 +29,18 @@ extension RunComparison {
   /// cells are all `nil` heads a group (an attack).
   var rows: [(label: String, cells: [String]?)] {
     func figure(_ value: Double?, _ format: String) -> String { value.map { String(format: format, $0) } ?? "—" }
+    let languageModels = runs.contains { $0.testBitsPerByte != nil }
     var rows: [(label: String, cells: [String]?)] = [
-      ("test accuracy", runs.map { run in run.testAccuracy.map { String(format: "%.2f%%", 100 * $0) } ?? "—" }),
+      (
+        languageModels ? "test accuracy (next token)" : "test accuracy",
+        runs.map { run in run.testAccuracy.map { String(format: "%.2f%%", 100 * $0) } ?? "—" }
+      )
+    ]
+    if languageModels {
+      rows.append(("test bits per byte", runs.map { figure($0.testBitsPerByte, "%.4f") }))
+      rows.append(("test perplexity", runs.map { figure($0.testPerplexity, "%.3f") }))
+    }
+    rows += [
       ("claimed ε", runs.map { run in run.epsilonClaimed.map { String(format: "%.3f", $0) } ?? "none" }),
       (
         "ε lower bound",

@@ -83,7 +83,11 @@ public struct RunComparison: Sendable {
     public var recordedName: String
     /// The run folder's absolute path.
     public var folder: String
+    /// Test accuracy (next-token accuracy for a language model).
     public var testAccuracy: Double?
+    /// A language model's test bits per byte and perplexity; `nil` for other models.
+    public var testBitsPerByte: Double?
+    public var testPerplexity: Double?
     /// The ε claimed for the audited records: the run's privacy account (the audit's
     /// `epsilon_claimed` when it has one; a distillation student's own ε covers other records);
     /// `nil` when no claim covers them.
@@ -92,7 +96,12 @@ public struct RunComparison: Sendable {
     public var audit: Audit?
 
     /// A run shown by its recorded name (`RunComparison.init` renames runs sharing a name).
-    public init(recordedName: String, folder: String, testAccuracy: Double?, epsilonClaimed: Double?, audit: Audit?) {
+    public init(
+      recordedName: String, folder: String, testAccuracy: Double?, epsilonClaimed: Double?, audit: Audit?,
+      testBitsPerByte: Double? = nil, testPerplexity: Double? = nil
+    ) {
+      self.testBitsPerByte = testBitsPerByte
+      self.testPerplexity = testPerplexity
       self.name = recordedName
       self.recordedName = recordedName
       self.folder = folder

@@ -28,6 +28,26 @@ struct RunComparisonTests {
     #expect(comparison.attackNames == ["lira", "loss", "alpha", "zeta"])
   }
 
+  /// Language-model runs add bits per byte and perplexity rows (and say the accuracy is next-token
+  /// accuracy); an INVALID audit is shown red like a violation.
+  @Test func languageModelRunsShowBitsPerByteAndPerplexity() throws {
+    var language = Self.run("lm", folder: "/runs/lm", verdict: .invalid)
+    language.testBitsPerByte = 3.0855
+    language.testPerplexity = 4.2
+    let comparison = RunComparison(runs: [language, Self.run("image", folder: "/runs/i", verdict: .pass)], attackOrder: [])
+    let rows = comparison.rows
+    #expect(rows.first?.label == "test accuracy (next token)")
+    #expect(rows.contains { $0.label == "test bits per byte" && $0.cells == ["3.0855", "—"] })
+    #expect(rows.contains { $0.label == "test perplexity" && $0.cells == ["4.200", "—"] })
+    let json = try #require(try JSONSerialization.jsonObject(with: Data(comparison.json().utf8)) as? [String: Any])
+    let runs = try #require(json["runs"] as? [[String: Any]])
+    #expect(runs[0]["test_bits_per_byte"] as? Double == 3.0855 && runs[1]["test_bits_per_byte"] is NSNull)
+    #expect(RunComparison.verdictColor(.invalid) == RunComparison.verdictColor(.violation))
+    #expect(
+      RunComparison(runs: [Self.run("image", folder: "/runs/i", verdict: .pass)], attackOrder: []).rows.first?.label
+        == "test accuracy")
+  }
+
   @Test func verdictsAreShownByTheirRecordedWordsAndColours() throws {
     let comparison = RunComparison(
       runs: [

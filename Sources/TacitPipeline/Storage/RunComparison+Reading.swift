@@ -57,9 +57,14 @@ extension RunComparison {
       epsilonClaimed = try auditSource.file.number(
         "epsilon_claimed", in: auditSource.object, path: auditSource.prefix + "epsilon_claimed")
     }
+    // A language model's figures (absent for other models).
+    let bitsPerByte =
+      summary.root["test_bits_per_byte"] == nil ? nil : try summary.number("test_bits_per_byte", in: summary.root)
+    let perplexity =
+      summary.root["test_perplexity"] == nil ? nil : try summary.number("test_perplexity", in: summary.root)
     return Run(
       recordedName: name, folder: folder.path, testAccuracy: testAccuracy, epsilonClaimed: epsilonClaimed,
-      audit: audit)
+      audit: audit, testBitsPerByte: bitsPerByte, testPerplexity: perplexity)
   }
 
   /// An audit object (`audit.json`, or `summary.json`'s `audit` at `prefix` "audit.").
