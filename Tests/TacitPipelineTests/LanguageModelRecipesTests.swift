@@ -54,6 +54,7 @@ import Testing
     #expect(secrets.allSatisfy { (0...log2(100.0) + 1e-9).contains($0["exposure"] as? Double ?? -1) })
     let report = try String(contentsOf: plainFolder.appendingPathComponent("report.html"), encoding: .utf8)
     #expect(report.contains("Secret-sharer canaries") && report.contains("Validity gate: the blind baseline"))
+    #expect(report.contains("log perplexity of member and non-member texts"))
     let dp = try Self.run(
       "Recipes/fortunes-lm-dp-eps8.yaml", into: output.appendingPathComponent("dp"), extra: Self.tinyModel + Self.privateOverrides
     )
