@@ -67,15 +67,7 @@ extension RunReport {
           title: "scores of the strongest attack (\(strongest.name))", first: ("members", members, "#d62728"),
           second: ("non-members", nonMembers, "#1f77b4"), xLabel: "\(strongest.name) score")
       }
-      // A language model (its audit has the blind baseline): members' and non-members' log
-      // perplexity, the loss attack's scores negated.
-      if audit.blindBaseline != nil, let loss = audit.attacks.first(where: { $0.name == "loss" }) {
-        let members = zip(loss.scores.scores, loss.scores.isMember).filter(\.1).map { -$0.0 }
-        let nonMembers = zip(loss.scores.scores, loss.scores.isMember).filter { !$0.1 }.map { -$0.0 }
-        html += Chart.histogram(
-          title: "log perplexity of member and non-member texts", first: ("members", members, "#d62728"),
-          second: ("non-members", nonMembers, "#1f77b4"), xLabel: "loss (nats per token) = log perplexity")
-      }
+      html += perplexityHistogram(audit)
       html += "</div>"
     }
     if let canaries = audit.canaries { html += canarySection(canaries, claimed: audit.epsilonClaimed) }
@@ -90,6 +82,17 @@ extension RunReport {
       html += "<ul>" + audit.caveats.map { "<li>\(escape($0))</li>" }.joined() + "</ul>"
     }
     return html
+  }
+
+  /// A language model's (its audit has the blind baseline) members' and non-members' log
+  /// perplexity, the loss attack's scores negated; empty for other models.
+  static func perplexityHistogram(_ audit: AuditOutcome) -> String {
+    guard audit.blindBaseline != nil, let loss = audit.attacks.first(where: { $0.name == "loss" }) else { return "" }
+    let members = zip(loss.scores.scores, loss.scores.isMember).filter(\.1).map { -$0.0 }
+    let nonMembers = zip(loss.scores.scores, loss.scores.isMember).filter { !$0.1 }.map { -$0.0 }
+    return Chart.histogram(
+      title: "log perplexity of member and non-member texts", first: ("members", members, "#d62728"),
+      second: ("non-members", nonMembers, "#1f77b4"), xLabel: "loss (nats per token) = log perplexity")
   }
 
   /// The secret-sharer canaries: exposure against insertions, a row per canary, and what a DP
