@@ -17,13 +17,7 @@ extension AuditOutcome {
       "ceiling": ceiling.map { rounded($0) as Any } ?? NSNull(),
       "mechanism_checks": (canaries?.mechanismChecks ?? []).map(Self.checkObject), "caveats": caveats,
     ]
-    if let blindBaseline {
-      object["blind_baseline"] = [
-        "auc": rounded(blindBaseline.auc),
-        "auc_interval": [rounded(blindBaseline.aucInterval.lower), rounded(blindBaseline.aucInterval.upper)],
-        "verdict": blindBaseline.verdict.rawValue,
-      ]
-    }
+    if let blindBaseline { object["blind_baseline"] = Self.blindBaselineObject(blindBaseline, detailed: false) }
     return object
   }
 
@@ -96,16 +90,7 @@ extension AuditOutcome {
         "note": "an estimate under a Gaussian-DP assumption, not a bound",
       ]
     }
-    if let blindBaseline {
-      object["blind_baseline"] = [
-        "auc": rounded(blindBaseline.auc),
-        "auc_interval": [rounded(blindBaseline.aucInterval.lower), rounded(blindBaseline.aucInterval.upper)],
-        "verdict": blindBaseline.verdict.rawValue, "training_members": blindBaseline.trainingCounts.members,
-        "training_non_members": blindBaseline.trainingCounts.nonMembers,
-        "held_out_members": blindBaseline.heldOut.memberCount, "held_out_non_members": blindBaseline.heldOut.nonMemberCount,
-        "classifier": "multinomial naive Bayes on hashed byte 1-3-grams; never sees the model",
-      ]
-    }
+    if let blindBaseline { object["blind_baseline"] = Self.blindBaselineObject(blindBaseline, detailed: true) }
     if !secrets.isEmpty {
       object["secrets"] = secrets.map { secret -> [String: Any] in
         var entry: [String: Any] = [
@@ -179,6 +164,23 @@ extension AuditOutcome {
 }
 
 extension AuditOutcome {
+  /// The validity gate as JSON: AUC, interval and verdict (`summary.json`), plus the texts it
+  /// trained and tested on and the classifier (`detailed`, `audit.json`).
+  static func blindBaselineObject(_ gate: BlindBaseline, detailed: Bool) -> [String: Any] {
+    var object: [String: Any] = [
+      "auc": rounded(gate.auc), "auc_interval": [rounded(gate.aucInterval.lower), rounded(gate.aucInterval.upper)],
+      "verdict": gate.verdict.rawValue,
+    ]
+    if detailed {
+      object["training_members"] = gate.trainingCounts.members
+      object["training_non_members"] = gate.trainingCounts.nonMembers
+      object["held_out_members"] = gate.heldOut.memberCount
+      object["held_out_non_members"] = gate.heldOut.nonMemberCount
+      object["classifier"] = "multinomial naive Bayes on hashed byte 1-3-grams; never sees the model"
+    }
+    return object
+  }
+
   /// Terminal lines of the secret-sharer canaries: one per insertion count (mean, least and
   /// largest exposure, extractions), and what a DP claim allows.
   var secretLines: [String] {

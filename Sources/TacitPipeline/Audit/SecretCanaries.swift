@@ -127,31 +127,24 @@ struct SecretScorer {
   var digits: [Int]
 
   /// The log-softmax of the last position's logits for each sequence (rows of ids of one
-  /// length), in batches of at most 2²⁴ logits.
+  /// length), in `TokenRecordInference`'s batches.
   func lastLogProbabilities(_ sequences: [[Int]], _ body: (Int, [Double]) -> Void) {
     guard let length = sequences.first?.count else { return }
-    let vocabulary = max(model.outputShape.last ?? 1, 1)
-    let batchSize = max(1, (1 << 24) / (length * vocabulary))
-    var generator = SeededGenerator(seed: 0)
-    var start = 0
-    while start < sequences.count {
-      let end = min(start + batchSize, sequences.count)
-      let tokens = Tensor(shape: [end - start, length]) { buffer in
-        for (row, sequence) in sequences[start..<end].enumerated() {
-          for (position, id) in sequence.enumerated() { buffer[row * length + position] = Float(id) }
-        }
-      }
-      let logits = model.forward(tokens, mode: .inference, generator: &generator)
-      for row in 0..<(end - start) {
+    let records = LabeledDataset(
+      features: TokenRecords.tensor(sequences, context: length), labels: [Int32](repeating: 0, count: sequences.count),
+      classCount: 1, name: "secret candidates")
+    var index = 0
+    TokenRecordInference.forEachBatch(of: model, on: records) { tokens, logits, _ in
+      let vocabulary = logits.shape[2]
+      for row in 0..<tokens.shape[0] {
         let base = (row * length + length - 1) * vocabulary
         let values = (0..<vocabulary).map { Double(logits.scalars[base + $0]) }
         let maximum = values.max() ?? 0
         let logTotal = maximum + Foundation.log(values.reduce(0) { $0 + Foundation.exp($1 - maximum) })
-        body(start + row, values.map { $0 - logTotal })
+        body(index, values.map { $0 - logTotal })
+        index += 1
       }
-      start = end
     }
-    model.releaseCaches()
   }
 
   /// log p(r | prefix) of all 10^length candidates, indexed by the candidate's value.
