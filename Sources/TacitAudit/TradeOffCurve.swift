@@ -62,7 +62,7 @@ public enum TradeOffCurve: Sendable, Equatable, Codable {
     }
   }
 
-  private static func checkApproximate(epsilon: Double, delta: Double) {
+  static func checkApproximate(epsilon: Double, delta: Double) {
     precondition(epsilon >= 0 && !epsilon.isNaN, "ε must be non-negative, got \(epsilon)")
     precondition(delta >= 0 && delta < 1, "δ must be in [0, 1), got \(delta)")
   }

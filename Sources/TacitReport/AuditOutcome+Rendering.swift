@@ -18,6 +18,13 @@ extension AuditOutcome {
       "mechanism_checks": (canaries?.mechanismChecks ?? []).map(Self.checkObject), "caveats": caveats,
     ]
     if let blindBaseline { object["blind_baseline"] = Self.blindBaselineObject(blindBaseline, detailed: false) }
+    if let allowed = allowedAUC, !attacks.isEmpty {
+      object["auc_allowed"] = [
+        "maximum": rounded(allowed), "exceeded_by": attacksExceedingAllowedAUC,
+        "method": "area under the (epsilon, delta)-DP trade-off curve's best ROC, integral of min(1, delta + e^eps x, "
+          + "1 - e^-eps (1 - delta - x)) over x in [0, 1]; exceeded when an attack's AUC interval lies above it",
+      ]
+    }
     return object
   }
 
@@ -141,6 +148,12 @@ extension AuditOutcome {
           + String(
             format: " %6.4f  %6.4f  %7.4f  %7.4f  %8.4f  %.3f", attack.metrics.auc,
             attack.metrics.advantage, tpr["0.1"] ?? .nan, tpr["0.01"] ?? .nan, tpr["0.001"] ?? .nan, attack.epsilon.epsilon))
+    }
+    if let allowed = allowedAUC, !attacks.isEmpty {
+      let exceeding = attacksExceedingAllowedAUC
+      lines.append(
+        String(format: "(ε, δ) allows an attack AUC of at most %.5f: ", allowed)
+          + (exceeding.isEmpty ? "every attack is within it" : "EXCEEDED by " + exceeding.joined(separator: ", ")))
     }
     if let canaries { lines += Self.canaryLines(canaries) }
     if let blindBaseline { lines.append(Self.blindBaselineLine(blindBaseline)) }

@@ -33,6 +33,25 @@ public struct AuditOutcome {
   public var blindBaseline: BlindBaseline?
   /// A language model's secret-sharer canaries (`audit.secrets`); empty when none.
   public var secrets: [SecretCanaryResult] = []
+  /// A language model's member and non-member texts as the model read them, written to the run
+  /// folder (`members.jsonl`, `non-members.jsonl`) for `tacit audit texts` and `tacit score`;
+  /// empty for other models.
+  public var memberTexts: [String] = []
+  public var nonMemberTexts: [String] = []
+
+  /// The largest AUC an attack can have if the run is (ε, δ)-DP for its claimed ε and δ
+  /// (`TradeOffCurve.maximumAUC`); `nil` without a claim.
+  public var allowedAUC: Double? {
+    guard let epsilonClaimed, !deltaIsDefault else { return nil }
+    return TradeOffCurve.approximate(epsilon: epsilonClaimed, delta: delta).maximumAUC
+  }
+
+  /// The attacks whose AUC is above `allowedAUC` beyond doubt: the lower end of the AUC's
+  /// bootstrap interval (or the AUC itself without one) exceeds it.
+  public var attacksExceedingAllowedAUC: [String] {
+    guard let allowed = allowedAUC else { return [] }
+    return attacks.filter { ($0.metrics.aucInterval?.lower ?? $0.metrics.auc) > allowed }.map(\.name)
+  }
 
   /// The ceiling that decides whether the claim is testable (a claim at or above it is
   /// UNTESTABLE): the canary audit's when the run has canaries, else the attacks'; `nil` when

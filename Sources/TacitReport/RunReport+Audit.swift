@@ -50,6 +50,14 @@ extension RunReport {
         <table><tr><th>attack</th><th>AUC [interval]</th><th>advantage</th><th>TPR@10% FPR</th><th>TPR@1%</th><th>TPR@0.1%</th><th>ε lower bound</th></tr>
         \(rows)</table>
         """
+      if let allowed = audit.allowedAUC {
+        let exceeding = audit.attacksExceedingAllowedAUC
+        html +=
+          "<p class=\"muted\">The claimed (ε, δ) allows an attack AUC of at most \(String(format: "%.5f", allowed)) "
+          + "(the area under the best ROC curve an (ε, δ)-DP mechanism permits): "
+          + (exceeding.isEmpty
+            ? "every attack is within it.</p>" : "<b>exceeded</b> by \(escape(exceeding.joined(separator: ", "))).</p>")
+      }
       let series = audit.attacks.enumerated().map { index, attack in
         let roc = AuditOutcome.thinnedROC(attack.roc)
         return Chart.Series(

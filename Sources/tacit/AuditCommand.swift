@@ -84,8 +84,8 @@ struct AuditCanariesCommand: ParsableCommand {
 
   @Argument(help: "The canary score file (CSV: score,included).") var file: String
   @Option(parsing: .unconditional, help: "δ of the bound, in [0, 1).") var delta: Double
-  @Option(parsing: .unconditional, help: "The ε the training run claims; adds a PASS/VIOLATION/UNTESTABLE verdict.") var claimedEpsilon:
-    Double?
+  @Option(parsing: .unconditional, help: "The ε the training run claims; adds a PASS/VIOLATION/UNTESTABLE verdict.")
+  var claimedEpsilon: Double?
   @Option(parsing: .unconditional, help: "k+, the number of IN guesses (highest scores).") var positiveGuesses: Int?
   @Option(parsing: .unconditional, help: "k-, the number of OUT guesses (lowest scores).") var negativeGuesses: Int?
   @OptionGroup var options: AuditConfidenceOptions
@@ -187,7 +187,8 @@ struct AuditTextsCommand: ParsableCommand {
       members. Verdict: evidence of membership at p < 0.01, no evidence otherwise, or INVALID \
       (exit 4) when the blind baseline (a byte n-gram classifier that never sees the model) \
       separates suspect from control texts, or when the false-positive check (the same test \
-      between two halves of the control set) finds membership.
+      between two random halves of the control set, repeated --control-splits times) finds \
+      membership in more than a tenth of the splits.
       """)
 
   @Option(help: "The model: a Tacit LM run folder or a Hugging Face GPT-2 folder.") var model: String
@@ -196,11 +197,13 @@ struct AuditTextsCommand: ParsableCommand {
   @Option(help: "A reference model for reference_ratio (e.g. the public pre-trained model).") var reference: String?
   @Option(parsing: .unconditional, help: "Min-K%'s fraction k, in (0, 1].") var k: Double = 0.2
   @Option(help: "Seed of the splits and the bootstrap.") var seed: UInt64 = 0
+  @Option(help: "Random splits of the control set for the false-positive check.") var controlSplits: Int = 100
   @Option(help: "Compute threads (default 1).") var threads: Int = 1
   @OptionGroup var options: AuditConfidenceOptions
 
   func validate() throws {
     try validateK(k)
+    guard controlSplits >= 1 else { throw ValidationError("--control-splits must be at least 1, got \(controlSplits)") }
     guard threads >= 1 else { throw ValidationError("--threads must be at least 1, got \(threads)") }
   }
 
@@ -209,7 +212,7 @@ struct AuditTextsCommand: ParsableCommand {
     let outcome = try reportingErrors {
       try DatasetInferenceAudit.audit(
         modelPath: model, suspectPath: suspect, controlPath: control, referencePath: reference, k: k, seed: seed,
-        confidence: options.confidence, json: options.json)
+        controlSplits: controlSplits, confidence: options.confidence, json: options.json)
     }
     print(outcome.output)
     if outcome.isInvalid {

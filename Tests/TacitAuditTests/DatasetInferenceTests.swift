@@ -93,6 +93,24 @@ import Testing
     #expect(passes >= 90, "\(passes) of 100 control splits found no evidence")
   }
 
+  @Test func controlSplitCheckCountsFalsePositivesOverSplits() throws {
+    var source = SplitMix64(seed: 22)
+    let control = Self.rows(200, shift: 0, generator: &source)
+    var generator = SplitMix64(seed: 23), replay = SplitMix64(seed: 23)
+    let check = try ControlSplitCheck(control: control, count: 100, generator: &generator)
+    // The splits are the single-split checks drawn one after another from the same generator.
+    let first = try DatasetInference.falsePositiveCheck(control: control, generator: &replay)
+    #expect(check.splits.count == 100 && check.splits[0].test.pValue == first.test.pValue)
+    let found = check.splits.filter { $0.test.pValue < DatasetInference.significanceLevel }.count
+    #expect(check.falsePositives == found && check.passed == (found <= 10))
+    #expect(check.passed, "\(check.falsePositives) of 100 splits found membership")
+    #expect(check.smallestPValue == check.splits.map(\.test.pValue).min())
+    #expect(ControlSplitCheck.allowedFalsePositives(splits: 1) == 0)
+    #expect(ControlSplitCheck.allowedFalsePositives(splits: 9) == 0)
+    #expect(ControlSplitCheck.allowedFalsePositives(splits: 10) == 1)
+    #expect(ControlSplitCheck.allowedFalsePositives(splits: 100) == 10)
+  }
+
   @Test func sameSeedSameResult() throws {
     var source = SplitMix64(seed: 2)
     let suspect = Self.rows(40, shift: 0.1, generator: &source), control = Self.rows(40, shift: 0, generator: &source)

@@ -48,4 +48,27 @@ import Testing
     let alpha = 0.1
     #expect(abs(curve.typeTwoError(atTypeOneError: curve.typeTwoError(atTypeOneError: alpha)) - alpha) < 1e-12)
   }
+
+  /// The largest AUC, ∫₀¹ f̄: the closed forms (Φ(μ/√2); e^ε/(1 + e^ε) at δ = 0) and a midpoint
+  /// sum of f̄ over 2·10⁵ points.
+  @Test func maximumAUCIsTheAreaUnderTheBlowUp() {
+    let curves: [TradeOffCurve] = [
+      .gaussian(mu: 0), .gaussian(mu: 0.5), .gaussian(mu: 2), .approximate(epsilon: 0, delta: 0),
+      .approximate(epsilon: 1, delta: 0), .approximate(epsilon: 1, delta: 0.05), .approximate(epsilon: 3, delta: 1e-5),
+      .approximate(epsilon: 8, delta: 1e-5),
+    ]
+    let points = 200_000
+    for curve in curves {
+      let sum = (0..<points).reduce(0.0) { $0 + curve.blowUp((Double($1) + 0.5) / Double(points)) } / Double(points)
+      #expect(abs(curve.maximumAUC - sum) < 2e-6, "\(curve): \(curve.maximumAUC) against \(sum)")
+    }
+    #expect(TradeOffCurve.gaussian(mu: 0).maximumAUC == 0.5)
+    #expect(abs(TradeOffCurve.gaussian(mu: 1).maximumAUC - 0.760_249_938_906_523_6) < 1e-12)  // Φ(1/√2)
+    for epsilon in [0.0, 0.5, 1, 8] {
+      let expected = Double.exp(epsilon) / (1 + Double.exp(epsilon))
+      #expect(abs(TradeOffCurve.approximate(epsilon: epsilon, delta: 0).maximumAUC - expected) < 1e-12)
+    }
+    #expect(TradeOffCurve.approximate(epsilon: .infinity, delta: 0).maximumAUC == 1)
+    #expect(TradeOffCurve.gaussian(mu: .infinity).maximumAUC == 1)
+  }
 }

@@ -144,6 +144,10 @@ import Testing
     let test = try #require(object["dataset_inference"] as? [String: Any])
     #expect((test["p_value"] as? Double ?? 0) >= 0.01)
     #expect((test["test_texts"] as? [String: Int]) == ["suspect": 60, "control": 60])
+    let check = try #require(object["false_positive_check"] as? [String: Any])
+    #expect(check["splits"] as? Int == 100 && check["allowed"] as? Int == 10 && check["passed"] as? Bool == true)
+    #expect((check["found_membership"] as? Int ?? 99) <= 10)
+    #expect(((check["first_split"] as? [String: Any])?["test_texts"] as? [String: Int]) == ["suspect": 30, "control": 30])
     // Same seed, same bytes.
     let again = try CommandLineTool.run([
       "audit", "texts", "--model", Self.model, "--suspect", suspect, "--control", control, "--json",

@@ -41,20 +41,34 @@ import Testing
     let plainFolder = output.appendingPathComponent("plain")
     let plain = try Self.run(
       "Recipes/fortunes-lm.yaml", into: plainFolder,
-      extra: Self.tinyModel + ["--set", "audit.secrets={format: \"my PIN is {digits:2}\", insertions: [1, 16], per_insertion: 2}"])
+      extra: Self.tinyModel + [
+        "--set", "audit.secrets={format: \"my PIN is {digits:2}\", insertions: [1, 16], per_insertion: 2}",
+      ])
     #expect((plain["audit"] as? [String: Any])?["verdict"] as? String == "MEASURED")
     // The IID split passes the validity gate.
     let gate = try #require((plain["audit"] as? [String: Any])?["blind_baseline"] as? [String: Any])
     #expect(gate["verdict"] as? String == "VALID", "\(gate)")
     // Secret canaries: exposure of each, exact over the 100 candidates, in audit.json and the report.
     let audit = try #require(
-      try JSONSerialization.jsonObject(with: Data(contentsOf: plainFolder.appendingPathComponent("audit.json"))) as? [String: Any])
+      try JSONSerialization.jsonObject(with: Data(contentsOf: plainFolder.appendingPathComponent("audit.json"))) as? [String: Any]
+    )
     let secrets = try #require(audit["secrets"] as? [[String: Any]])
     #expect(secrets.count == 4 && secrets.allSatisfy { ($0["method"] as? String) == "exact" })
     #expect(secrets.allSatisfy { (0...log2(100.0) + 1e-9).contains($0["exposure"] as? Double ?? -1) })
     let report = try String(contentsOf: plainFolder.appendingPathComponent("report.html"), encoding: .utf8)
     #expect(report.contains("Secret-sharer canaries") && report.contains("Validity gate: the blind baseline"))
     #expect(report.contains("log perplexity of member and non-member texts"))
+    // The audit's texts, one JSON object per line, as many as the audit's members and non-members.
+    let population = try #require(audit["population"] as? [String: Any])
+    for (file, key) in [("members.jsonl", "members"), ("non-members.jsonl", "non_members")] {
+      let lines = try String(contentsOf: plainFolder.appendingPathComponent(file), encoding: .utf8).split(separator: "\n")
+      #expect(lines.count == population[key] as? Int, "\(file)")
+      #expect(
+        lines.allSatisfy { line in
+          ((try? JSONSerialization.jsonObject(with: Data(line.utf8))) as? [String: String])?["text"]?.isEmpty == false
+        })
+    }
+    // A DP claim states the AUC it allows.
     let dp = try Self.run(
       "Recipes/fortunes-lm-dp-eps8.yaml", into: output.appendingPathComponent("dp"), extra: Self.tinyModel + Self.privateOverrides
     )
@@ -62,6 +76,8 @@ import Testing
     #expect(abs((privacy["epsilon"] as? Double ?? 0) - 8) < 0.01)
     // 1,000 canaries cannot test ε = 8: UNTESTABLE, and no mechanism check failed (else VIOLATION).
     #expect((dp["audit"] as? [String: Any])?["verdict"] as? String == "UNTESTABLE")
+    let allowed = try #require((dp["audit"] as? [String: Any])?["auc_allowed"] as? [String: Any])
+    #expect(abs((allowed["maximum"] as? Double ?? 0) - 0.99967) < 1e-4 && allowed["exceeded_by"] as? [String] == [])
   }
 
   @Test(.enabled(if: fortunesAvailable)) func fineTuningStartsFromThePublicRun() throws {

@@ -13,8 +13,9 @@ import TacitTensor
 /// and the reference difference with `--reference`. A text with a non-finite feature (a text of
 /// one token has nothing to score) is left out and counted. Verdict:
 /// - INVALID when the blind baseline's interval excludes ½ (the suspect and control texts differ
-///   without the model) or when the false-positive check, run on two halves of the control set,
-///   finds evidence of membership (the procedure is not trustworthy on these texts);
+///   without the model) or when the false-positive check (`ControlSplitCheck`: the same test
+///   between two halves of the control set, over `controlSplits` random splits) finds evidence of
+///   membership in more than a tenth of them (the procedure is not trustworthy on these texts);
 /// - otherwise the test's: `evidence of membership` (p < 0.01) or `no evidence`.
 /// Randomness: seed splits "blind-baseline", "dataset-inference", "dataset-inference-control".
 public enum DatasetInferenceAudit {
@@ -25,7 +26,7 @@ public enum DatasetInferenceAudit {
 
   public static func audit(
     modelPath: String, suspectPath: String, controlPath: String, referencePath: String?, k: Double, seed: UInt64,
-    confidence: Double, json: Bool
+    controlSplits: Int = 100, confidence: Double, json: Bool
   ) throws -> Outcome {
     let suspectTexts = try TextScoring.readTexts(suspectPath), controlTexts = try TextScoring.readTexts(controlPath)
     let scores = try TextScoring.scoreWithAttacks(
@@ -45,14 +46,14 @@ public enum DatasetInferenceAudit {
       members: suspectTexts, nonMembers: controlTexts, confidence: confidence, generator: &gateGenerator,
       path: suspectPath + " and " + controlPath)
     var inferenceGenerator = root.split("dataset-inference"), checkGenerator = root.split("dataset-inference-control")
-    let inference: DatasetInference, check: DatasetInference
+    let inference: DatasetInference, check: ControlSplitCheck
     do {
       inference = try DatasetInference(suspect: suspect, control: control, generator: &inferenceGenerator)
-      check = try DatasetInference.falsePositiveCheck(control: control, generator: &checkGenerator)
+      check = try ControlSplitCheck(control: control, count: controlSplits, generator: &checkGenerator)
     } catch let error as AuditError {
       throw PipelineError("\(suspectPath) and \(controlPath): \(error.description)")
     }
-    let isInvalid = baseline.verdict == .invalid || check.verdict == .evidenceOfMembership
+    let isInvalid = baseline.verdict == .invalid || !check.passed
     let verdict = isInvalid ? "INVALID" : inference.verdict.rawValue
     let report = Report(
       modelPath: modelPath, suspectPath: suspectPath, controlPath: controlPath, attacks: attacks,
@@ -67,7 +68,8 @@ public enum DatasetInferenceAudit {
     var attacks: [LanguageModelAttack]
     var excluded: (suspect: Int, control: Int)
     var baseline: BlindBaseline
-    var inference, check: DatasetInference
+    var inference: DatasetInference
+    var check: ControlSplitCheck
     var verdict: String
     var seed: UInt64
     var k, confidence: Double
@@ -83,6 +85,15 @@ public enum DatasetInferenceAudit {
       ]
     }
 
+    /// The check over all splits, and the first split's test in full.
+    static func checkObject(_ check: ControlSplitCheck) -> [String: Any] {
+      [
+        "splits": check.splits.count, "found_membership": check.falsePositives,
+        "allowed": ControlSplitCheck.allowedFalsePositives(splits: check.splits.count),
+        "smallest_p_value": check.smallestPValue, "passed": check.passed, "first_split": testObject(check.splits[0]),
+      ]
+    }
+
     var json: String {
       var result = Self.testObject(inference)
       result["aggregator_weights"] = Dictionary(uniqueKeysWithValues: zip(attacks.map(\.rawValue), inference.aggregator.weights))
@@ -91,7 +102,7 @@ public enum DatasetInferenceAudit {
         "excluded_texts": ["suspect": excluded.suspect, "control": excluded.control], "k": k, "seed": seed,
         "significance_level": DatasetInference.significanceLevel, "confidence": confidence,
         "blind_baseline": LanguageModelScoreAudit.blindBaselineObject(baseline), "dataset_inference": result,
-        "false_positive_check": Self.testObject(check), "verdict": verdict,
+        "false_positive_check": Self.checkObject(check), "verdict": verdict,
       ]
       return JSONText.encode(object)
     }
@@ -112,14 +123,18 @@ public enum DatasetInferenceAudit {
       }
       lines += LanguageModelScoreAudit.blindBaselineLines(baseline, confidence: confidence)
       lines.append(line("dataset inference", inference))
-      lines.append(line("false-positive check", check) + " (control split in two)")
+      let splits = check.splits.count
+      lines.append(
+        "false-positive check \(check.falsePositives) of \(splits) random splits of the control set in two found membership "
+          + "(at most \(ControlSplitCheck.allowedFalsePositives(splits: splits)) allowed; smallest p = "
+          + "\(ScoreFileAudit.format(check.smallestPValue))): \(check.passed ? "passed" : "FAILED")")
       let p = ScoreFileAudit.format(DatasetInference.significanceLevel)
       let explanation =
         verdict != "INVALID"
         ? "(one-sided, p < \(p) for evidence)"
         : (baseline.verdict == .invalid
           ? "(the blind baseline separates suspect from control texts)"
-          : "(the false-positive check found membership between two halves of the control set)")
+          : "(the false-positive check found membership between halves of the control set too often)")
       lines.append("verdict              \(verdict) \(explanation)")
       return lines.joined(separator: "\n")
     }

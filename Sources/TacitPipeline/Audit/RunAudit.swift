@@ -121,6 +121,7 @@ enum RunAudit {
           members: population.memberCount, nonMembers: population.nonMemberCount, delta: delta,
           confidence: perBoundConfidence))
     outcome.blindBaseline = try blindBaseline(inputs, hasMembership: hasMembership)
+    if hasMembership, let texts = auditTexts(inputs) { (outcome.memberTexts, outcome.nonMemberTexts) = texts }
     if let secrets = inputs.context.secrets, let setup = inputs.context.language {
       note("secret canaries: scoring the candidates of \"\(secrets.section.format)\"")
       outcome.secrets = try secrets.results(model: inputs.target, setup: setup, generator: inputs.generator)
@@ -137,17 +138,24 @@ enum RunAudit {
   /// split "blind-baseline" of the audit generator, 1,000 bootstrap replicates at the audit's
   /// confidence); `nil` for other models or without two texts on each side.
   static func blindBaseline(_ inputs: Inputs, hasMembership: Bool) throws -> BlindBaseline? {
-    guard hasMembership, let setup = inputs.context.language else { return nil }
-    let population = inputs.population
-    guard population.memberCount >= BlindBaseline.minimumPerClass,
-      population.nonMemberCount >= BlindBaseline.minimumPerClass
+    guard hasMembership, let texts = auditTexts(inputs),
+      texts.members.count >= BlindBaseline.minimumPerClass, texts.nonMembers.count >= BlindBaseline.minimumPerClass
     else { return nil }
-    let texts = LanguageModelAttacks.texts(of: population.auditRecords, tokenizer: setup.tokenizer)
     var generator = inputs.generator.split("blind-baseline")
     return try BlindBaseline(
-      memberTexts: zip(texts, population.isMember).filter(\.1).map(\.0),
-      nonMemberTexts: zip(texts, population.isMember).filter { !$0.1 }.map(\.0), bootstrapResamples: 1000,
+      memberTexts: texts.members, nonMemberTexts: texts.nonMembers, bootstrapResamples: 1000,
       confidence: inputs.recipe.audit.confidence, generator: &generator)
+  }
+
+  /// A language model's audit texts as the model read them (`LanguageModelAttacks.texts`), members
+  /// and non-members in the population's order; `nil` for other models.
+  static func auditTexts(_ inputs: Inputs) -> (members: [String], nonMembers: [String])? {
+    guard let setup = inputs.context.language else { return nil }
+    let population = inputs.population
+    let texts = LanguageModelAttacks.texts(of: population.auditRecords, tokenizer: setup.tokenizer)
+    return (
+      zip(texts, population.isMember).filter(\.1).map(\.0), zip(texts, population.isMember).filter { !$0.1 }.map(\.0)
+    )
   }
 
   /// The scores of the attacks that read token log-probabilities and text (`LanguageModelAttacks`);

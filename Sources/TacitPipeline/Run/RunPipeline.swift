@@ -152,7 +152,8 @@ public enum RunPipeline {
 
   /// Writes one trained model's files into `folder`, each name prefixed by `prefix` ("" for the
   /// run itself, "teacher/" for a distillation run's teacher): recipe.yaml (resolved),
-  /// privacy.json (private runs), audit.json (audited runs), model.safetensors, metrics.json,
+  /// privacy.json (private runs), audit.json (audited runs; for a language model also its audit's
+  /// member and non-member texts, members.jsonl and non-members.jsonl), model.safetensors, metrics.json,
   /// summary.json and report.html. Returns the contents of summary.json.
   static func writeModelFiles(
     into folder: RunFolder, prefix: String, recipe: Recipe, summary: RunSummary, history: TrainingHistory,
@@ -160,7 +161,13 @@ public enum RunPipeline {
   ) throws -> String {
     try folder.write(prefix + "recipe.yaml", recipe.resolvedYAML())
     if let privacyReport = summary.privacy { try folder.write(prefix + "privacy.json", privacyReport.json()) }
-    if let audit = summary.audit { try folder.write(prefix + "audit.json", JSONText.encode(audit.jsonObject) + "\n") }
+    if let audit = summary.audit {
+      try folder.write(prefix + "audit.json", JSONText.encode(audit.jsonObject) + "\n")
+      for (name, texts) in [("members.jsonl", audit.memberTexts), ("non-members.jsonl", audit.nonMemberTexts)]
+      where !texts.isEmpty {
+        try folder.write(prefix + name, texts.map { JSONText.encodeLine(["text": $0]) + "\n" }.joined())
+      }
+    }
     do {
       try model.save(to: folder.file(prefix + "model.safetensors"), metadata: ["recipe": recipe.name, "format": "tacit-1"])
     } catch {

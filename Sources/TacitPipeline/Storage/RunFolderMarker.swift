@@ -45,6 +45,7 @@ public enum RunFolderMarker {
   /// `student/`), as `RunPipeline.writeModelFiles` writes them.
   static let modelFiles: Set<String> = [
     "recipe.yaml", "privacy.json", "audit.json", "model.safetensors", "metrics.json", "summary.json", "report.html",
+    "members.jsonl", "non-members.jsonl",
   ]
 
   /// The folders a distillation run holds, each holding only `modelFiles`.
