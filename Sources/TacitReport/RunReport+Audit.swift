@@ -50,14 +50,7 @@ extension RunReport {
         <table><tr><th>attack</th><th>AUC [interval]</th><th>advantage</th><th>TPR@10% FPR</th><th>TPR@1%</th><th>TPR@0.1%</th><th>ε lower bound</th></tr>
         \(rows)</table>
         """
-      if let allowed = audit.allowedAUC {
-        let exceeding = audit.attacksExceedingAllowedAUC
-        html +=
-          "<p class=\"muted\">The claimed (ε, δ) allows an attack AUC of at most \(String(format: "%.5f", allowed)) "
-          + "(the area under the best ROC curve an (ε, δ)-DP mechanism permits): "
-          + (exceeding.isEmpty
-            ? "every attack is within it.</p>" : "<b>exceeded</b> by \(escape(exceeding.joined(separator: ", "))).</p>")
-      }
+      html += allowedAUCParagraph(audit)
       let series = audit.attacks.enumerated().map { index, attack in
         let roc = AuditOutcome.thinnedROC(attack.roc)
         return Chart.Series(
@@ -90,6 +83,17 @@ extension RunReport {
       html += "<ul>" + audit.caveats.map { "<li>\(escape($0))</li>" }.joined() + "</ul>"
     }
     return html
+  }
+
+  /// The AUC the claimed (ε, δ) allows (`AuditOutcome.allowedAUC`), and whether an attack exceeds
+  /// it; empty without a claim.
+  static func allowedAUCParagraph(_ audit: AuditOutcome) -> String {
+    guard let allowed = audit.allowedAUC else { return "" }
+    let exceeding = audit.attacksExceedingAllowedAUC
+    return "<p class=\"muted\">The claimed (ε, δ) allows an attack AUC of at most \(String(format: "%.5f", allowed)) "
+      + "(the area under the best ROC curve an (ε, δ)-DP mechanism permits): "
+      + (exceeding.isEmpty
+        ? "every attack is within it.</p>" : "<b>exceeded</b> by \(escape(exceeding.joined(separator: ", "))).</p>")
   }
 
   /// A language model's (its audit has the blind baseline) members' and non-members' log
