@@ -114,12 +114,7 @@ enum LanguageModelAttacks {
   /// context, or cut into `windows`).
   static func records(_ texts: [String], setup: LanguageModelSetup, windows: Bool) -> LabeledDataset {
     let encoded = texts.map { setup.tokenizer.encodeRecord($0) }
-    let context = setup.context
-    let features =
-      windows
-      ? TokenWindows.tensor(
-        encoded, length: context, count: encoded.map { TokenWindows.count(tokens: $0.count, length: context) }.max() ?? 1)
-      : TokenRecords.tensor(encoded.map { Array($0.prefix(context)) }, context: context)
+    let features = TokenRecords.features(encoded, context: setup.context, windows: windows)
     return LabeledDataset(
       features: features, labels: [Int32](repeating: 0, count: texts.count), classCount: 1, name: "lower-cased")
   }

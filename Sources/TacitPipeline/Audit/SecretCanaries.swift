@@ -80,11 +80,9 @@ struct SecretCanaries {
     let encoded = canaries.flatMap { canary in
       [[Int]](repeating: setup.tokenizer.encodeRecord(section.prefix + canary.secret), count: canary.insertions)
     }
-    let T = setup.context
-    let features =
-      pool.features.rank == 3
-      ? TokenWindows.tensor(encoded, length: T, count: pool.features.shape[1])
-      : TokenRecords.tensor(encoded, context: T)
+    let windows = pool.features.rank == 3
+    let features = TokenRecords.features(
+      encoded, context: setup.context, windows: windows, windowCount: windows ? pool.features.shape[1] : nil)
     return LabeledDataset(
       features: features, labels: [Int32](repeating: 0, count: encoded.count), classCount: pool.classCount,
       name: "secret canaries")
@@ -136,13 +134,14 @@ struct SecretScorer {
     var index = 0
     TokenRecordInference.forEachBatch(of: model, on: records) { tokens, logits, _ in
       let vocabulary = logits.shape[2]
-      for row in 0..<tokens.shape[0] {
-        let base = (row * length + length - 1) * vocabulary
-        let values = (0..<vocabulary).map { Double(logits.scalars[base + $0]) }
-        let maximum = values.max() ?? 0
-        let logTotal = maximum + Foundation.log(values.reduce(0) { $0 + Foundation.exp($1 - maximum) })
-        body(index, values.map { $0 - logTotal })
-        index += 1
+      var logProbabilities = [Double](repeating: 0, count: vocabulary)
+      logits.scalars.withUnsafeBufferPointer { z in
+        for row in 0..<tokens.shape[0] {
+          LogSoftmaxRow.logProbabilities(
+            z, start: (row * length + length - 1) * vocabulary, count: vocabulary, into: &logProbabilities)
+          body(index, logProbabilities)
+          index += 1
+        }
       }
     }
   }

@@ -87,7 +87,7 @@ enum TextData {
       let counts = encoded.map { TokenWindows.count(tokens: $0.count, length: context) }
       let most = counts.max() ?? 1
       try checkWindowCount(most, longest: encoded.map(\.count).max() ?? 0, context: context)
-      features = TokenWindows.tensor(encoded, length: context, count: most)
+      features = TokenRecords.features(encoded, context: context, windows: true, windowCount: most)
       notes.append(
         "text: \(long) of \(encoded.count) records (\(percent)%) longer than the context of \(context) tokens cut into"
           + " windows overlapping by one token (\(counts.reduce(0, +)) windows for \(encoded.count) records, at most"

@@ -77,7 +77,8 @@ enum HuggingFaceGPT2Configuration {
       "architectures": ["GPT2LMHeadModel"], "model_type": "gpt2", "activation_function": "gelu_new",
       "n_embd": configuration.width, "n_layer": configuration.layerCount, "n_head": configuration.headCount,
       "n_positions": configuration.contextLength, "n_ctx": configuration.contextLength,
-      "vocab_size": configuration.vocabularySize, "layer_norm_epsilon": Double("\(configuration.layerNormEpsilon)") ?? Double(configuration.layerNormEpsilon),
+      "vocab_size": configuration.vocabularySize,
+      "layer_norm_epsilon": Double("\(configuration.layerNormEpsilon)") ?? Double(configuration.layerNormEpsilon),
       "n_inner": NSNull(), "tie_word_embeddings": configuration.tieEmbeddings, "scale_attn_weights": true,
       "resid_pdrop": 0.0, "embd_pdrop": 0.0, "attn_pdrop": 0.0, "initializer_range": 0.02, "use_cache": true,
     ]

@@ -88,7 +88,9 @@ enum LanguageModelExport {
     let byteLevel: [String: Any] = ["type": "ByteLevel", "add_prefix_space": false, "trim_offsets": true, "use_regex": true]
     return [
       "version": "1.0", "truncation": NSNull(), "padding": NSNull(),
-      "added_tokens": [special("<|bos|>", ByteTokenizer.beginningOfSequence), special("<|endoftext|>", ByteTokenizer.endOfSequence)],
+      "added_tokens": [
+        special("<|bos|>", ByteTokenizer.beginningOfSequence), special("<|endoftext|>", ByteTokenizer.endOfSequence),
+      ],
       "normalizer": NSNull(), "pre_tokenizer": byteLevel, "decoder": byteLevel,
       "post_processor": [
         "type": "TemplateProcessing", "single": template(["A"]), "pair": template(["A", "B"]),

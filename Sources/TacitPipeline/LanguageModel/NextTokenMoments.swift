@@ -6,7 +6,7 @@ import TacitTensor
 ///
 /// Dimension letters: B records, T positions, V vocabulary. For logits z (one row `[V]` of
 /// `[B, T, V]`, the prediction of position t from the row of position t − 1), in Float64:
-/// log p_v = z_v − log Σ_u e^{z_u} (the maximum subtracted first), μ = Σ_v p_v log p_v, and
+/// log p_v = z_v − log Σ_u e^{z_u} (`LogSoftmaxRow`), μ = Σ_v p_v log p_v, and
 /// σ² = Σ_v p_v (log p_v − μ)² (two passes, so no cancellation of E[(log p)²] − μ²). A term with
 /// p_v = 0 (e^{z_v − max} underflows) contributes 0 to both.
 ///
@@ -25,15 +25,9 @@ enum NextTokenMoments {
         means.reserveCapacity(n - 1)
         deviations.reserveCapacity(n - 1)
         for t in 1..<n {
-          let row = (b * T + t - 1) * V
-          var maximum = -Float.infinity
-          for v in 0..<V { maximum = max(maximum, z[row + v]) }
-          var total = 0.0
-          for v in 0..<V { total += Foundation.exp(Double(z[row + v] - maximum)) }
-          let logTotal = Double(maximum) + Foundation.log(total)
+          LogSoftmaxRow.logProbabilities(z, start: (b * T + t - 1) * V, count: V, into: &logProbabilities)
           var mean = 0.0
           for v in 0..<V {
-            logProbabilities[v] = Double(z[row + v]) - logTotal
             let probability = Foundation.exp(logProbabilities[v])
             if probability > 0 { mean += probability * logProbabilities[v] }
           }

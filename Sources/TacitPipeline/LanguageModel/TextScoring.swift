@@ -4,6 +4,7 @@ import TacitData
 import TacitNN
 import TacitTensor
 import TacitText
+import TacitTraining
 
 /// `tacit score MODEL TEXTS`: every text's tokens, per-token log-probabilities and membership
 /// scores under a language model.
@@ -37,7 +38,9 @@ public enum TextScoring {
     public var referenceTokenLogProbabilities: [Double]?
     /// Min-K%'s fraction k.
     public var k = TextScoring.defaultK
-    public var loss: Double { tokenLogProbabilities.isEmpty ? .nan : -tokenLogProbabilities.reduce(0, +) / Double(tokenLogProbabilities.count) }
+    public var loss: Double {
+      tokenLogProbabilities.isEmpty ? .nan : -tokenLogProbabilities.reduce(0, +) / Double(tokenLogProbabilities.count)
+    }
     public var perplexity: Double { Foundation.exp(loss) }
 
     /// The attacks' inputs.
@@ -117,50 +120,31 @@ public enum TextScoring {
   }
 
   /// Scores `texts` with `model` (a `GPT2` in a `Sequential`) and `tokenizer`, in input order,
-  /// with μ_t and σ_t unless `moments` is false.
+  /// with μ_t and σ_t unless `moments` is false; each text is cut to the model's context
+  /// (`truncated`). The batches are `TokenRecordInference`'s, as in the after-run audit.
   static func score(_ texts: [String], model: Sequential, tokenizer: any Tokenizer, moments: Bool = true) -> [Score] {
     let context = model.inputShape[0]
-    let vocabulary = model.outputShape.last ?? 1
-    let batchSize = max(1, (1 << 24) / max(context * vocabulary, 1))
+    let encoded = texts.map { tokenizer.encodeRecord($0) }
+    let records = LabeledDataset(
+      features: TokenRecords.tensor(encoded, context: context), labels: [Int32](repeating: 0, count: texts.count),
+      classCount: 1, name: "scored texts")
     var scores: [Score] = []
-    var generator = SeededGenerator(seed: 0)  // inference mode draws nothing
-    var start = 0
-    while start < texts.count {
-      let batch = Array(texts[start..<min(start + batchSize, texts.count)])
-      let encoded = batch.map { tokenizer.encodeRecord($0) }
-      let tokens = TokenRecords.tensor(encoded, context: context)
-      let logits = model.forward(tokens, mode: .inference, generator: &generator)
+    scores.reserveCapacity(texts.count)
+    TokenRecordInference.forEachBatch(of: model, on: records) { tokens, logits, _ in
       let logProbabilities = NextTokenCrossEntropy().tokenLogProbabilities(logits: logits, tokens: tokens)
-      let lengths = encoded.map { min($0.count, context) }
-      let distributions = moments ? NextTokenMoments.moments(logits: logits, lengths: lengths) : nil
-      for (index, text) in batch.enumerated() {
+      let distributions = moments ? NextTokenMoments.moments(logits: logits, lengths: GPT2.recordLengths(tokens)) : nil
+      for row in 0..<tokens.shape[0] {
+        let index = scores.count
         var score = Score(
-          text: text, tokens: Array(encoded[index].prefix(context)),
-          tokenLogProbabilities: logProbabilities[index].map(Double.init), truncated: encoded[index].count > context)
+          text: texts[index], tokens: Array(encoded[index].prefix(context)),
+          tokenLogProbabilities: logProbabilities[row].map(Double.init), truncated: encoded[index].count > context)
         if let distributions {
-          score.means = distributions[index].means
-          score.standardDeviations = distributions[index].standardDeviations
+          score.means = distributions[row].means
+          score.standardDeviations = distributions[row].standardDeviations
         }
         scores.append(score)
       }
-      start += batch.count
     }
-    model.releaseCaches()
     return scores
-  }
-}
-
-/// Token records as the model reads them.
-enum TokenRecords {
-  /// `[B, context]` Float ids, each record cut to `context` tokens and right-padded with
-  /// `GPT2.paddingToken`.
-  static func tensor(_ records: [[Int]], context: Int) -> Tensor {
-    Tensor(shape: [records.count, context]) { buffer in
-      for (row, record) in records.enumerated() {
-        for position in 0..<context {
-          buffer[row * context + position] = position < record.count ? Float(record[position]) : GPT2.paddingToken
-        }
-      }
-    }
   }
 }
