@@ -62,5 +62,11 @@ import Testing
         Self.privateImages,
         overrides: ["data.features={scattering: {}, private_norm: {noise_multiplier: 8, mean_clip: 1, square_clip: 1, clip: 2}}"]
       ).contains("data.features.private_norm.clip: unknown key"))
+    #expect(
+      singleError(
+        Self.privateImages + "\ndistillation: {teacher_run: /runs/teacher, transfer: private}", overrides: [Self.settings]
+      ).hasSuffix(
+        "data.features.private_norm: is not supported with distillation yet (teacher and student would each need their own release); remove it"
+      ))
   }
 }
