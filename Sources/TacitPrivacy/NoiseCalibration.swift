@@ -24,12 +24,18 @@ public enum NoiseCalibration {
   /// If even σ = `smallestNoiseMultiplier` meets the target, that σ is returned (its ε is then
   /// below the target).
   ///
+  /// With `composedWith` (another mechanism of the same run, fixed beforehand, e.g. the private
+  /// feature normalisation's `selfComposed(gaussian(σ_n), 2)`), the ε searched is that of
+  /// `composed([fixed, dpsgd(σ)])`: σ is the smallest that keeps the whole composition within the
+  /// target, and the ε returned is the composition's. A fixed event that alone reaches the
+  /// target leaves DP-SGD nothing: `.unreachable`, saying how much it spends.
+  ///
   /// - Throws: `.invalidParameter` for ε ≤ 0, δ ∉ (0, 1), q ∉ (0, 1], T < 1 or tolerance ∉ (0, ½);
   ///   `.unreachable` when σ = `largestNoiseMultiplier` still gives ε above the target (e.g. the
   ///   classical RDP conversion cannot go below −log δ/(α_max − 1)); the accountant's errors.
   public static func noiseMultiplier(
     targetEpsilon: Double, delta: Double, sampleRate: Double, steps: Int,
-    accountant: some PrivacyAccountant, tolerance: Double = 1e-5
+    accountant: some PrivacyAccountant, tolerance: Double = 1e-5, composedWith fixed: DPEvent? = nil
   ) throws(AccountingError) -> (noiseMultiplier: Double, epsilon: Double) {
     try check(targetEpsilon: targetEpsilon, delta: delta, sampleRate: sampleRate)
     guard steps >= 1 else {
@@ -38,14 +44,23 @@ public enum NoiseCalibration {
     guard tolerance > 0 && tolerance < 0.5 else {
       throw .invalidParameter(name: "tolerance", value: tolerance, requirement: "must be in (0, 0.5)")
     }
+    if let fixed {
+      let alone = try accountant.epsilon(for: fixed, delta: delta)
+      guard alone < targetEpsilon else {
+        throw .unreachable(
+          "the mechanism composed with DP-SGD (\(fixed.ledgerText)) alone spends ε = \(alone) ≥ the target "
+            + "\(targetEpsilon) with the \(accountant.name) accountant at δ = \(delta): no DP-SGD noise is enough")
+      }
+    }
     let problem = CalibrationProblem(targetEpsilon: targetEpsilon, tolerance: tolerance) { sigma throws(AccountingError) in
       // The run's event; σ is the only thing that varies.
-      try accountant.epsilon(for: .dpsgd(noiseMultiplier: sigma, sampleRate: sampleRate, steps: steps), delta: delta)
+      let dpsgd = DPEvent.dpsgd(noiseMultiplier: sigma, sampleRate: sampleRate, steps: steps)
+      return try accountant.epsilon(for: fixed.map { .composed([$0, dpsgd]) } ?? dpsgd, delta: delta)
     } unreachable: { sigma, epsilon in
       .unreachable(
         "no noise multiplier up to \(largestNoiseMultiplier) reaches ε ≤ \(targetEpsilon) with the "
-          + "\(accountant.name) accountant at δ = \(delta), q = \(sampleRate), T = \(steps) "
-          + "(ε = \(epsilon) at σ = \(sigma))")
+          + "\(accountant.name) accountant at δ = \(delta), q = \(sampleRate), T = \(steps)"
+          + (fixed.map { " composed with \($0.ledgerText)" } ?? "") + " (ε = \(epsilon) at σ = \(sigma))")
     }
     switch accountant.calibrationSearch {
     case .bisection: return try bisection(problem)

@@ -42,7 +42,7 @@ extension DataSection {
     var features: FeatureSection?
     var featuresAreValid = true
     if section.nonNullValue("features") != nil {
-      features = FeatureSection.read(section.child("features"), imageData: kind == .fashionMNIST)
+      features = FeatureSection.read(section.child("features"), imageData: kind == .fashionMNIST, isPrivate: isPrivate)
       featuresAreValid = features != nil
     }
     if kind == nil {

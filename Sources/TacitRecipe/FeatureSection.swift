@@ -8,13 +8,16 @@
 ///   features:
 ///     scattering: {scales: 2, orientations: 8}   # required: Kymatio's Scattering2D(J=2, L=8)
 ///     group_norm: {groups: 27}                   # default null: the coefficients as computed
+///     private_norm: null                         # or {noise_multiplier: 8, mean_clip: …, square_clip: …}
 /// ```
 ///
 /// Only image data (`source: fashion_mnist`) can be scattered. The features of a 28×28 image with
 /// J = 2, L = 8 are `[7, 7, 81]` (height, width, channels); the model's first layer sees that
 /// shape (`[3969]` with `flatten: true`). Neither step looks at other records, so no privacy is
 /// spent: the extractor is fixed before the data is seen, and group normalisation uses one
-/// record's own statistics (Tramèr & Boneh 2021, §3: "data-independent").
+/// record's own statistics (Tramèr & Boneh 2021, §3: "data-independent"). `private_norm` is the
+/// exception: it standardises every channel with statistics of the training records released
+/// under differential privacy, an extra mechanism the run's ε covers (`FeaturePrivateNorm`).
 public struct FeatureSection: Sendable, Equatable {
   /// `data.features.scattering`: the 2-D scattering transform (Oyallon & Mallat 2015; Kymatio's
   /// filters and algorithm).
@@ -22,10 +25,14 @@ public struct FeatureSection: Sendable, Equatable {
   /// `data.features.group_norm`: per-record group normalisation of the coefficients; `nil`
   /// (default) leaves them as computed.
   public var groupNorm: FeatureGroupNorm?
+  /// `data.features.private_norm`: per-channel standardisation with differentially private
+  /// statistics of the training records; `nil` (default) leaves the coefficients as computed.
+  public var privateNorm: FeaturePrivateNorm?
 
-  public init(scattering: ScatteringSettings, groupNorm: FeatureGroupNorm? = nil) {
+  public init(scattering: ScatteringSettings, groupNorm: FeatureGroupNorm? = nil, privateNorm: FeaturePrivateNorm? = nil) {
     self.scattering = scattering
     self.groupNorm = groupNorm
+    self.privateNorm = privateNorm
   }
 
   /// The channels per input channel, `K = 1 + J·L + L²·J(J−1)/2` (81 for J = 2, L = 8).

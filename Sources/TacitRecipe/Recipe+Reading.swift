@@ -98,6 +98,7 @@ extension Recipe {
           "gradient canaries are not supported with distillation (the audit attacks the teacher too); use kind: mislabeled",
           at: top.path("audit").appending("canaries").appending("kind"), node: top.value("audit")?["canaries"])
       }
+      checkPrivateNormWithDistillation(data, top: top, reader: reader)
     }
     for (key, plannedFor) in reservedSections where top.value(key) != nil {
       top.report("not supported yet in recipe version \(version) (coming with \(plannedFor))", key: key)
@@ -114,6 +115,16 @@ extension Recipe {
     return Recipe(
       version: version, name: name, seed: seed, data: data, model: model, training: training, privacy: privacy,
       audit: audit, distillation: distillation)
+  }
+
+  /// Reports `data.features.private_norm` in a distillation recipe: teacher and student would
+  /// each need their own release, which is not supported yet.
+  private static func checkPrivateNormWithDistillation(_ data: DataSection?, top: MappingReader, reader: NodeReader) {
+    guard data?.features?.privateNorm != nil else { return }
+    reader.report(
+      "is not supported with distillation yet (teacher and student would each need their own release); remove it",
+      at: top.path("data").appending("features").appending("private_norm"),
+      node: top.value("data")?["features"]?["private_norm"])
   }
 
   /// Reports `training.augmentation` settings the data cannot take: image transforms on data that

@@ -16,6 +16,9 @@ extension PrivacyReport {
     ]
     if let adaptive = adaptiveClippingObject { object["adaptive_clipping"] = adaptive }
     if plan.extraSteps > 0 { object["resumed_extra_steps"] = plan.extraSteps }
+    if let normalization = plan.featureNormalization {
+      object["feature_normalization"] = normalization.jsonObject(released: false)
+    }
     return object
   }
 
@@ -53,15 +56,17 @@ extension PrivacyReport {
     ]
   }
 
-  /// `privacy.json`: the ledger, the mechanism's parameters, ε from every accountant, the claim.
+  /// `privacy.json`: the ledger (the events run one after another: a feature normalisation's
+  /// releases, then DP-SGD's steps), the mechanism's parameters, ε from every accountant, the
+  /// claim (of the composition of the ledger's events).
   public func json() -> String {
-    var ledger = plan.event.jsonObject
+    var ledger = plan.dpsgdEvent.jsonObject
     if let stepComponents {
       // One Gaussian per step at the effective σ, and the two releases it is made of.
       ledger = PrivacyReport.withComponents(ledger, stepComponents)
     }
     var object: [String: Any] = [
-      "ledger": [ledger],
+      "ledger": (plan.featureNormalization.map { [$0.ledgerObject] } ?? []) + [ledger],
       "noise_multiplier": plan.noiseMultiplier,
       "noise_multiplier_source": plan.noiseMultiplierSource,
       "sample_rate": plan.sampleRate,
@@ -91,6 +96,9 @@ extension PrivacyReport {
       object["planned_steps"] = plan.steps - plan.extraSteps
       object["resumed_extra_steps"] = plan.extraSteps
     }
+    if let normalization = plan.featureNormalization {
+      object["feature_normalization"] = normalization.jsonObject(released: true)
+    }
     return JSONText.encode(object) + "\n"
   }
 
@@ -118,6 +126,7 @@ extension PrivacyReport {
         ?? "\(figure.accountant): \(figure.error ?? "n/a")"
     }
     lines.append("  ε by accountant: " + all.joined(separator: ", "))
+    if let normalization = plan.featureNormalization { lines.append(normalization.line) }
     if let adaptive = plan.adaptiveClipping?.settings {
       lines.append(
         String(

@@ -68,6 +68,9 @@ public struct PrivacyReport: Sendable {
     public var event: DPEvent
     /// `nil` with a fixed clipping norm.
     public var adaptiveClipping: AdaptiveClipping?
+    /// The private feature normalisation composed with DP-SGD (then `event` is their
+    /// composition); `nil` without one.
+    public var featureNormalization: FeatureNormalization?
 
     /// Whether the noise came from the recipe seed (reproducible, not for release).
     public var isSeededNoise: Bool { noise == "seeded" }

@@ -124,7 +124,7 @@ public enum RunReport {
       let note = figure.isApproximation ? " <span class=\"muted\">approximation</span>" : ""
       return "<tr><th>ε (\(escape(figure.accountant)))</th><td>\(value)\(claimed)\(note)</td></tr>"
     }.joined(separator: "\n")
-    let mechanism = [
+    let dpsgdRows = [
       ("δ", String(format: "%.2e", plan.delta)),
       ("noise multiplier σ", String(format: "%.4f", plan.noiseMultiplier)),
       (
@@ -135,7 +135,10 @@ public enum RunReport {
       ("clipping norm C", String(format: "%g", plan.maxGradNorm) + " (\(plan.clipping))"),
       ("noise source", plan.noise),
       ("ledger (what the accountants analyse)", plan.event.ledgerText),
-    ].map { "<tr><th>\(escape($0.0))</th><td>\(escape($0.1))</td></tr>" }.joined(separator: "\n")
+    ]
+    let normalizationRows = plan.featureNormalization.map(featureNormalizationRows) ?? []
+    let mechanism = (dpsgdRows + normalizationRows).map { "<tr><th>\(escape($0.0))</th><td>\(escape($0.1))</td></tr>" }.joined(
+      separator: "\n")
     let caveats =
       privacy.caveats.isEmpty
       ? "<p>Nothing outside the accountant's analysis was used.</p>"
@@ -147,6 +150,22 @@ public enum RunReport {
       <h3>What ε does not cover</h3>
       \(caveats)
       """
+  }
+
+  /// The privacy table's rows of a private feature normalisation composed with DP-SGD.
+  static func featureNormalizationRows(_ normalization: PrivacyReport.FeatureNormalization) -> [(String, String)] {
+    func format(_ epsilon: Double?) -> String { epsilon.map { String(format: "%.4f", $0) } ?? "n/a" }
+    return [
+      (
+        "feature normalisation (before training)",
+        normalization.event.ledgerText
+          + String(
+            format: ": noisy sums of channel means (C_μ = %g) and mean squares (C₂ = %g) over all %d training records",
+            normalization.meanClip, normalization.squareClip, normalization.recordCount)
+      ),
+      ("ε of the feature normalisation alone", format(normalization.epsilonAlone)),
+      ("ε of DP-SGD alone", format(normalization.dpsgdEpsilonAlone)),
+    ]
   }
 
   static func escape(_ text: String) -> String {

@@ -109,6 +109,7 @@ extension RunSummary {
       lines.append(
         String(format: "  privacy             ε = %.3f, δ = %.1e (", privacy.claimedEpsilon, privacy.plan.delta)
           + privacy.plan.accountant + ")"
+          + (privacy.plan.featureNormalization == nil ? "" : ", feature normalisation and DP-SGD composed")
           + (privacy.plan.isSeededNoise ? ", seeded noise: NOT FOR RELEASE" : ""))
     } else {
       lines.append("  privacy             none (not trained with DP-SGD)")

@@ -121,7 +121,8 @@ struct CanarySizing {
     case .targetEpsilon(let target):
       return (target, delta)
     case .noiseMultiplier:
-      let plan = try PrivacyPlan.make(privacy, training: recipe.training, recordCount: recordCount)
+      let plan = try PrivacyPlan.make(
+        privacy, training: recipe.training, recordCount: recordCount, featureNorm: recipe.data.features?.privateNorm)
       return plan.claimedEpsilon.map { ($0, plan.delta) }
     }
   }

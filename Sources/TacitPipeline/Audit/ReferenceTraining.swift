@@ -84,8 +84,9 @@ enum ReferenceTraining {
   }
 
   /// One model trained like the target (`recipe`, and under DP-SGD the target's noise
-  /// multiplier and clipping with seeded noise: `PrivacyPlan.reference`) on `trainingSet`, from
-  /// `root`.
+  /// multiplier and clipping with seeded noise: `PrivacyPlan.reference`; with
+  /// `data.features.private_norm`, its own seeded release from `trainingSet`) on `trainingSet`,
+  /// from `root`.
   /// Validation records matter only to early stopping; they are not evaluated otherwise.
   static func trainModel(
     recipe: Recipe, targetPlan: PrivacyPlan?, trainingSet: LabeledDataset, validation: LabeledDataset?,
@@ -95,8 +96,11 @@ enum ReferenceTraining {
     referenceRecipe.training.evaluateTrain = false
     let plan = try targetPlan?.reference(recordCount: trainingSet.count)
     let training = ModelTraining(recipe: referenceRecipe, plan: plan, root: root, distillation: distillation)
+    // Its own feature normalisation, released from its own training records with its own noise.
+    let release = training.featureNormRelease(on: trainingSet, root: root)
     let model = try training.buildModel(
-      inputShape: trainingSet.exampleShape, classCount: trainingSet.classCount, root: root)
+      inputShape: trainingSet.exampleShape, classCount: trainingSet.classCount, root: root,
+      standardization: release?.layer)
     _ = try training.train(
       model, on: trainingSet, validation: recipe.training.earlyStopping == nil ? nil : validation, root: root)
     return model

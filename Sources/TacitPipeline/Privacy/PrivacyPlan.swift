@@ -15,6 +15,13 @@ import TacitTraining
 /// event: the gradient carries `z_Δ = (σ⁻² − (2σ_b)⁻²)^{−1/2}` and the count noise `σ_b`, so the
 /// two releases together are one Gaussian mechanism with multiplier σ
 /// (`AdaptiveClippingNoise`). The event does not change; privacy.json lists both parts.
+///
+/// With `data.features.private_norm` (Tramèr & Boneh 2021) the run makes two more releases
+/// before training, the noisy per-channel sums of the feature means and mean squares: each a
+/// Gaussian mechanism with multiplier σ_n on all N records, `selfComposed(gaussian(σ_n), 2)`.
+/// The run's event is then `composed([that, dpsgd])`, and a target ε calibrates DP-SGD's σ with
+/// the normalisation fixed inside the composition (`NoiseCalibration`, `composedWith`), so the
+/// composed ε stays within the target.
 struct PrivacyPlan {
   let section: PrivacySection
   let recordCount: Int
@@ -28,6 +35,9 @@ struct PrivacyPlan {
   let delta: Double
   /// The effective noise multiplier σ the accountants see.
   let noiseMultiplier: Double
+  /// `data.features.private_norm`: the feature normalisation released before training, `nil`
+  /// without one.
+  let featureNorm: FeaturePrivateNorm?
   /// Adaptive clipping's settings with the count noise σ_b resolved; `nil` with a fixed norm.
   private(set) var adaptiveClipping: AdaptiveClippingSettings?
   /// The gradient's noise multiplier: z_Δ under adaptive clipping, else σ.
@@ -43,8 +53,24 @@ struct PrivacyPlan {
   /// made, before training; `nil` for a reference plan, which claims nothing.
   private(set) var claimedEpsilon: Double?
 
-  /// What the run does, for the accountants.
-  var event: DPEvent { .dpsgd(noiseMultiplier: noiseMultiplier, sampleRate: sampleRate, steps: accountedSteps) }
+  /// What the run does, for the accountants: DP-SGD's event, composed after the feature
+  /// normalisation's when there is one.
+  var event: DPEvent {
+    guard let normalizationEvent else { return dpsgdEvent }
+    return .composed([normalizationEvent, dpsgdEvent])
+  }
+
+  /// DP-SGD's steps alone.
+  var dpsgdEvent: DPEvent { .dpsgd(noiseMultiplier: noiseMultiplier, sampleRate: sampleRate, steps: accountedSteps) }
+
+  /// The feature normalisation's two releases, `selfComposed(gaussian(σ_n), 2)`; `nil` without.
+  var normalizationEvent: DPEvent? { featureNorm.map(Self.normalizationEvent) }
+
+  /// The event of `data.features.private_norm`'s releases: the means and the mean squares, each
+  /// a Gaussian with multiplier σ_n relative to its clipping bound, on every training record.
+  static func normalizationEvent(_ settings: FeaturePrivateNorm) -> DPEvent {
+    .selfComposed(event: .gaussian(noiseMultiplier: settings.noiseMultiplier), count: FeaturePrivateNorm.releaseCount)
+  }
 
   /// The plan with `extraSteps` more steps counted: a run resumed after a crash, whose killed
   /// attempts released nothing but whose steps the ledger counts anyway (pessimistically, every
@@ -70,7 +96,9 @@ struct PrivacyPlan {
   /// - Throws: `PipelineError` naming `privacy.delta` when δ ≥ 1/N, the target ε when no
   ///   noise multiplier reaches it, or `privacy.accountant` when the recipe's accountant cannot
   ///   analyse the mechanism (a noise multiplier too small for it): before training, not after.
-  static func make(_ section: PrivacySection, training: TrainingSection, recordCount: Int) throws -> PrivacyPlan {
+  static func make(
+    _ section: PrivacySection, training: TrainingSection, recordCount: Int, featureNorm: FeaturePrivateNorm? = nil
+  ) throws -> PrivacyPlan {
     guard recordCount >= 1 else { throw PipelineError("privacy: DP-SGD needs at least one training record") }
     let delta = section.delta ?? PrivacySection.defaultDelta(recordCount: recordCount)
     guard delta < 1 / Double(recordCount) else {
@@ -80,7 +108,8 @@ struct PrivacyPlan {
       )
     }
     var plan = try make(
-      section, batchSize: training.batchSize, epochs: training.epochs, recordCount: recordCount, delta: delta)
+      section, batchSize: training.batchSize, epochs: training.epochs, recordCount: recordCount, delta: delta,
+      featureNorm: featureNorm)
     if plan.claimedEpsilon == nil {
       do {
         plan.claimedEpsilon = try plan.claimingAccountant.epsilon(for: plan.event, delta: delta)
@@ -111,14 +140,15 @@ struct PrivacyPlan {
     referenceSection.resolved = nil
     return try PrivacyPlan.make(
       referenceSection, batchSize: batchSize, epochs: epochs, recordCount: recordCount,
-      delta: PrivacySection.defaultDelta(recordCount: recordCount))
+      delta: PrivacySection.defaultDelta(recordCount: recordCount), featureNorm: featureNorm)
   }
 
   /// The mechanism for `recordCount` records once δ is fixed: q, T, σ (calibrated for a target
   /// ε with the recipe's accountant) and the adaptive-clipping split.
-  private static func make(_ section: PrivacySection, batchSize: Int, epochs: Int, recordCount: Int, delta: Double)
-    throws -> PrivacyPlan
-  {
+  private static func make(
+    _ section: PrivacySection, batchSize: Int, epochs: Int, recordCount: Int, delta: Double,
+    featureNorm: FeaturePrivateNorm?
+  ) throws -> PrivacyPlan {
     guard batchSize <= recordCount else {
       throw PipelineError(
         "training.batch_size: the expected batch size \(batchSize) exceeds the \(recordCount) training records")
@@ -135,15 +165,16 @@ struct PrivacyPlan {
       do {
         (noiseMultiplier, calibratedEpsilon) = try NoiseCalibration.noiseMultiplier(
           targetEpsilon: target, delta: delta, sampleRate: sampleRate, steps: steps,
-          accountant: AccountantKind(section.accountant).accountant)
+          accountant: AccountantKind(section.accountant).accountant, composedWith: featureNorm.map(normalizationEvent))
       } catch {
-        throw PipelineError("privacy.target_epsilon: \(error.description)")
+        let culprit = featureNorm == nil ? "" : " (or raise data.features.private_norm.noise_multiplier)"
+        throw PipelineError("privacy.target_epsilon: \(error.description)\(culprit)")
       }
     }
     var plan = PrivacyPlan(
       section: section, recordCount: recordCount, batchSize: batchSize, epochs: epochs, sampleRate: sampleRate,
       stepsPerEpoch: stepsPerEpoch, steps: steps, delta: delta, noiseMultiplier: noiseMultiplier,
-      gradientNoiseMultiplier: noiseMultiplier, claimedEpsilon: calibratedEpsilon)
+      featureNorm: featureNorm, gradientNoiseMultiplier: noiseMultiplier, claimedEpsilon: calibratedEpsilon)
     if let adaptive = section.adaptiveClipping {
       let countNoise =
         adaptive.countNoise ?? AdaptiveClippingNoise.defaultCountNoise(expectedBatchSize: plan.expectedBatchSize)

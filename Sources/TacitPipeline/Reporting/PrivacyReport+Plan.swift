@@ -6,8 +6,12 @@ import TacitTraining
 extension PrivacyReport {
   /// The report of a private run: ε from every accountant at the plan's δ, the claim (the
   /// recipe's accountant), and the caveats of the recipe's choices (seeded noise, the GDP
-  /// approximation, early stopping, training metrics on private records).
-  static func make(plan: PrivacyPlan, training: TrainingSection, history: TrainingHistory) throws -> PrivacyReport {
+  /// approximation, early stopping, training metrics on private records). With a private
+  /// feature normalisation (`featureNorm`, the target's release) the plan's event is the
+  /// composition, and the report also shows each part's ε alone.
+  static func make(
+    plan: PrivacyPlan, training: TrainingSection, history: TrainingHistory, featureNorm: FeatureNormRelease? = nil
+  ) throws -> PrivacyReport {
     let figures = AccountantKind.allCases.map { kind -> Figure in
       let accountant = kind.accountant
       do {
@@ -51,9 +55,27 @@ extension PrivacyReport {
       "training metrics (train_loss and train_accuracy in summary.json"
         + (training.evaluateTrain ? ", and the per-epoch training loss and accuracy" : "")
         + ") are computed on private records without noise: they are for the operator, not covered by ε")
+    var reportPlan = Plan(plan)
+    reportPlan.featureNormalization = featureNorm.map { featureNormalization($0, plan: plan) }
     return PrivacyReport(
-      plan: Plan(plan), figures: figures, claimedEpsilon: claimed, caveats: caveats,
+      plan: reportPlan, figures: figures, claimedEpsilon: claimed, caveats: caveats,
       finalClipNorm: plan.adaptiveClipping == nil ? nil : history.epochs.last?.clipNorm)
+  }
+}
+
+extension PrivacyReport {
+  /// The report's view of `release`, with each part's ε alone by the claiming accountant.
+  static func featureNormalization(_ release: FeatureNormRelease, plan: PrivacyPlan) -> FeatureNormalization {
+    let event = PrivacyPlan.normalizationEvent(release.settings)
+    let accountant = plan.claimingAccountant
+    return FeatureNormalization(
+      noiseMultiplier: release.settings.noiseMultiplier, meanClip: release.settings.meanClip,
+      squareClip: release.settings.squareClip, varianceFloor: release.settings.varianceFloor, event: event,
+      epsilonAlone: try? accountant.epsilon(for: event, delta: plan.delta),
+      dpsgdEpsilonAlone: try? accountant.epsilon(for: plan.dpsgdEvent, delta: plan.delta),
+      recordCount: release.recordCount, clippedMeanCount: release.clippedMeanCount,
+      clippedSquareCount: release.clippedSquareCount, flooredChannels: release.statistics.flooredChannels,
+      mean: release.statistics.mean, variance: release.statistics.variance)
   }
 }
 

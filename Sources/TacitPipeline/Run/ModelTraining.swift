@@ -41,12 +41,31 @@ struct ModelTraining {
 
   /// A freshly initialised model (split "init" of `root`), checked against the class count; a
   /// language model is made by its `LanguageModelSetup` (fresh, or the pretrained weights).
-  func buildModel(inputShape: [Int], classCount: Int, root: SeededGenerator) throws -> Sequential {
+  /// With `standardization` (a `data.features.private_norm` release) that frozen layer comes
+  /// first, before the recipe's layers (whose parameters are then `layers.1.…` onwards).
+  func buildModel(
+    inputShape: [Int], classCount: Int, root: SeededGenerator, standardization: ChannelStandardization? = nil
+  ) throws -> Sequential {
     var initGenerator = root.split("init")
     if let language = try LanguageModelSetup.make(recipe) { return try language.makeModel(generator: &initGenerator) }
-    let model = try ModelBuilder.build(recipe.model, inputShape: inputShape, generator: &initGenerator)
+    var model = try ModelBuilder.build(recipe.model, inputShape: inputShape, generator: &initGenerator)
+    if let standardization {
+      do {
+        model = try Sequential([standardization] + model.layers, inputShape: inputShape)
+      } catch {
+        throw PipelineError("data.features.private_norm: \(error.description)")
+      }
+    }
     try RunPipeline.checkOutput(of: model, classCount: classCount, specs: recipe.model)
     return model
+  }
+
+  /// `data.features.private_norm`'s release from `trainingSet` for a private model, with the
+  /// plan's noise kind (seeded: from `root`); `nil` without one.
+  func featureNormRelease(on trainingSet: LabeledDataset, root: SeededGenerator) -> FeatureNormRelease? {
+    guard let plan, let features = recipe.data.features, let settings = features.privateNorm else { return nil }
+    return FeatureNormRelease.make(
+      settings, channels: features.channels, trainingSet: trainingSet, noise: plan.section.noise, root: root)
   }
 
   /// Trains `model` on `train` (validating on `validation` when non-empty), resuming from and

@@ -42,7 +42,8 @@ struct RunContext {
     try checkModelFitsData(recipe, isLanguageModel: language != nil)
     let data = try DataPreparation.prepare(recipe.data, generator: root, publicSize: publicSize, language: language)
     try RunAudit.validate(recipe.audit, data: recipe.data)
-    if let language, let path = recipe.audit.referenceModel, recipe.audit.enabled, recipe.audit.attacks.contains(.referenceRatio) {
+    if let language, let path = recipe.audit.referenceModel, recipe.audit.enabled, recipe.audit.attacks.contains(.referenceRatio)
+    {
       // Checked before training: a reference that cannot read the run's records fails now, not after.
       _ = try LanguageModelAttacks.referenceModel(at: path.absolute, setup: language)
     }
@@ -93,7 +94,10 @@ struct RunContext {
 
   /// The DP-SGD mechanism of `recipe`'s privacy section on `trainingSet`, `nil` without one.
   func plan(for recipe: Recipe, on trainingSet: LabeledDataset) throws -> PrivacyPlan? {
-    try recipe.privacy.map { try PrivacyPlan.make($0, training: recipe.training, recordCount: trainingSet.count) }
+    try recipe.privacy.map {
+      try PrivacyPlan.make(
+        $0, training: recipe.training, recordCount: trainingSet.count, featureNorm: recipe.data.features?.privateNorm)
+    }
   }
 
   /// The run's data line for the log.

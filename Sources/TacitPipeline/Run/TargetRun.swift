@@ -28,8 +28,10 @@ enum TargetRun {
     if let plan { note(planLine(plan)) }
 
     var training = ModelTraining(recipe: recipe, plan: plan, root: context.root)
+    let featureNorm = try featureNormRelease(plan: plan, context: context, folder: folder, note: note)
     let model = try training.buildModel(
-      inputShape: trainingSet.exampleShape, classCount: trainingSet.classCount, root: context.root)
+      inputShape: trainingSet.exampleShape, classCount: trainingSet.classCount, root: context.root,
+      standardization: featureNorm?.layer)
     note(ModelSummary.describe(model))
     let caveats = injectFaults(options.faults, into: &training, note: note)
     training.canaries = try gradientCanaries(
@@ -44,7 +46,8 @@ enum TargetRun {
 
     let privacy = try plan.map {
       try PrivacyReport.make(
-        plan: $0.counting(extraSteps: checkpoints.extraSteps), training: recipe.training, history: trained.history)
+        plan: $0.counting(extraSteps: checkpoints.extraSteps), training: recipe.training, history: trained.history,
+        featureNorm: featureNorm)
     }
     for line in privacy?.lines ?? [] { note(line) }
     let audit =
@@ -90,11 +93,32 @@ enum TargetRun {
     return baselines
   }
 
+  /// `data.features.private_norm`'s release from the target's training records (members and
+  /// included canaries), kept in the staging folder (reused when resuming), logged; `nil`
+  /// without one.
+  static func featureNormRelease(plan: PrivacyPlan?, context: RunContext, folder: RunFolder, note: (String) -> Void)
+    throws -> FeatureNormRelease?
+  {
+    guard let plan, let features = context.recipe.data.features, let settings = features.privateNorm else { return nil }
+    let (release, reused) = try FeatureNormRelease.target(
+      settings, channels: features.channels, trainingSet: context.targetTrainingSet, noise: plan.section.noise,
+      root: context.root, folder: folder)
+    note(release.line + (reused ? " (the interrupted attempt's release, reused: released once)" : ""))
+    return release
+  }
+
   /// The log line of the DP-SGD mechanism.
   static func planLine(_ plan: PrivacyPlan) -> String {
-    String(
-      format: "DP-SGD: σ = %.4f, q = %.6f (expected batch %.1f), T = %ld steps, C = %g, δ = %.1e, ",
-      plan.noiseMultiplier, plan.sampleRate, plan.expectedBatchSize, plan.steps, plan.section.maxGradNorm, plan.delta)
+    let normalization =
+      plan.featureNorm.map {
+        String(
+          format: "feature normalisation: 2 Gaussian releases, σ_n = %g, C_μ = %g, C₂ = %g; ", $0.noiseMultiplier, $0.meanClip,
+          $0.squareClip)
+      } ?? ""
+    return normalization
+      + String(
+        format: "DP-SGD: σ = %.4f, q = %.6f (expected batch %.1f), T = %ld steps, C = %g, δ = %.1e, ",
+        plan.noiseMultiplier, plan.sampleRate, plan.expectedBatchSize, plan.steps, plan.section.maxGradNorm, plan.delta)
       + "\(plan.section.noise.rawValue) noise, \(plan.section.clipping.rawValue) clipping"
   }
 

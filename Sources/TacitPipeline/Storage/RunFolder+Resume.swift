@@ -18,10 +18,11 @@ import Foundation
 ///   (`removeResumeFiles`): a finished run folder holds the same files as one never interrupted;
 ///   what the ledger counted is in privacy.json and summary.json.
 extension RunFolder {
-  /// The files a staging folder holds only while its run trains, with the temporary files of
-  /// their atomic writes (`.checkpoint.safetensors.tmp-…`, `.steps-ledger.json.partial-…`).
+  /// The files a staging folder holds only while its run trains (the checkpoint, the step ledger
+  /// and a private feature normalisation's release), with the temporary files of their atomic
+  /// writes (`.checkpoint.safetensors.tmp-…`, `.steps-ledger.json.partial-…`).
   static func isResumeFile(_ name: String) -> Bool {
-    let files = [TrainingCheckpointFile.fileName, StepLedger.fileName]
+    let files = [TrainingCheckpointFile.fileName, StepLedger.fileName, FeatureNormRelease.fileName]
     return files.contains(name) || files.contains { name.hasPrefix(".\($0).tmp-") || name.hasPrefix(".\($0).partial-") }
   }
 
