@@ -45,11 +45,15 @@ import Testing
     let unsharded = space.root.appendingPathComponent("unsharded")
     let whole = try CommandLineTool.run(["run", recipe, "--output", unsharded.path])
     #expect(whole.status == 0, "\(whole.standardError)")
+    // Each reference model is announced as it finishes.
+    for index in 0..<5 { #expect(whole.standardError.contains("reference model \(index) trained (")) }
+    #expect(whole.standardError.contains("(5 of 5, "))
 
     // Shard 0 from the flag, shard 1 from Slurm's job-array variables: separate processes.
     let shard0 = space.root.appendingPathComponent("shard0"), shard1 = space.root.appendingPathComponent("shard1")
     let first = try CommandLineTool.run(["shadow", recipe, "--shard", "0/2", "--output", shard0.path])
     #expect(first.status == 0, "\(first.standardError)")
+    #expect(first.standardError.contains("reference model 4 trained (3 of 3, "), "\(first.standardError)")
     let second = try CommandLineTool.run(
       ["shadow", recipe, "--output", shard1.path],
       environment: ["SLURM_ARRAY_TASK_ID": "1", "SLURM_ARRAY_TASK_COUNT": "2"])

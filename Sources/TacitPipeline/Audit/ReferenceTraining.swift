@@ -51,16 +51,28 @@ enum ReferenceTraining {
     var view: ModelView
   }
 
-  /// Trains references `indices` of the run `context` and returns them in index order.
+  /// Trains references `indices` of the run `context` and returns them in index order; `note`
+  /// (called on the calling thread) hears of each model as it finishes.
   static func train(
     indices: [Int], recipe: Recipe, targetPlan: PrivacyPlan?, context: RunContext, populationRecords: LabeledDataset,
-    parallelism: Int
+    parallelism: Int, note: (String) -> Void = { _ in }
   ) throws -> [Reference] {
     let records = context.population.auditRecords
     let validation = context.data.validation
     let queries = recipe.audit.queries
     let imageShape = recipe.data.imageShape
-    return try parallelMap(count: indices.count, parallelism: parallelism) { slot in
+    let start = Clock.seconds()
+    var trained = 0
+    return try parallelMap(
+      count: indices.count, parallelism: parallelism,
+      finished: { slot in
+        trained += 1
+        note(
+          String(
+            format: "reference model %d trained (%d of %d, %.0f s since the first started)", indices[slot], trained,
+            indices.count, Clock.seconds() - start))
+      }
+    ) { slot in
       let index = indices[slot]
       let root = context.auditGenerator.split("reference", index: index)
       let (members, isMember) = try membership(root: root, recordCount: records.count)
@@ -107,14 +119,20 @@ enum ReferenceTraining {
   }
 
   /// `body(0..<count)` on `parallelism` concurrent workers, in index order; the first error thrown.
+  /// `finished(slot)` runs on the calling thread for each slot that succeeded, within about a
+  /// second of it (the caller polls while it waits).
   static func parallelMap<Value: Sendable>(
-    count: Int, parallelism: Int, _ body: @escaping @Sendable (Int) throws -> Value
+    count: Int, parallelism: Int, finished: (Int) -> Void = { _ in },
+    _ body: @escaping @Sendable (Int) throws -> Value
   ) throws -> [Value] {
     let results = ResultBox<Value>(count: count)
     let work: @Sendable (Int) -> Void = { slot in results.set(slot, Result { try body(slot) }) }
     let workers = max(1, min(parallelism, count))
     if workers == 1 {
-      for slot in 0..<count { work(slot) }
+      for slot in 0..<count {
+        work(slot)
+        for done in results.takeFinished() { finished(done) }
+      }
     } else {
       let next = Counter()
       let group = DispatchGroup()
@@ -123,7 +141,10 @@ enum ReferenceTraining {
           while let slot = next.take(below: count) { work(slot) }
         }
       }
-      group.wait()
+      while group.wait(timeout: .now() + 1) == .timedOut {
+        for done in results.takeFinished() { finished(done) }
+      }
+      for done in results.takeFinished() { finished(done) }
     }
     return try results.values()
   }
@@ -133,13 +154,25 @@ enum ReferenceTraining {
 private final class ResultBox<Value>: @unchecked Sendable {
   private let lock = NSLock()
   private var slots: [Result<Value, any Error>?]
+  private var succeeded: [Int] = []
 
   init(count: Int) { slots = Array(repeating: nil, count: count) }
 
   func set(_ slot: Int, _ result: Result<Value, any Error>) {
     lock.lock()
     slots[slot] = result
+    if case .success = result { succeeded.append(slot) }
     lock.unlock()
+  }
+
+  /// The slots that succeeded since the last call, in the order they did.
+  func takeFinished() -> [Int] {
+    lock.lock()
+    defer {
+      succeeded = []
+      lock.unlock()
+    }
+    return succeeded
   }
 
   func values() throws -> [Value] {

@@ -237,7 +237,7 @@ enum RunAudit {
     defer { BLAS.setThreadCount(previousThreads) }
     let references = try ReferenceTraining.train(
       indices: Array(0..<section.referenceModels), recipe: inputs.recipe, targetPlan: inputs.plan,
-      context: inputs.context, populationRecords: populationRecords, parallelism: inputs.threads)
+      context: inputs.context, populationRecords: populationRecords, parallelism: inputs.threads, note: note)
     note(String(format: "%d reference models trained in %.1f s", references.count, Clock.seconds() - referenceStart))
     return references
   }

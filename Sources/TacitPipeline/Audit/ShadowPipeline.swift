@@ -147,7 +147,7 @@ public enum ShadowPipeline {
         + " of \(section.referenceModels), \(threads) at a time")
     let references = try ReferenceTraining.train(
       indices: indices, recipe: recipe, targetPlan: plan, context: context, populationRecords: context.populationRecords,
-      parallelism: threads)
+      parallelism: threads, note: log)
     for reference in references {
       try folder.write(ReferenceStore.fileName(reference.index), data: ReferenceStore.encode(reference))
     }
