@@ -14,7 +14,8 @@ extension AuditSection {
   ///
   /// Each canary is the format with N random digits (split "secrets" of the audit generator); the
   /// target trains on `insertions[i]` copies of each of its canaries (extra records, each a privacy
-  /// unit: a canary inserted k times has k-fold group privacy). After training, each canary's
+  /// unit: a canary inserted k times has k-fold group privacy; k = 0 makes control canaries, the
+  /// exposure a secret the model never saw gets from the format and the other canaries). After training, each canary's
   /// exposure ranks its secret among all 10^N candidates by log p(secret | text before it):
   /// exactly when 10^N ≤ 10⁶, else extrapolated from `sample` random candidates. They sit beside
   /// `audit.canaries` (the gradient canaries that bound ε): memorisation and the ε bound are
@@ -62,7 +63,8 @@ extension AuditSection {
     return Secrets(prefix: prefix, digits: digits, insertions: insertions, perInsertion: perInsertion, sample: sample)
   }
 
-  /// `insertions`: a non-empty list of distinct counts in 1…1000 (default [1, 4, 16]).
+  /// `insertions`: a non-empty list of distinct counts in 0…1000 (default [1, 4, 16]); 0 makes
+  /// control canaries, drawn like the others and never trained on.
   private static func readInsertions(_ section: MappingReader) -> [Int]? {
     guard let node = section.nonNullValue("insertions") else { return [1, 4, 16] }
     guard let items = node.sequence, !items.isEmpty else {
@@ -73,8 +75,8 @@ extension AuditSection {
     for (index, item) in items.enumerated() {
       let path = section.path("insertions").appending(index: index)
       guard let count = section.reader.integer(item, at: path) else { return nil }
-      guard (1...1000).contains(count), !counts.contains(count) else {
-        section.reader.report("must be a count in 1…1000, each listed once, got \(count)", at: path, node: item)
+      guard (0...1000).contains(count), !counts.contains(count) else {
+        section.reader.report("must be a count in 0…1000, each listed once, got \(count)", at: path, node: item)
         return nil
       }
       counts.append(count)

@@ -42,7 +42,7 @@ import Testing
     let plain = try Self.run(
       "Recipes/fortunes-lm.yaml", into: plainFolder,
       extra: Self.tinyModel + [
-        "--set", "audit.secrets={format: \"my PIN is {digits:2}\", insertions: [1, 16], per_insertion: 2}",
+        "--set", "audit.secrets={format: \"my PIN is {digits:2}\", insertions: [0, 1, 16], per_insertion: 2}",
       ])
     #expect((plain["audit"] as? [String: Any])?["verdict"] as? String == "MEASURED")
     // The IID split passes the validity gate.
@@ -53,7 +53,8 @@ import Testing
       try JSONSerialization.jsonObject(with: Data(contentsOf: plainFolder.appendingPathComponent("audit.json"))) as? [String: Any]
     )
     let secrets = try #require(audit["secrets"] as? [[String: Any]])
-    #expect(secrets.count == 4 && secrets.allSatisfy { ($0["method"] as? String) == "exact" })
+    #expect(secrets.count == 6 && secrets.allSatisfy { ($0["method"] as? String) == "exact" })
+    #expect(secrets.filter { $0["insertions"] as? Int == 0 }.count == 2)  // control canaries, never trained on
     #expect(secrets.allSatisfy { (0...log2(100.0) + 1e-9).contains($0["exposure"] as? Double ?? -1) })
     let report = try String(contentsOf: plainFolder.appendingPathComponent("report.html"), encoding: .utf8)
     #expect(report.contains("Secret-sharer canaries") && report.contains("Validity gate: the blind baseline"))

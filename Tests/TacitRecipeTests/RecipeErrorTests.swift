@@ -274,7 +274,10 @@ import Testing
     )
     #expect(
       singleError(text + "audit: {secrets: {format: \"x {digits:2}\", insertions: [1, 1]}}")
-        == "test.yaml:5:59: audit.secrets.insertions[1]: must be a count in 1…1000, each listed once, got 1")
+        == "test.yaml:5:59: audit.secrets.insertions[1]: must be a count in 0…1000, each listed once, got 1")
+    #expect(
+      singleError(text + "audit: {secrets: {format: \"x {digits:2}\", insertions: [0, -1]}}")
+        == "test.yaml:5:59: audit.secrets.insertions[1]: must be a count in 0…1000, each listed once, got -1")
     #expect(
       singleError(minimalRecipe + "\naudit: {secrets: {format: \"x {digits:2}\"}}")
         == "test.yaml:8:18: audit.secrets: secret-sharer canaries are text records; they need data.source: text")
