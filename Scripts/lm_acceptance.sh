@@ -7,7 +7,8 @@
 #
 # 1. Recipes/fortunes-lm.yaml trained past overfitting (40 epochs), with 4 reference models for
 #    LiRA and RMIA (trained as one shard, then merged: the same run an unsharded `tacit run`
-#    gives) and secret-sharer canaries "my PIN is {digits:6}" inserted 1, 4 and 16 times.
+#    gives) and secret-sharer canaries "my PIN is {digits:6}" inserted 1, 4 and 16 times; then
+#    the same attacks on a model trained 30 epochs (less overfitted), without secrets.
 # 2. Recipes/fortunes-lm-dp-eps8.yaml and Recipes/fortunes-lm-finetune-dp.yaml (after
 #    Recipes/fortunes-lm-public.yaml, which it fine-tunes) with the same secret canaries.
 # 3. Dataset inference on run 1: 500 of its member texts against 500 of its non-member texts,
@@ -27,6 +28,8 @@ mkdir -p "$out"
 
 "$tacit" shadow Recipes/fortunes-lm.yaml --shard 0/1 --output "$out/shard-overfit" --threads 2 "${overfit[@]}"
 "$tacit" audit merge "$out/shard-overfit" --output "$out/lm-overfit" --threads 2 || test $? -eq 4
+"$tacit" run Recipes/fortunes-lm.yaml --output "$out/lm-overfit-30" --threads 2 --set training.epochs=30 \
+  --set audit.reference_models=4 "${overfit[@]:4:2}" || test $? -eq 4
 "$tacit" run Recipes/fortunes-lm-dp-eps8.yaml --output "$out/lm-dp-eps8" --threads 2 "${secrets[@]}" || test $? -eq 4
 test -d runs/fortunes-lm-public || "$tacit" run Recipes/fortunes-lm-public.yaml --threads 2
 "$tacit" run Recipes/fortunes-lm-finetune-dp.yaml --output "$out/lm-finetune-dp" --threads 2 "${secrets[@]}" || test $? -eq 4
