@@ -34,11 +34,14 @@ public struct ControlSplitCheck: Sendable {
   /// The most splits allowed to find membership: ⌊splits / 10⌋.
   public static func allowedFalsePositives(splits: Int) -> Int { splits / 10 }
 
+  /// The most of these splits allowed to find membership (`allowedFalsePositives(splits:)`).
+  public var allowedFalsePositives: Int { Self.allowedFalsePositives(splits: splits.count) }
+
   /// The splits that found `evidence of membership` between two halves of the control set.
   public var falsePositives: Int { splits.filter { $0.verdict == .evidenceOfMembership }.count }
 
-  /// Whether at most `allowedFalsePositives(splits:)` splits found membership.
-  public var passed: Bool { falsePositives <= Self.allowedFalsePositives(splits: splits.count) }
+  /// Whether at most `allowedFalsePositives` splits found membership.
+  public var passed: Bool { falsePositives <= allowedFalsePositives }
 
   /// The smallest p-value over the splits.
   public var smallestPValue: Double { splits.map(\.test.pValue).min()! }

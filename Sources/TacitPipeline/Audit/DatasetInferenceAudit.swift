@@ -89,7 +89,7 @@ public enum DatasetInferenceAudit {
     static func checkObject(_ check: ControlSplitCheck) -> [String: Any] {
       [
         "splits": check.splits.count, "found_membership": check.falsePositives,
-        "allowed": ControlSplitCheck.allowedFalsePositives(splits: check.splits.count),
+        "allowed": check.allowedFalsePositives,
         "smallest_p_value": check.smallestPValue, "passed": check.passed, "first_split": testObject(check.splits[0]),
       ]
     }
@@ -123,10 +123,9 @@ public enum DatasetInferenceAudit {
       }
       lines += LanguageModelScoreAudit.blindBaselineLines(baseline, confidence: confidence)
       lines.append(line("dataset inference", inference))
-      let splits = check.splits.count
       lines.append(
-        "false-positive check \(check.falsePositives) of \(splits) random splits of the control set in two found membership "
-          + "(at most \(ControlSplitCheck.allowedFalsePositives(splits: splits)) allowed; smallest p = "
+        "false-positive check \(check.falsePositives) of \(check.splits.count) random splits of the control set in two "
+          + "found membership (at most \(check.allowedFalsePositives) allowed; smallest p = "
           + "\(ScoreFileAudit.format(check.smallestPValue))): \(check.passed ? "passed" : "FAILED")")
       let p = ScoreFileAudit.format(DatasetInference.significanceLevel)
       let explanation =

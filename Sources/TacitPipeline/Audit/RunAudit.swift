@@ -120,8 +120,10 @@ enum RunAudit {
         : HypothesisTestBound.heldOutHalfCeiling(
           members: population.memberCount, nonMembers: population.nonMemberCount, delta: delta,
           confidence: perBoundConfidence))
-    outcome.blindBaseline = try blindBaseline(inputs, hasMembership: hasMembership)
-    if hasMembership, let texts = auditTexts(inputs) { (outcome.memberTexts, outcome.nonMemberTexts) = texts }
+    if hasMembership, let texts = auditTexts(inputs) {
+      outcome.blindBaseline = try blindBaseline(texts, inputs)
+      (outcome.memberTexts, outcome.nonMemberTexts) = texts
+    }
     if let secrets = inputs.context.secrets, let setup = inputs.context.language {
       note("secret canaries: scoring the candidates of \"\(secrets.section.format)\"")
       outcome.secrets = try secrets.results(model: inputs.target, setup: setup, generator: inputs.generator)
@@ -134,12 +136,13 @@ enum RunAudit {
     return outcome
   }
 
-  /// A language model's validity gate on the audit's member and non-member texts (`BlindBaseline`:
-  /// split "blind-baseline" of the audit generator, 1,000 bootstrap replicates at the audit's
-  /// confidence); `nil` for other models or without two texts on each side.
-  static func blindBaseline(_ inputs: Inputs, hasMembership: Bool) throws -> BlindBaseline? {
-    guard hasMembership, let texts = auditTexts(inputs),
-      texts.members.count >= BlindBaseline.minimumPerClass, texts.nonMembers.count >= BlindBaseline.minimumPerClass
+  /// A language model's validity gate on the audit's member and non-member texts (`auditTexts`;
+  /// `BlindBaseline`: split "blind-baseline" of the audit generator, 1,000 bootstrap replicates at
+  /// the audit's confidence); `nil` without two texts on each side.
+  static func blindBaseline(_ texts: (members: [String], nonMembers: [String]), _ inputs: Inputs) throws
+    -> BlindBaseline?
+  {
+    guard texts.members.count >= BlindBaseline.minimumPerClass, texts.nonMembers.count >= BlindBaseline.minimumPerClass
     else { return nil }
     var generator = inputs.generator.split("blind-baseline")
     return try BlindBaseline(
