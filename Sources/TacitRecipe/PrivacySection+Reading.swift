@@ -24,6 +24,7 @@ extension PrivacySection {
     let clipping = section.choice("clipping", default: Clipping.flat)
     let accountant = section.choice("accountant", default: Accountant.pld)
     let noise = section.choice("noise", default: Noise.secure)
+    let unit = section.choice("unit", default: Unit.record)
     var adaptiveClipping: AdaptiveClipping?
     if section.nonNullValue("adaptive_clipping") != nil {
       adaptiveClipping = AdaptiveClipping.read(section.child("adaptive_clipping"))
@@ -36,9 +37,11 @@ extension PrivacySection {
     }
     section.finish()
     guard let budget else { return nil }
-    return PrivacySection(
+    var privacy = PrivacySection(
       budget: budget, delta: delta, maxGradNorm: maxGradNorm, clipping: clipping, accountant: accountant, noise: noise,
       adaptiveClipping: adaptiveClipping)
+    privacy.unit = unit
+    return privacy
   }
 }
 
@@ -75,6 +78,8 @@ extension PrivacySection {
     emitter.entry("clipping", clipping.rawValue)
     emitter.entry("accountant", accountant.rawValue)
     emitter.entry("noise", noise.rawValue)
+    // Only when not the default, so that existing recipes' resolved text (and shard fingerprints) stay.
+    if unit != .record { emitter.entry("unit", unit.rawValue, comment: "(ε, δ) per user: all of a user's records") }
     if let adaptiveClipping {
       emitter.section("adaptive_clipping") { writer in
         writer.entry("target_quantile", number(adaptiveClipping.targetQuantile))
@@ -95,7 +100,8 @@ extension PrivacySection {
     }
     if let resolved {
       emitter.comment(
-        "sample_rate q = \(number(resolved.sampleRate)) (training.batch_size / \(resolved.recordCount) training records), "
+        "sample_rate q = \(number(resolved.sampleRate)) (training.batch_size / \(resolved.recordCount) "
+          + (unit == .user ? "users), " : "training records), ")
           + "steps T = \(resolved.steps)")
     }
   }

@@ -10,6 +10,7 @@ import Foundation
 ///   clipping: flat             # flat (default) | per_layer (C/√L per trainable layer)
 ///   accountant: pld            # pld (default) | rdp | gdp: which accountant's ε the run claims
 ///   noise: secure              # secure (default) | seeded (reproducible, not for release)
+///   unit: record               # record (default) | user: what (ε, δ) protects (language models)
 ///   adaptive_clipping:         # absent (default): fixed C; a mapping, even {}, turns it on
 ///     target_quantile: 0.5     # γ in (0, 1): the fraction of per-example gradients left unclipped
 ///     learning_rate: 0.2       # η > 0: C_{t+1} = C_t · exp(−η (b̃_t − γ))
@@ -25,6 +26,12 @@ import Foundation
 /// sampling (sample rate q = batch_size / N for N training records) and the run takes
 /// T = epochs · ⌈N / batch_size⌉ steps. A `target_epsilon` is turned into the noise multiplier σ
 /// by calibration that never overshoots; the resolved recipe then shows σ, δ, q and T.
+///
+/// With `unit: user` (language models only) the privacy unit is a user, not a record: DP-SGD
+/// samples users at q = batch_size / U, clips each user's gradient over all their records as
+/// one, and the accountant's N is U (`PrivacyUnits`; McMahan et al. 2018). Tacit reads no user
+/// ids from data yet: every data record is its own user, and each secret canary
+/// (`audit.secrets`) belongs to one user, so its k copies train and count as one unit.
 ///
 /// Refused because the accountant cannot cover them: δ ≥ 1/N (checked once N is known), and
 /// data normalisation fitted on the training records (`data.normalize: standard`, or
@@ -54,6 +61,14 @@ public struct PrivacySection: Sendable, Equatable {
     case rdp
     /// Gaussian DP by the central limit theorem: an approximation, not a guarantee.
     case gdp
+  }
+
+  /// `privacy.unit`: what neighbouring datasets differ in, so what (ε, δ) protects.
+  public enum Unit: String, Sendable, Equatable, CaseIterable {
+    /// One training record.
+    case record
+    /// One user: all of the user's records (`PrivacyUnits`).
+    case user
   }
 
   /// `privacy.noise`: where the noise (and the Poisson sampling) draws randomness from.
@@ -88,6 +103,7 @@ public struct PrivacySection: Sendable, Equatable {
     public var delta: Double
     public var sampleRate: Double
     public var steps: Int
+    /// N: the training records, or under `unit: user` the users U.
     public var recordCount: Int
     /// Under adaptive clipping: the count noise σ_b used and the gradient's noise multiplier z_Δ.
     public var countNoise: Double?
@@ -117,6 +133,8 @@ public struct PrivacySection: Sendable, Equatable {
   public var noise: Noise
   /// `privacy.adaptive_clipping`, or `nil` for a fixed clipping norm.
   public var adaptiveClipping: AdaptiveClipping?
+  /// `privacy.unit`.
+  public var unit: Unit = .record
   /// Set by the pipeline; `nil` in a recipe as read.
   public var resolved: Resolved?
 

@@ -108,12 +108,14 @@ extension AuditOutcome {
         if let claimed = epsilonClaimed, !deltaIsDefault {
           entry["dp_allowed_exposure_95"] =
             SecretCanaryResult.allowedExposure(
-              epsilon: claimed, delta: delta, insertions: secret.insertions, maximum: secret.maximum
+              epsilon: claimed, delta: delta, insertions: accountedCopies(insertions: secret.insertions),
+              maximum: secret.maximum
             ).map { rounded($0) as Any } ?? NSNull()
         }
         return entry
       }
     }
+    if !secrets.isEmpty { object["secret_copies_are_one_user"] = secretCopiesAreOneUser }
     object["caveats"] = caveats
     return object
   }
@@ -207,7 +209,8 @@ extension AuditOutcome {
         insertions, exposures.reduce(0, +) / Double(exposures.count), exposures.min()!, exposures.max()!, group.count,
         group.filter(\.extracted).count)
       if let claimed = epsilonClaimed, !deltaIsDefault {
-        let allowed = SecretCanaryResult.allowedExposure(epsilon: claimed, delta: delta, insertions: insertions, maximum: maximum)
+        let allowed = SecretCanaryResult.allowedExposure(
+          epsilon: claimed, delta: delta, insertions: accountedCopies(insertions: insertions), maximum: maximum)
         line += allowed.map { String(format: "; (ε, δ) allows up to %.2f at 95%%", $0) } ?? "; (ε, δ) bounds nothing here"
       }
       lines.append(line)

@@ -33,11 +33,19 @@ public struct AuditOutcome {
   public var blindBaseline: BlindBaseline?
   /// A language model's secret-sharer canaries (`audit.secrets`); empty when none.
   public var secrets: [SecretCanaryResult] = []
+  /// Whether each secret canary's copies are one user of a `privacy.unit: user` run, so that
+  /// the claim covers them as one unit, not by group privacy over its insertions.
+  public var secretCopiesAreOneUser = false
   /// A language model's member and non-member texts as the model read them, written to the run
   /// folder (`members.jsonl`, `non-members.jsonl`) for `tacit audit texts` and `tacit score`;
   /// empty for other models.
   public var memberTexts: [String] = []
   public var nonMemberTexts: [String] = []
+
+  /// The units the claim must cover for a secret inserted `insertions` times: 1 when its
+  /// copies are one user (`secretCopiesAreOneUser`; 0 for a control never inserted), else the
+  /// insertions (group privacy).
+  public func accountedCopies(insertions: Int) -> Int { secretCopiesAreOneUser ? min(insertions, 1) : insertions }
 
   /// The largest AUC an attack can have if the run is (ε, δ)-DP for its claimed ε and δ
   /// (`TradeOffCurve.maximumAUC`); `nil` without a claim.

@@ -14,6 +14,7 @@ extension PrivacyReport {
       "max_grad_norm": plan.maxGradNorm,
       "noise": plan.noise,
     ]
+    if plan.userRecordCount != nil { object["users"] = plan.recordCount }
     if let adaptive = adaptiveClippingObject { object["adaptive_clipping"] = adaptive }
     if plan.extraSteps > 0 { object["resumed_extra_steps"] = plan.extraSteps }
     if let normalization = plan.featureNormalization {
@@ -71,7 +72,8 @@ extension PrivacyReport {
       "noise_multiplier_source": plan.noiseMultiplierSource,
       "sample_rate": plan.sampleRate,
       "expected_batch_size": plan.expectedBatchSize,
-      "training_records": plan.recordCount,
+      "training_records": plan.userRecordCount ?? plan.recordCount,
+      "privacy_unit": plan.userRecordCount == nil ? "record" : "user",
       "steps": plan.steps,
       "steps_per_epoch": plan.stepsPerEpoch,
       "max_grad_norm": plan.maxGradNorm,
@@ -91,6 +93,7 @@ extension PrivacyReport {
       "claimed_by": plan.accountant,
       "caveats": caveats,
     ]
+    if plan.userRecordCount != nil { object["users"] = plan.recordCount }
     if let adaptive = adaptiveClippingObject { object["adaptive_clipping"] = adaptive }
     if plan.extraSteps > 0 {
       object["planned_steps"] = plan.steps - plan.extraSteps
@@ -126,6 +129,11 @@ extension PrivacyReport {
         ?? "\(figure.accountant): \(figure.error ?? "n/a")"
     }
     lines.append("  ε by accountant: " + all.joined(separator: ", "))
+    if let records = plan.userRecordCount {
+      lines.append(
+        "  privacy unit: user. (ε, δ) protects all of one user's records at once: \(plan.recordCount) users hold the "
+          + "\(records) training records; q = batch_size / \(plan.recordCount) users")
+    }
     if let normalization = plan.featureNormalization { lines.append(normalization.line) }
     if let adaptive = plan.adaptiveClipping?.settings {
       lines.append(

@@ -48,8 +48,11 @@ public struct PrivacyReport: Sendable {
     public var sampleRate: Double
     /// qN, the divisor of the noisy sum.
     public var expectedBatchSize: Double
-    /// N, the records DP-SGD samples from.
+    /// N, the records DP-SGD samples from (the users U under `privacy.unit: user`).
     public var recordCount: Int
+    /// `privacy.unit`'s users: the training records the U users hold; `nil` for record-level
+    /// DP-SGD, where every record is its own unit.
+    public var userRecordCount: Int?
     /// T, the steps the accountants count: the planned ones, plus `extraSteps`.
     public var steps: Int
     /// Steps counted beyond the plan because the run resumed after an interruption and took

@@ -116,8 +116,10 @@ extension RunReport {
     var rows = ""
     for secret in audit.secrets.sorted(by: { ($0.insertions, $0.secret) < ($1.insertions, $1.secret) }) {
       let allowed = claim.map {
-        SecretCanaryResult.allowedExposure(epsilon: $0, delta: audit.delta, insertions: secret.insertions, maximum: maximum)
-          .map(f2) ?? "no bound"
+        SecretCanaryResult.allowedExposure(
+          epsilon: $0, delta: audit.delta, insertions: audit.accountedCopies(insertions: secret.insertions), maximum: maximum
+        )
+        .map(f2) ?? "no bound"
       }
       rows +=
         "<tr><td>\(secret.insertions)</td><td><code>\(escape(secret.secret))</code></td><td>\(f2(secret.exposure))</td>"
@@ -135,11 +137,15 @@ extension RunReport {
         .init(name: "mean exposure", points: means, color: "#d62728"),
         .init(name: "log₂|R| (ranked first)", points: counts.map { (Double($0), maximum) }, color: "#8c959f"),
       ], xLabel: "insertions k", yLabel: "exposure (bits)")
+    let unitNote =
+      audit.secretCopiesAreOneUser
+      ? " Under privacy.unit: user each canary's k copies are one user: the claim covers them as one unit, so the"
+        + " allowed exposure is the single-insertion one whatever k is." : ""
     return """
       <h3>Secret-sharer canaries</h3>
       <p>Each canary is the recipe's format with random digits, trained on k times; its exposure is
       log₂|R| − log₂ rank among all |R| candidates (at most \(f2(maximum)) bits: ranked first;
-      \(escape(audit.secrets[0].method))). Carlini et al. 2019.</p>
+      \(escape(audit.secrets[0].method))). Carlini et al. 2019.\(unitNote)</p>
       \(chart)
       <table><tr><th>insertions</th><th>secret</th><th>exposure (bits)</th><th>rank</th><th>extracted</th>\(claim == nil ? "" : "<th>(ε, δ) allows (95%)</th>")</tr>\(rows)</table>
       """

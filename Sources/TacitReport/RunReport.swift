@@ -124,18 +124,23 @@ public enum RunReport {
       let note = figure.isApproximation ? " <span class=\"muted\">approximation</span>" : ""
       return "<tr><th>ε (\(escape(figure.accountant)))</th><td>\(value)\(claimed)\(note)</td></tr>"
     }.joined(separator: "\n")
-    let dpsgdRows = [
+    var dpsgdRows = [
       ("δ", String(format: "%.2e", plan.delta)),
       ("noise multiplier σ", String(format: "%.4f", plan.noiseMultiplier)),
       (
         "sample rate q (Poisson)",
-        String(format: "%.6f (expected batch %.1f of %d records)", plan.sampleRate, plan.expectedBatchSize, plan.recordCount)
+        String(format: "%.6f (expected batch %.1f of %d ", plan.sampleRate, plan.expectedBatchSize, plan.recordCount)
+          + (plan.userRecordCount == nil ? "records)" : "users)")
       ),
       ("steps T", "\(plan.steps) (\(plan.stepsPerEpoch) per epoch)"),
       ("clipping norm C", String(format: "%g", plan.maxGradNorm) + " (\(plan.clipping))"),
       ("noise source", plan.noise),
       ("ledger (what the accountants analyse)", plan.event.ledgerText),
     ]
+    if let records = plan.userRecordCount {
+      let unit = "user: (ε, δ) protects all of one user's records at once (\(plan.recordCount) users, \(records) records)"
+      dpsgdRows.insert(("privacy unit", unit), at: 4)
+    }
     let normalizationRows = plan.featureNormalization.map(featureNormalizationRows) ?? []
     let mechanism = (dpsgdRows + normalizationRows).map { "<tr><th>\(escape($0.0))</th><td>\(escape($0.1))</td></tr>" }.joined(
       separator: "\n")

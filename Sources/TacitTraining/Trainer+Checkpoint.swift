@@ -23,7 +23,7 @@ struct TrainingLoop {
       dataset: dataset, configuration: configuration, gradientMode: step.gradientMode, noise: step.noise,
       canaryRecords: step.canaries?.includedCanaries.count ?? 0, generator: generator)
     dropout = generator.split("dropout")
-    meter = ProgressMeter(configuration: configuration, records: dataset.labels.count)
+    meter = ProgressMeter(configuration: configuration, records: configuration.units?.count ?? dataset.labels.count)
     stopping = configuration.earlyStopping.map(EarlyStoppingRun.init)
     average = configuration.weightAverageDecay.map { WeightAverage(parameters: step.model.parameters, decay: $0) }
   }

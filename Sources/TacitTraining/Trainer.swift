@@ -170,8 +170,7 @@ public struct Trainer {
         step: (epoch - 1) * meter.stepsPerEpoch + stepIndex, stepsPerEpoch: meter.stepsPerEpoch,
         totalEpochs: configuration.epochs)
       let result = step.run(
-        inputs: batch.inputs, labels: batch.labels, canaryRecords: batch.canaries, recordRows: batch.recordRows,
-        learningRate: run.learningRate, generator: &dropout)
+        parts: batch.parts, canaryRecords: batch.canaries, learningRate: run.learningRate, generator: &dropout)
       // One comparison per step, after the step: it changes no result of a finite run.
       guard result.lossSum.isFinite else {
         run.divergence = TrainingDivergence(

@@ -36,6 +36,10 @@ public struct TrainerConfiguration {
   /// language model's test records, whose perplexity and bits per byte per epoch the log shows.
   /// Nothing reads them to choose (early stopping reads the validation records); `nil`: none.
   public var monitor: LabeledDataset? = nil
+  /// DP-SGD's privacy units when larger than a record (`PrivacyUnits`; token records, Poisson
+  /// sampling): sampled, clipped and counted as one, an epoch being ⌈U / batchSize⌉ steps of
+  /// expected batchSize units. `nil`: every record is its own unit.
+  public var units: PrivacyUnits? = nil
 
   public init(
     epochs: Int, batchSize: Int, sampling: BatchSampling = .shuffled, schedule: LearningRateSchedule,

@@ -9,6 +9,10 @@ import TacitTensor
 /// drawn as records, by the same sampler at the same rate, and unfolded into their windows' rows
 /// `[B·K', T]`, with the grouping the step clips by (`RecordRows`).
 ///
+/// With privacy units (`TrainerConfiguration.units`, token records under DP-SGD only) the
+/// sampler draws units, U of them at q = E/U, and a batch is the drawn units' rows in parts of
+/// equal row counts (`UnitRows`).
+///
 /// With gradient canaries (`GradientCanaries`), the m_in IN canaries are records N, …, N + m_in − 1
 /// of the Poisson sampler's pool: drawn by the same sampler at the same rate as the N data
 /// records, and handed to the step apart (they have no features).
@@ -21,6 +25,8 @@ struct TrainingBatches {
   let augmentation: Augmentation?
   /// Whether every record is a group of token windows (`TokenWindows`): features `[N, K, T]`.
   let windowed: Bool
+  /// The privacy units the sampler draws (`PrivacyUnits`), `nil`: every record is its own.
+  let units: PrivacyUnits?
   /// Draws Poisson batches (`.poisson`) over the N records and the IN gradient canaries.
   let sampler: PoissonSampler
   let noise: NoiseSource?
@@ -34,14 +40,22 @@ struct TrainingBatches {
   /// multiplicity and sampling fault), drawing from the splits "data-order" and "augmentation"
   /// of `generator` and from `noise` (Poisson).
   ///
-  /// The Poisson rate is `q = min(1, batchSize / N)`; under the test-only fault
-  /// `.sampleRateQuadrupled` it is `min(1, 4q)` while the step's divisor stays `E = qN`. The
-  /// sampler's pool is the N records plus `canaryRecords` virtual canary records.
+  /// The Poisson rate is `q = min(1, batchSize / N)` (N the units under privacy units); under the
+  /// test-only fault `.sampleRateQuadrupled` it is `min(1, 4q)` while the step's divisor stays
+  /// `E = qN`. The sampler's pool is the N records (units) plus `canaryRecords` virtual canary
+  /// records.
   init(
     dataset: LabeledDataset, configuration: TrainerConfiguration, gradientMode: GradientMode, noise: NoiseSource?,
     canaryRecords: Int = 0, generator: SeededGenerator
   ) {
-    let count = dataset.labels.count
+    let units = configuration.units
+    let count = units?.count ?? dataset.labels.count
+    if let units {
+      precondition(configuration.sampling == .poisson, "privacy units are drawn by Poisson sampling")
+      precondition(units.records.joined().count == dataset.labels.count, "the privacy units do not cover the training set")
+      precondition(dataset.features.rank >= 2, "privacy units group token records")
+    }
+    self.units = units
     var sampleRate = min(1, Double(configuration.batchSize) / Double(max(count, 1)))
     var multiplicity = 1
     if case .privateSum(let settings) = gradientMode {
@@ -76,12 +90,11 @@ struct TrainingBatches {
     order = sampling == .shuffled ? Random.permutation(dataset.labels.count, using: &orderGenerator) : []
   }
 
-  /// The batch of step `stepIndex` of the epoch: inputs `[K·n, …]`, labels `[K·n]`, the number n
-  /// of records drawn, the canary records drawn (ordinals among the IN canaries), and for windowed
-  /// records the grouping of the rows `[K'·n, T]` (`nil` otherwise).
-  mutating func batch(step stepIndex: Int) -> (
-    inputs: Tensor, labels: [Int32], records: Int, canaries: [Int], recordRows: RecordRows?
-  ) {
+  /// The batch of step `stepIndex` of the epoch: one part (`StepPart`) of inputs `[K·n, …]`,
+  /// labels `[K·n]` and, for windowed records, the grouping of the rows `[K'·n, T]`, or under
+  /// privacy units a part per row count (`UnitRows`); the number n of records (units) drawn; the
+  /// canary records drawn (ordinals among the IN canaries).
+  mutating func batch(step stepIndex: Int) -> (parts: [StepPart], records: Int, canaries: [Int]) {
     var indices: [Int]
     var canaries: [Int] = []
     switch sampling {
@@ -91,20 +104,24 @@ struct TrainingBatches {
       guard let noise else { preconditionFailure("Poisson sampling draws from the step's noise source") }
       indices = noise.sample(sampler)
       // Ascending: the canary records, if any, come last.
-      let count = dataset.labels.count
+      let count = units?.count ?? dataset.labels.count
       if let first = indices.firstIndex(where: { $0 >= count }) {
         canaries = indices[first...].map { $0 - count }
         indices.removeSubrange(first...)
       }
     }
+    if let units {
+      return (UnitRows.parts(of: indices.map { units.records[$0] }, features: dataset.features), indices.count, canaries)
+    }
     if windowed {
       let (rows, grouping) = TokenWindows.unfold(dataset.features.gathering(rows: indices))
-      return (rows, [Int32](repeating: 0, count: rows.batchSize), indices.count, canaries, grouping)
+      let part = StepPart(inputs: rows, labels: [Int32](repeating: 0, count: rows.batchSize), recordRows: grouping)
+      return ([part], indices.count, canaries)
     }
     // Augmentation multiplicity: K consecutive copies of every sampled record, each augmented.
     let rows = multiplicity == 1 ? indices : indices.flatMap { Array(repeating: $0, count: multiplicity) }
     var inputs = dataset.features.gathering(rows: rows)
     if let augmentation { inputs = augmentation.apply(inputs, generator: &augmentationGenerator) }
-    return (inputs, rows.map { dataset.labels[$0] }, indices.count, canaries, nil)
+    return ([StepPart(inputs: inputs, labels: rows.map { dataset.labels[$0] })], indices.count, canaries)
   }
 }

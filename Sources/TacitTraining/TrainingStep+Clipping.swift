@@ -14,17 +14,20 @@ extension TrainingStep {
   /// clip factor comes from the same `ClipWeights.factors` with the same bound, and `c·R/E` is
   /// added at its coordinate after the data's sum is recorded (`GradientCanaries.beginStep`).
   /// Canaries are audit instruments: they do not count in the clipped fraction or the unclipped
-  /// count.
+  /// count. With `canaries: nil` the sum takes no canary step (a part of a step in several
+  /// parts, `TrainingStep.run(parts:…)`, before its last).
   ///
   /// Test-only faults read here (`DPSGDFault`): `.clippingSkipped`, `.clippingLoosened`,
   /// `.perLayerBoundUndivided` change the bound; `.batchGradientClipped` clips the whole batch's
   /// gradient, canaries included, as one group (every record then counts as clipped when it is).
-  func accumulateClipped(settings: DPSGDSettings, batch: Int, canaries drawn: [Int] = []) -> (
+  func accumulateClipped(settings: DPSGDSettings, batch: Int, canaries drawnOrNil: [Int]? = []) -> (
     clippedFraction: Double, unclipped: Int
   ) {
     let multiplicity = settings.augmentationMultiplicity
     precondition(batch % multiplicity == 0, "a batch of \(batch) rows is not whole records of \(multiplicity) copies")
     let records = batch / multiplicity
+    let drawn = drawnOrNil ?? []
+    let canaries = drawnOrNil == nil ? nil : self.canaries
     let jointGroup = settings.faults.contains(.batchGradientClipped)
     let groupSize = jointGroup && batch > 0 ? batch : multiplicity
     let weights = ClipWeights(
@@ -104,7 +107,8 @@ private struct ClipWeights {
       clipped[index] = true
       return Float(factor) * copyScale
     }
-    let canaryFactors = joint
+    let canaryFactors =
+      joint
       ? canaries.map { _ in factor(squaredNorm: norms[0], bound: bound) }
       : canaries.map { factor(squaredNorm: Double(multiplicity * multiplicity) * $0, bound: bound) }
     // Nothing clipped: the uniform path, bit for bit the plain mean gradient when E = B, K = 1.

@@ -5,13 +5,14 @@ extension TrainingStep {
   /// DP-SGD's release after the clipped sum (the drawn gradient canaries already in it): the
   /// Gaussian noise `N(0, (σC/E)² I)` is added (`addNoise`), adaptive clipping releases its noisy
   /// count and moves C, and the canaries observe the privatised gradient.
-  func privatise(settings: DPSGDSettings, unclippedCount: Int, batch: Int) {
+  /// `records`: the records (units) the batch drew, the adaptive count's denominator.
+  func privatise(settings: DPSGDSettings, unclippedCount: Int, records: Int) {
     guard let noise else { preconditionFailure("a DP-SGD step has a noise source") }
     defer { canaries?.observe(model.parameters) }
     let countNormal = addNoise(settings: settings, source: noise)
     if let adaptiveClipping, let countNormal {
       adaptiveClipping.update(
-        unclippedCount: unclippedCount, batchSize: batch / settings.augmentationMultiplicity,
+        unclippedCount: unclippedCount, batchSize: records,
         standardNormal: Double(countNormal))
     }
   }

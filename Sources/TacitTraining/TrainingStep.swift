@@ -68,31 +68,76 @@ public struct TrainingStep {
     inputs: Tensor, labels: [Int32], canaryRecords: [Int] = [], recordRows: RecordRows? = nil, learningRate: Float,
     generator: inout SeededGenerator
   ) -> StepResult {
+    run(
+      parts: [StepPart(inputs: inputs, labels: labels, recordRows: recordRows)], canaryRecords: canaryRecords,
+      learningRate: learningRate, generator: &generator)
+  }
+
+  /// Runs the step on a batch given in `parts`, each its own forward and backward pass, whose
+  /// gradients add up before DP-SGD's noise and the one optimizer update: the batch of
+  /// privacy units (`PrivacyUnits`), where every part holds units of the same number of rows,
+  /// clipped as one group each. The drawn gradient canaries join the last part's clipped sum
+  /// (after every part's data: `GradientCanaries.beginStep` records the whole data sum).
+  /// Several parts need DP-SGD (`.privateSum`), whose divisor E does not depend on the batch;
+  /// one part is exactly `run(inputs:labels:canaryRecords:recordRows:learningRate:generator:)`.
+  @discardableResult
+  public func run(parts: [StepPart], canaryRecords: [Int] = [], learningRate: Float, generator: inout SeededGenerator)
+    -> StepResult
+  {
+    precondition(!parts.isEmpty, "a step has at least one part, possibly empty")
+    precondition(parts.count == 1 || privateSettings != nil, "a batch in several parts needs DP-SGD's fixed divisor")
+    precondition(canaryRecords.isEmpty || canaries != nil, "canary records drawn without gradient canaries")
+    model.zeroGradients()
+    let baseSettings = privateSettings
+    var result = StepResult(
+      lossSum: 0, correct: 0, count: 0, clippedFraction: 0, clipNorm: baseSettings.map { Double($0.maxGradNorm) })
+    var unclippedCount = 0
+    var clippedRecords = 0.0
+    let drawn = canaries?.canaries(ofRecords: canaryRecords) ?? []
+    for (index, part) in parts.enumerated() {
+      var partResult = runPart(
+        part, settings: baseSettings, canaries: index == parts.count - 1 ? drawn : nil, generator: &generator)
+      unclippedCount += partResult.unclipped
+      clippedRecords += partResult.result.clippedFraction * Double(partResult.result.count)
+      result.lossSum += partResult.result.lossSum
+      result.correct = result.correct.flatMap { total in partResult.result.correct.map { total + $0 } }
+      result.count += partResult.result.count
+      if parts.count == 1 { result.clipNorm = partResult.result.clipNorm }
+      partResult.result.clippedFraction = 0
+    }
+    result.clippedFraction = clippedRecords / Double(max(result.count, 1))
+    if let settings = baseSettings { privatise(settings: settings, unclippedCount: unclippedCount, records: result.count) }
+    regularization.addGradients(to: model.parameters)
+    optimizer.update(model.parameters, learningRate: learningRate)
+    return result
+  }
+
+  /// One part's forward and backward pass and its (clipped) gradient sum, added to the
+  /// parameter gradients, with the drawn gradient canaries when `drawn` is not `nil` (the last
+  /// part); returns its result per record and its unclipped count.
+  private func runPart(
+    _ part: StepPart, settings baseSettings: DPSGDSettings?, canaries drawn: [Int]?, generator: inout SeededGenerator
+  ) -> (result: StepResult, unclipped: Int) {
+    let (inputs, labels, recordRows) = (part.inputs, part.labels, part.recordRows)
     let batch = inputs.batchSize
     precondition(labels.isEmpty || labels.count == batch, "batch of \(batch) inputs with \(labels.count) labels")
     precondition(recordRows.map { $0.weights.count == batch } ?? true, "row weights do not match the batch's \(batch) rows")
-    model.zeroGradients()
-    var settings = privateSettings
+    var settings = baseSettings
     let rowsPerRecord = recordRows?.perRecord ?? 1
     // A record's windows are its group of rows, as augmentation multiplicity's copies are.
     settings?.augmentationMultiplicity *= rowsPerRecord
     var result = StepResult(
       lossSum: 0, correct: 0, count: batch, clippedFraction: 0, clipNorm: settings.map { Double($0.maxGradNorm) })
-    precondition(canaryRecords.isEmpty || canaries != nil, "canary records drawn without gradient canaries")
     var unclippedCount = 0
     if batch > 0 {
       backpropagateLosses(
         inputs: inputs, labels: labels, rowWeights: recordRows?.weights, generator: &generator, result: &result)
     }
-    if batch > 0 || canaries != nil {
-      let drawn = canaries?.canaries(ofRecords: canaryRecords) ?? []
+    if batch > 0 || (canaries != nil && drawn != nil) {
       unclippedCount = accumulateGradients(
         batch: batch, rowsPerRecord: rowsPerRecord, settings: settings, canaries: drawn, result: &result)
     }
-    if let settings { privatise(settings: settings, unclippedCount: unclippedCount, batch: batch) }
-    regularization.addGradients(to: model.parameters)
-    optimizer.update(model.parameters, learningRate: learningRate)
-    return result
+    return (result, unclippedCount)
   }
 
   /// The DP-SGD settings of this step, clipping at `C_t` under adaptive clipping; `nil` unless
@@ -119,11 +164,11 @@ public struct TrainingStep {
 
   /// Adds the weighted per-example gradient sum of the gradient mode to the parameter gradients
   /// (with the drawn gradient canaries `canaries`, indices into `GradientCanaries.coordinates`,
-  /// under `.privateSum`); returns the number of records left unclipped (`.privateSum`; 0
+  /// under `.privateSum`; `nil`: this sum takes no canary step); returns the number of records left unclipped (`.privateSum`; 0
   /// otherwise). Records are `rowsPerRecord` consecutive rows (1 but for windowed records; under
   /// `.privateSum`, `settings.augmentationMultiplicity` already counts them).
   private func accumulateGradients(
-    batch: Int, rowsPerRecord: Int, settings: DPSGDSettings?, canaries: [Int], result: inout StepResult
+    batch: Int, rowsPerRecord: Int, settings: DPSGDSettings?, canaries: [Int]?, result: inout StepResult
   ) -> Int {
     switch gradientMode {
     case .mean:

@@ -112,4 +112,46 @@ import Testing
     let again = try CommandLineTool.run(["generate", publicRun.path, "--prompt", "A fool", "--tokens", "20", "--seed", "4"])
     #expect(again.standardOutput == generated.standardOutput)
   }
+
+  /// `privacy.unit: user`: each secret canary's copies are one user, sampled and counted as
+  /// one (U = the data records + the inserted canaries), and the exposure the claim allows a
+  /// 16-times canary is the single-insertion one; a classifier recipe is refused.
+  @Test(.enabled(if: fortunesAvailable)) func userLevelPrivacyCountsEachSecretOnce() throws {
+    let output = try CommandLineTool.temporaryDirectory("lm-user-unit")
+    defer { try? FileManager.default.removeItem(at: output) }
+    let folder = output.appendingPathComponent("user")
+    let summary = try Self.run(
+      "Recipes/fortunes-lm-dp-eps8.yaml", into: folder,
+      extra: Self.tinyModel + Self.privateOverrides + [
+        "--set", "privacy.unit=user",
+        "--set", "audit.secrets={format: \"my PIN is {digits:2}\", insertions: [0, 1, 16], per_insertion: 2}",
+      ])
+    #expect(abs(((summary["privacy"] as? [String: Any])?["epsilon"] as? Double ?? 0) - 8) < 0.01)
+    let privacy = try #require(
+      try JSONSerialization.jsonObject(with: Data(contentsOf: folder.appendingPathComponent("privacy.json"))) as? [String: Any])
+    #expect(privacy["privacy_unit"] as? String == "user")
+    let records = try #require(privacy["training_records"] as? Int)
+    let users = try #require(privacy["users"] as? Int)
+    // 2 canaries once and 2 sixteen times: 34 records, 4 users.
+    #expect(records - users == 30, "\(records) records, \(users) users")
+    #expect(abs((privacy["sample_rate"] as? Double ?? 0) - 32 / Double(users)) < 1e-12)
+    let audit = try #require(
+      try JSONSerialization.jsonObject(with: Data(contentsOf: folder.appendingPathComponent("audit.json"))) as? [String: Any])
+    #expect(audit["secret_copies_are_one_user"] as? Bool == true)
+    let secrets = try #require(audit["secrets"] as? [[String: Any]])
+    let allowed = { (k: Int) in
+      Set(secrets.filter { $0["insertions"] as? Int == k }.compactMap { $0["dp_allowed_exposure_95"] as? Double })
+    }
+    #expect(allowed(16) == allowed(1) && allowed(1).count == 1, "\(secrets)")
+    let log = try String(contentsOf: folder.appendingPathComponent("log.txt"), encoding: .utf8)
+    #expect(log.contains("privacy unit: user. \(users) users"), "\(log)")
+    let report = try String(contentsOf: folder.appendingPathComponent("report.html"), encoding: .utf8)
+    #expect(report.contains("<th>privacy unit</th>"))
+    // A classifier has no users to group.
+    let refused = try CommandLineTool.run([
+      "run", "Recipes/quickstart.yaml", "--output", output.appendingPathComponent("classifier").path,
+      "--set", "privacy={target_epsilon: 3, unit: user}",
+    ])
+    #expect(refused.status != 0 && refused.standardError.contains("privacy.unit: user"), "\(refused.standardError)")
+  }
 }

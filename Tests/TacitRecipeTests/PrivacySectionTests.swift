@@ -194,3 +194,26 @@ import Testing
     #expect(error.contains("several times larger ε"))
   }
 }
+
+/// `privacy.unit`: record by default, user on request, read back from the resolved recipe,
+/// anything else refused with its key path.
+@Suite struct PrivacyUnitRecipeTests {
+  @Test func recordByDefaultUserOnRequest() throws {
+    let plain = try #require(parseRecipe(minimalRecipe + "\nprivacy: {target_epsilon: 3}"))
+    #expect(plain.privacy?.unit == .record)
+    #expect(!plain.resolvedYAML().contains("unit:"), "the default is not written, so existing fingerprints stay")
+    var user = try #require(parseRecipe(minimalRecipe + "\nprivacy: {target_epsilon: 3, unit: user}"))
+    #expect(user.privacy?.unit == .user)
+    #expect(try #require(parseRecipe(user.resolvedYAML())) == user)
+    user.privacy?.resolved = .init(noiseMultiplier: 1.5, delta: 1e-5, sampleRate: 0.2, steps: 150, recordCount: 2359)
+    let yaml = user.resolvedYAML()
+    #expect(yaml.contains("  unit: user  # (ε, δ) per user: all of a user's records"), "\(yaml)")
+    #expect(yaml.contains("(training.batch_size / 2359 users)"), "\(yaml)")
+    #expect(try #require(parseRecipe(yaml)).privacy?.unit == .user)
+  }
+
+  @Test func otherValuesAreRefused() {
+    let error = singleError(minimalRecipe + "\nprivacy: {target_epsilon: 3, unit: users}")
+    #expect(error.hasSuffix("privacy.unit: unknown value 'users'; did you mean user?"), "\(error)")
+  }
+}

@@ -165,7 +165,8 @@ import Testing
     let features = TokenWindows.tensor(records, length: Self.context, count: 4)
     let dataset = LabeledDataset(features: features, labels: [Int32](repeating: 0, count: 40), classCount: 1, name: "text")
     let configuration = TrainerConfiguration(
-      epochs: 1, batchSize: 10, sampling: .poisson, schedule: LearningRateSchedule(baseRate: 0.1), earlyStopping: nil, evaluateTrain: false,
+      epochs: 1, batchSize: 10, sampling: .poisson, schedule: LearningRateSchedule(baseRate: 0.1), earlyStopping: nil,
+      evaluateTrain: false,
       evaluation: .nextToken(tokenByteLengths: [Int](repeating: 1, count: Self.vocabulary)))
     let settings = DPSGDSettings(maxGradNorm: 1, noiseMultiplier: 1, expectedBatchSize: 10)
     var batches = TrainingBatches(
@@ -175,11 +176,13 @@ import Testing
     var drawn = 0
     for step in 0..<20 {
       let batch = batches.batch(step: step)
-      let grouping = try #require(batch.recordRows)
-      #expect(batch.inputs.batchSize == batch.records * grouping.perRecord)
-      #expect(batch.inputs.shape.last == Self.context && grouping.perRecord <= 4)
+      #expect(batch.parts.count == 1)
+      let part = batch.parts[0]
+      let grouping = try #require(part.recordRows)
+      #expect(part.inputs.batchSize == batch.records * grouping.perRecord)
+      #expect(part.inputs.shape.last == Self.context && grouping.perRecord <= 4)
       // Each group of rows is one whole record of the pool.
-      let unfolded = TokenWindows.records(batch.inputs.reshaped([batch.records, grouping.perRecord, Self.context]))
+      let unfolded = TokenWindows.records(part.inputs.reshaped([batch.records, grouping.perRecord, Self.context]))
       for record in unfolded { #expect(records.contains(record)) }
       drawn += batch.records
     }

@@ -127,6 +127,7 @@ enum RunAudit {
     if let secrets = inputs.context.secrets, let setup = inputs.context.language {
       note("secret canaries: scoring the candidates of \"\(secrets.section.format)\"")
       outcome.secrets = try secrets.results(model: inputs.target, setup: setup, generator: inputs.generator)
+      outcome.secretCopiesAreOneUser = inputs.context.recipe.privacy?.unit == .user
     }
     judge(&outcome)
     if let strongest = outcome.strongestAttack {

@@ -24,7 +24,11 @@ import TacitTraining
 /// composed ε stays within the target.
 struct PrivacyPlan {
   let section: PrivacySection
+  /// N: the training records, or under `privacy.unit: user` the users U.
   let recordCount: Int
+  /// Under `privacy.unit: user`, the training records the `recordCount` users hold; `nil`
+  /// otherwise.
+  var userRecordCount: Int?
   /// `training.batch_size`: the expected batch size, in records, that fixes q for any N.
   let batchSize: Int
   /// `training.epochs`.
@@ -91,7 +95,7 @@ struct PrivacyPlan {
   /// The recipe's accountant (whose ε the run claims).
   var claimingAccountant: PrivacyAccountant { AccountantKind(section.accountant).accountant }
 
-  /// Fixes the mechanism for `recordCount` training records.
+  /// Fixes the mechanism for `recordCount` training records (users, under `privacy.unit: user`).
   ///
   /// - Throws: `PipelineError` naming `privacy.delta` when δ ≥ 1/N, the target ε when no
   ///   noise multiplier reaches it, or `privacy.accountant` when the recipe's accountant cannot
@@ -103,7 +107,8 @@ struct PrivacyPlan {
     let delta = section.delta ?? PrivacySection.defaultDelta(recordCount: recordCount)
     guard delta < 1 / Double(recordCount) else {
       throw PipelineError(
-        "privacy.delta: \(delta) is not below 1/N = \(1 / Double(recordCount)) for the \(recordCount) training records; "
+        "privacy.delta: \(delta) is not below 1/N = \(1 / Double(recordCount)) for the \(recordCount) "
+          + (section.unit == .user ? "users (privacy.unit: user); " : "training records; ")
           + "a δ that large allows releasing a record outright. Use at most \(PrivacySection.defaultDelta(recordCount: recordCount))"
       )
     }

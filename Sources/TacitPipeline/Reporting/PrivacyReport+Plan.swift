@@ -101,5 +101,6 @@ extension PrivacyReport.Plan {
             ? "default: expected batch size / 20" : "given in the recipe")
       })
     extraSteps = plan.extraSteps
+    userRecordCount = plan.userRecordCount
   }
 }

@@ -20,6 +20,8 @@ struct ModelTraining {
   var faults: Set<DPSGDFault> = []
   /// A teacher to distil from (the step's objective: `DistillationLoss` on its logits), or `nil`.
   var distillation: Distillation?
+  /// DP-SGD's privacy units (`privacy.unit: user`, `RunContext.targetUnits`), `nil`: records.
+  var units: PrivacyUnits?
 
   /// Training for `recipe` under `plan`, drawing its noise and sampling from `root`
   /// (`noiseSource`).
@@ -91,6 +93,7 @@ struct ModelTraining {
           flip: spec.flip, cutoutSize: spec.cutout, noiseStandardDeviation: Float(spec.noiseStandardDeviation))
       }, evaluation: evaluation ?? .classification(hardLabelLoss))
     configuration.monitor = monitor
+    if plan != nil { configuration.units = units }
     var gradientMode = GradientMode.mean
     if var settings = plan?.stepSettings {
       settings.faults = faults

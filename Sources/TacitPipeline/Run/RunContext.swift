@@ -1,6 +1,7 @@
 import TacitData
 import TacitRecipe
 import TacitTensor
+import TacitTraining
 
 /// The set-up every run of a recipe shares, made once: `tacit run`, `tacit shadow` (one shard of
 /// the reference models) and a distillation run all start here, so a shard's reference models
@@ -79,6 +80,10 @@ struct RunContext {
     if isText && !isLanguageModel {
       throw PipelineError("data.source text: text records train a language model; use model: {type: gpt2} or model: {from: PATH}")
     }
+    if !isLanguageModel && recipe.privacy?.unit == .user {
+      throw PipelineError(
+        "privacy.unit: user groups a language model's records by user; this recipe trains a classifier (use unit: record)")
+    }
     if isLanguageModel && recipe.distillation != nil {
       throw PipelineError("distillation: language models cannot be distilled yet; remove the distillation section")
     }
@@ -92,12 +97,37 @@ struct RunContext {
     RunAudit.populationRecords(recipe.audit, test: data.test, generator: auditGenerator)
   }
 
-  /// The DP-SGD mechanism of `recipe`'s privacy section on `trainingSet`, `nil` without one.
-  func plan(for recipe: Recipe, on trainingSet: LabeledDataset) throws -> PrivacyPlan? {
+  /// The DP-SGD mechanism of `recipe`'s privacy section on `trainingSet`, `nil` without one;
+  /// with `units` (`targetUnits`), for the units' count U instead of the records'.
+  func plan(for recipe: Recipe, on trainingSet: LabeledDataset, units: PrivacyUnits? = nil) throws -> PrivacyPlan? {
     try recipe.privacy.map {
-      try PrivacyPlan.make(
-        $0, training: recipe.training, recordCount: trainingSet.count, featureNorm: recipe.data.features?.privateNorm)
+      var plan = try PrivacyPlan.make(
+        $0, training: recipe.training, recordCount: units?.count ?? trainingSet.count,
+        featureNorm: recipe.data.features?.privateNorm)
+      plan.userRecordCount = units.map { _ in trainingSet.count }
+      return plan
     }
+  }
+
+  /// The target's privacy units under `privacy.unit: user` (`PrivacyUnits`), `nil` otherwise:
+  /// every record of `targetTrainingSet` its own user but the secret canaries', whose k copies
+  /// (the set's last records, canary by canary) are one user each.
+  var targetUnits: PrivacyUnits? {
+    guard recipe.privacy?.unit == .user else { return nil }
+    let copies = secrets?.canaries.map(\.insertions).filter { $0 > 0 } ?? []
+    let dataRecords = targetTrainingSet.count - copies.reduce(0, +)
+    return PrivacyUnits.consecutive(sizes: [Int](repeating: 1, count: dataRecords) + copies)
+  }
+
+  /// The log line of `privacy.unit: user`, `nil` otherwise.
+  var unitsLine: String? {
+    guard let units = targetUnits else { return nil }
+    let copies = (secrets?.canaries ?? []).map(\.insertions).filter { $0 > 0 }
+    let records = targetTrainingSet.count - copies.reduce(0, +)
+    return "privacy unit: user. \(units.count) users: \(records) data records, each its own user"
+      + (copies.isEmpty
+        ? " (no secret canaries: this is record-level DP-SGD)"
+        : ", and \(copies.count) secret canaries, each one user holding its copies (\(copies.reduce(0, +)) records)")
   }
 
   /// The run's data line for the log.

@@ -24,10 +24,13 @@ enum TargetRun {
     if let line = context.populationLine { note(line) }
     for line in context.canarySizing.lines { note(line) }
     let trainingSet = context.targetTrainingSet
-    let plan = try context.plan(for: recipe, on: trainingSet)
+    let units = context.targetUnits
+    if let line = context.unitsLine { note(line) }
+    let plan = try context.plan(for: recipe, on: trainingSet, units: units)
     if let plan { note(planLine(plan)) }
 
     var training = ModelTraining(recipe: recipe, plan: plan, root: context.root)
+    training.units = units
     let featureNorm = try featureNormRelease(plan: plan, context: context, folder: folder, note: note)
     let model = try training.buildModel(
       inputShape: trainingSet.exampleShape, classCount: trainingSet.classCount, root: context.root,
@@ -38,7 +41,8 @@ enum TargetRun {
       context.audit, plan: plan, model: model, generator: context.auditGenerator, note: note)
     let checkpoints = try RunCheckpoints(
       folder: folder, fingerprint: fingerprint,
-      stepsPerEpoch: TrainerConfiguration.stepsPerEpoch(records: trainingSet.count, batchSize: recipe.training.batchSize))
+      stepsPerEpoch: TrainerConfiguration.stepsPerEpoch(
+        records: units?.count ?? trainingSet.count, batchSize: recipe.training.batchSize))
     for line in checkpoints.resumeLines(secureNoise: plan?.section.noise == .secure) { note(line) }
     let trained = try train(
       model, with: training, context: context, checkpoints: checkpoints, showProgress: options.showProgress, note: note)

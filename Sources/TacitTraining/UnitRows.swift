@@ -1,0 +1,45 @@
+import TacitNN
+import TacitTensor
+
+/// A batch of privacy units (`PrivacyUnits`) of token records as the model's rows, in parts
+/// of units with equal row counts (`TrainingStep.run(parts:…)`).
+///
+/// Unit u's rows are its records' rows, in order: a record `[T]` is one row, a windowed record
+/// `[K, T]` its W_r ≥ 1 windows (its all-padding rows dropped). The R_u rows of a unit are one
+/// group: its loss `L_u` is the mean over every token its rows predict, so row w is weighted
+/// `a_w = R_u·n_w/n_u` (`TokenWindows.rowWeights`; n_w the row's predicted tokens, n_u their
+/// sum over the unit), and `(1/R_u) Σ_w a_w ∇ℓ_w = ∇L_u` is the gradient DP-SGD clips. Units
+/// with the same R_u form one part, parts in ascending R_u, units in their drawn order within a
+/// part. Nothing is padded: a unit of 16 short records costs 16 rows in its own part, and the
+/// batch's other units keep their own row counts.
+enum UnitRows {
+  /// The parts of the drawn `units` (each a list of record indices) of `features`, `[N, T]` or
+  /// windowed `[N, K, T]`; one empty part when no unit is drawn.
+  static func parts(of units: [[Int]], features: Tensor) -> [StepPart] {
+    precondition(features.rank == 2 || features.rank == 3, "token records are [N, T] or [N, K, T], got \(features.shape)")
+    let T = features.shape.last!
+    let rowsPerRecord = features.rank == 3 ? features.shape[1] : 1
+    let flat = features.reshaped([features.batchSize * rowsPerRecord, T])
+    let unitRows = units.map { records in records.flatMap { usedRows(of: $0, in: flat, rowsPerRecord: rowsPerRecord) } }
+    let counts = Array(Set(unitRows.map(\.count))).sorted()
+    guard !counts.isEmpty else { return [StepPart(inputs: flat.gathering(rows: []), labels: [])] }
+    return counts.map { count in
+      let rows = flat.gathering(rows: unitRows.filter { $0.count == count }.flatMap { $0 })
+      return StepPart(
+        inputs: rows, labels: [Int32](repeating: 0, count: rows.batchSize),
+        recordRows: RecordRows(perRecord: count, weights: TokenWindows.rowWeights(rows: rows, perRecord: count)))
+    }
+  }
+
+  /// Record `record`'s rows in `flat` (`[N·K, T]`): its first row and every following one of
+  /// its K that is not all padding.
+  private static func usedRows(of record: Int, in flat: Tensor, rowsPerRecord K: Int) -> [Int] {
+    let T = flat.shape[1]
+    let first = record * K
+    var used = 1
+    flat.scalars.withUnsafeBufferPointer { ids in
+      while used < K && ids[(first + used) * T] != GPT2.paddingToken { used += 1 }
+    }
+    return Array(first..<(first + used))
+  }
+}
