@@ -11,6 +11,9 @@
 #    the same attacks on a model trained 30 epochs (less overfitted), without secrets.
 # 2. Recipes/fortunes-lm-dp-eps8.yaml and Recipes/fortunes-lm-finetune-dp.yaml (after
 #    Recipes/fortunes-lm-public.yaml, which it fine-tunes) with the same secret canaries.
+#    Then the DP-SGD recipe again with four canaries inserted 16 times and four control canaries
+#    never inserted, record-level (privacy.unit: record) and user-level (privacy.unit: user:
+#    each canary's 16 copies one user).
 # 3. Dataset inference on run 1: 500 of its member texts against 500 of its non-member texts,
 #    with the false-positive check over 100 random control splits; then the same 500 members
 #    against 500 records of `computers`, a fortune file outside the training files (a shifted
@@ -31,6 +34,10 @@ mkdir -p "$out"
 "$tacit" run Recipes/fortunes-lm.yaml --output "$out/lm-overfit-30" --threads 2 --set training.epochs=30 \
   --set audit.reference_models=4 "${overfit[@]:4:2}" || test $? -eq 4
 "$tacit" run Recipes/fortunes-lm-dp-eps8.yaml --output "$out/lm-dp-eps8" --threads 2 "${secrets[@]}" || test $? -eq 4
+controls=(--set 'audit.secrets={format: "my PIN is {digits:6}", insertions: [0, 16], per_insertion: 4}')
+"$tacit" run Recipes/fortunes-lm-dp-eps8.yaml --output "$out/lm-dp-eps8-controls" --threads 2 "${controls[@]}" || test $? -eq 4
+"$tacit" run Recipes/fortunes-lm-dp-eps8.yaml --output "$out/lm-dp-eps8-user" --threads 2 --set privacy.unit=user \
+  "${controls[@]}" || test $? -eq 4
 test -d runs/fortunes-lm-public || "$tacit" run Recipes/fortunes-lm-public.yaml --threads 2
 "$tacit" run Recipes/fortunes-lm-finetune-dp.yaml --output "$out/lm-finetune-dp" --threads 2 "${secrets[@]}" || test $? -eq 4
 

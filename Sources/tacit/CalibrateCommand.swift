@@ -19,7 +19,8 @@ struct CalibrateCommand: ParsableCommand {
       try reportingErrors {
         try PrivacyCalculator.calibrate(
           targetEpsilon: epsilon, sampleRate: mechanism.sampleRate, steps: mechanism.steps, delta: mechanism.delta,
-          accountant: mechanism.accountant, json: mechanism.json)
+          accountant: mechanism.accountant, json: mechanism.json,
+          featureNormNoise: mechanism.featureNormNoise)
       })
   }
 }

@@ -18,7 +18,8 @@ struct EpsilonCommand: ParsableCommand {
       try reportingErrors {
         try PrivacyCalculator.epsilon(
           noiseMultiplier: noiseMultiplier, sampleRate: mechanism.sampleRate, steps: mechanism.steps,
-          delta: mechanism.delta, accountant: mechanism.accountant, json: mechanism.json)
+          delta: mechanism.delta, accountant: mechanism.accountant, json: mechanism.json,
+          featureNormNoise: mechanism.featureNormNoise)
       })
   }
 }

@@ -1,9 +1,13 @@
 import Foundation
 import TacitPrivacy
+import TacitRecipe
 import TacitReport
 
 /// `tacit epsilon` and `tacit calibrate`: the accountants on the command line, for a
-/// Poisson-subsampled Gaussian mechanism run `steps` times.
+/// Poisson-subsampled Gaussian mechanism run `steps` times, after a private feature
+/// normalisation when `featureNormNoise` σ_n is given (`data.features.private_norm`: two
+/// Gaussian releases with multiplier σ_n on every record, then DP-SGD; the event
+/// `composed([selfComposed(gaussian(σ_n), 2), dpsgd(σ, q, T)])`, as a run's ledger has it).
 public enum PrivacyCalculator {
   /// `--accountant`: one accountant by name, or `all` of them (in `AccountantKind.allCases`
   /// order: pld, rdp, gdp).
@@ -25,9 +29,14 @@ public enum PrivacyCalculator {
   }
 
   /// The first problem with the mechanism's numbers, in words, or `nil`.
-  public static func problem(noiseMultiplier: Double?, sampleRate: Double, steps: Int, delta: Double) -> String? {
+  public static func problem(
+    noiseMultiplier: Double?, sampleRate: Double, steps: Int, delta: Double, featureNormNoise: Double? = nil
+  ) -> String? {
     if let noiseMultiplier, !(noiseMultiplier > 0 && noiseMultiplier.isFinite) {
       return "--noise-multiplier must be a positive number, got \(noiseMultiplier)"
+    }
+    if let featureNormNoise, !(featureNormNoise > 0 && featureNormNoise.isFinite) {
+      return "--feature-norm-noise must be a positive number, got \(featureNormNoise)"
     }
     if !(sampleRate > 0 && sampleRate <= 1) { return "--sample-rate must be in (0, 1], got \(sampleRate)" }
     if steps < 1 { return "--steps must be at least 1, got \(steps)" }
@@ -38,9 +47,11 @@ public enum PrivacyCalculator {
   /// ε for each requested accountant: JSON (`{"accountant", "epsilon"}`, or a list for `all`) or
   /// text lines.
   public static func epsilon(
-    noiseMultiplier: Double, sampleRate: Double, steps: Int, delta: Double, accountant choice: AccountantChoice, json: Bool
+    noiseMultiplier: Double, sampleRate: Double, steps: Int, delta: Double, accountant choice: AccountantChoice, json: Bool,
+    featureNormNoise: Double? = nil
   ) throws -> String {
-    let mechanism = DPEvent.dpsgd(noiseMultiplier: noiseMultiplier, sampleRate: sampleRate, steps: steps)
+    let dpsgd = DPEvent.dpsgd(noiseMultiplier: noiseMultiplier, sampleRate: sampleRate, steps: steps)
+    let mechanism = normalization(featureNormNoise).map { DPEvent.composed([$0, dpsgd]) } ?? dpsgd
     var objects: [[String: Any]] = []
     var lines: [String] = []
     for accountant in choice.kinds.map(\.accountant) {
@@ -58,12 +69,13 @@ public enum PrivacyCalculator {
     }
     if json { return JSONText.encode(objects.count == 1 ? objects[0] as Any : objects as Any) }
     let header = String(format: "σ = %g, q = %g, T = %ld, δ = %g", noiseMultiplier, sampleRate, steps, delta)
-    return ([header] + lines).joined(separator: "\n")
+    return ([header + normalizationNote(featureNormNoise)] + lines).joined(separator: "\n")
   }
 
   /// The noise multiplier reaching at most `targetEpsilon` for each requested accountant.
   public static func calibrate(
-    targetEpsilon: Double, sampleRate: Double, steps: Int, delta: Double, accountant choice: AccountantChoice, json: Bool
+    targetEpsilon: Double, sampleRate: Double, steps: Int, delta: Double, accountant choice: AccountantChoice, json: Bool,
+    featureNormNoise: Double? = nil
   ) throws -> String {
     guard targetEpsilon > 0 && targetEpsilon.isFinite else {
       throw PipelineError("--epsilon must be a positive number, got \(targetEpsilon)")
@@ -74,7 +86,8 @@ public enum PrivacyCalculator {
       let result: (noiseMultiplier: Double, epsilon: Double)
       do {
         result = try NoiseCalibration.noiseMultiplier(
-          targetEpsilon: targetEpsilon, delta: delta, sampleRate: sampleRate, steps: steps, accountant: accountant)
+          targetEpsilon: targetEpsilon, delta: delta, sampleRate: sampleRate, steps: steps, accountant: accountant,
+          composedWith: normalization(featureNormNoise))
       } catch {
         throw PipelineError(error.description)
       }
@@ -85,6 +98,20 @@ public enum PrivacyCalculator {
     }
     if json { return JSONText.encode(objects.count == 1 ? objects[0] as Any : objects as Any) }
     let header = String(format: "target ε = %g, q = %g, T = %ld, δ = %g", targetEpsilon, sampleRate, steps, delta)
-    return ([header] + lines).joined(separator: "\n")
+    return ([header + normalizationNote(featureNormNoise)] + lines).joined(separator: "\n")
+  }
+
+  /// The feature normalisation's releases for σ_n (`PrivacyPlan.normalizationEvent`), `nil`
+  /// without one.
+  static func normalization(_ featureNormNoise: Double?) -> DPEvent? {
+    featureNormNoise.map(PrivacyPlan.normalizationEvent(noiseMultiplier:))
+  }
+
+  /// The text header's account of the feature normalisation, empty without one.
+  static func normalizationNote(_ featureNormNoise: Double?) -> String {
+    guard let featureNormNoise else { return "" }
+    return String(
+      format: ", after a private feature normalisation (%ld Gaussian releases, σ_n = %g)", FeaturePrivateNorm.releaseCount,
+      featureNormNoise)
   }
 }

@@ -73,7 +73,12 @@ struct PrivacyPlan {
   /// The event of `data.features.private_norm`'s releases: the means and the mean squares, each
   /// a Gaussian with multiplier σ_n relative to its clipping bound, on every training record.
   static func normalizationEvent(_ settings: FeaturePrivateNorm) -> DPEvent {
-    .selfComposed(event: .gaussian(noiseMultiplier: settings.noiseMultiplier), count: FeaturePrivateNorm.releaseCount)
+    normalizationEvent(noiseMultiplier: settings.noiseMultiplier)
+  }
+
+  /// The same releases for σ_n = `noiseMultiplier` (`tacit epsilon --feature-norm-noise`).
+  static func normalizationEvent(noiseMultiplier: Double) -> DPEvent {
+    .selfComposed(event: .gaussian(noiseMultiplier: noiseMultiplier), count: FeaturePrivateNorm.releaseCount)
   }
 
   /// The plan with `extraSteps` more steps counted: a run resumed after a crash, whose killed
