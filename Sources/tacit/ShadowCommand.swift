@@ -76,7 +76,8 @@ struct AuditMergeCommand: ParsableCommand {
     print(json ? result.summaryJSON : result.terminalSummary)
     if result.isUntestable {
       printError(
-        "audit UNTESTABLE: the claimed ε is at or above the most this audit could show (its ceiling); it is not evidence for the claim (exit code 0)")
+        "audit UNTESTABLE: the claimed ε is at or above the most this audit could show (its ceiling); it is not evidence for the claim (exit code 0)"
+      )
     }
     if result.isViolation {
       printError("audit VIOLATION: the empirical ε lower bound exceeds the claimed ε (exit code 3)")
