@@ -18,11 +18,13 @@ import TacitTensor
 /// Flattened, a record's row is its windows end to end (all but the last are full), so its
 /// padding is still a suffix.
 ///
-/// **Rows.** Before the model a batch `[B, K, T]` becomes `[B·K', T]` (`unfold`), K' the most
+/// **Rows.** For inference a batch `[B, K, T]` becomes `[B·K', T]` (`unfold`), K' the most
 /// windows any of the B records has (the rows past K' are all padding in every record: they
-/// would add zero loss and zero gradient, so they are dropped, which changes no number). A
-/// record's K' rows are consecutive, the layout augmentation multiplicity uses, so DP-SGD clips
-/// each record's group of rows as one (`Layer.addGroupSquaredNorms(into:groupSize:)`).
+/// would add zero loss and zero gradient, so they are dropped, which changes no number). For
+/// training the drawn records are grouped by window count W, a pass per group (`UnitRows`), so
+/// that a record costs its W rows whatever the batch's longest. Either way a record's rows are
+/// consecutive, the layout augmentation multiplicity uses, so DP-SGD clips each record's group
+/// of rows as one (`Layer.addGroupSquaredNorms(into:groupSize:)`).
 ///
 /// **Loss.** A record's loss is the mean over all its predicted tokens, across windows:
 /// `L_r = (1/n_r) Σ_w n_w ℓ_w`, where ℓ_w is window w's mean token loss (the per-row next-token
@@ -32,8 +34,8 @@ import TacitTensor
 /// `(1/K') Σ_w a_w ∇ℓ_w = ∇L_r`, the gradient DP-SGD clips. Padding rows have n_w = 0: weight 0.
 /// For a record that fits (W = 1) this is exactly the truncating path's loss.
 public enum TokenWindows {
-  /// The most windows one record may have: `K·T` tokens of features per record, all of which
-  /// every step computes when the sampled batch holds a record that long.
+  /// The most windows one record may have: `K·T` tokens of features per record (training
+  /// computes a record's own windows only; inference pads a batch to its longest record).
   public static let maximumCount = 64
 
   /// `W(n) = ⌈(n−1)/(T−1)⌉` windows for a record of n ≥ 2 tokens and windows of T ≥ 2 tokens

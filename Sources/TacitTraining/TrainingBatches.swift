@@ -6,8 +6,9 @@ import TacitTensor
 /// augmentation multiplicity, gathered and augmented.
 ///
 /// Windowed text records (features `[N, K, T]` under the next-token metric, `TokenWindows`) are
-/// drawn as records, by the same sampler at the same rate, and unfolded into their windows' rows
-/// `[B·K', T]`, with the grouping the step clips by (`RecordRows`).
+/// drawn as records, by the same sampler at the same rate, and become their windows' rows, a
+/// part per window count (`UnitRows`, each record its own unit), with the grouping the step
+/// clips by (`RecordRows`): a record of W windows costs W rows, whatever else the batch holds.
 ///
 /// With privacy units (`TrainerConfiguration.units`, token records under DP-SGD only) the
 /// sampler draws units, U of them at q = E/U, and a batch is the drawn units' rows in parts of
@@ -90,9 +91,9 @@ struct TrainingBatches {
     order = sampling == .shuffled ? Random.permutation(dataset.labels.count, using: &orderGenerator) : []
   }
 
-  /// The batch of step `stepIndex` of the epoch: one part (`StepPart`) of inputs `[K·n, …]`,
-  /// labels `[K·n]` and, for windowed records, the grouping of the rows `[K'·n, T]`, or under
-  /// privacy units a part per row count (`UnitRows`); the number n of records (units) drawn; the
+  /// The batch of step `stepIndex` of the epoch: one part (`StepPart`) of inputs `[K·n, …]` and
+  /// labels `[K·n]`, or for windowed records and privacy units a part per row count
+  /// (`UnitRows`); the number n of records (units) drawn; the
   /// canary records drawn (ordinals among the IN canaries).
   mutating func batch(step stepIndex: Int) -> (parts: [StepPart], records: Int, canaries: [Int]) {
     var indices: [Int]
@@ -114,9 +115,8 @@ struct TrainingBatches {
       return (UnitRows.parts(of: indices.map { units.records[$0] }, features: dataset.features), indices.count, canaries)
     }
     if windowed {
-      let (rows, grouping) = TokenWindows.unfold(dataset.features.gathering(rows: indices))
-      let part = StepPart(inputs: rows, labels: [Int32](repeating: 0, count: rows.batchSize), recordRows: grouping)
-      return ([part], indices.count, canaries)
+      // Each record its own unit: a part per window count, none padded to the batch's longest.
+      return (UnitRows.parts(of: indices.map { [$0] }, features: dataset.features), indices.count, canaries)
     }
     // Augmentation multiplicity: K consecutive copies of every sampled record, each augmented.
     let rows = multiplicity == 1 ? indices : indices.flatMap { Array(repeating: $0, count: multiplicity) }

@@ -77,15 +77,16 @@ public struct TrainingStep {
   /// gradients add up before DP-SGD's noise and the one optimizer update: the batch of
   /// privacy units (`PrivacyUnits`), where every part holds units of the same number of rows,
   /// clipped as one group each. The drawn gradient canaries join the last part's clipped sum
-  /// (after every part's data: `GradientCanaries.beginStep` records the whole data sum).
-  /// Several parts need DP-SGD (`.privateSum`), whose divisor E does not depend on the batch;
-  /// one part is exactly `run(inputs:labels:canaryRecords:recordRows:learningRate:generator:)`.
+  /// (after every part's data: `GradientCanaries.beginStep` records the whole data sum). Windowed
+  /// records come the same way, a part per window count, so that no record is padded to the
+  /// batch's longest. The divisors count the whole step: E under DP-SGD, the drawn records n
+  /// otherwise (`.mean`: (1/n) Σ_r ∇L_r). One part is exactly
+  /// `run(inputs:labels:canaryRecords:recordRows:learningRate:generator:)`.
   @discardableResult
   public func run(parts: [StepPart], canaryRecords: [Int] = [], learningRate: Float, generator: inout SeededGenerator)
     -> StepResult
   {
     precondition(!parts.isEmpty, "a step has at least one part, possibly empty")
-    precondition(parts.count == 1 || privateSettings != nil, "a batch in several parts needs DP-SGD's fixed divisor")
     precondition(canaryRecords.isEmpty || canaries != nil, "canary records drawn without gradient canaries")
     model.zeroGradients()
     let baseSettings = privateSettings
@@ -94,15 +95,17 @@ public struct TrainingStep {
     var unclippedCount = 0
     var clippedRecords = 0.0
     let drawn = canaries?.canaries(ofRecords: canaryRecords) ?? []
+    let records = parts.reduce(0) { $0 + $1.inputs.batchSize / ($1.recordRows?.perRecord ?? 1) }
     for (index, part) in parts.enumerated() {
       var partResult = runPart(
-        part, settings: baseSettings, canaries: index == parts.count - 1 ? drawn : nil, generator: &generator)
+        part, settings: baseSettings, canaries: index == parts.count - 1 ? drawn : nil, stepRecords: records,
+        generator: &generator)
       unclippedCount += partResult.unclipped
       clippedRecords += partResult.result.clippedFraction * Double(partResult.result.count)
       result.lossSum += partResult.result.lossSum
       result.correct = result.correct.flatMap { total in partResult.result.correct.map { total + $0 } }
       result.count += partResult.result.count
-      if parts.count == 1 { result.clipNorm = partResult.result.clipNorm }
+      if let clipNorm = partResult.result.clipNorm { result.clipNorm = clipNorm }
       partResult.result.clippedFraction = 0
     }
     result.clippedFraction = clippedRecords / Double(max(result.count, 1))
@@ -114,9 +117,11 @@ public struct TrainingStep {
 
   /// One part's forward and backward pass and its (clipped) gradient sum, added to the
   /// parameter gradients, with the drawn gradient canaries when `drawn` is not `nil` (the last
-  /// part); returns its result per record and its unclipped count.
+  /// part), `stepRecords` the records of the whole step; returns its result per record and its
+  /// unclipped count.
   private func runPart(
-    _ part: StepPart, settings baseSettings: DPSGDSettings?, canaries drawn: [Int]?, generator: inout SeededGenerator
+    _ part: StepPart, settings baseSettings: DPSGDSettings?, canaries drawn: [Int]?, stepRecords: Int,
+    generator: inout SeededGenerator
   ) -> (result: StepResult, unclipped: Int) {
     let (inputs, labels, recordRows) = (part.inputs, part.labels, part.recordRows)
     let batch = inputs.batchSize
@@ -135,7 +140,8 @@ public struct TrainingStep {
     }
     if batch > 0 || (canaries != nil && drawn != nil) {
       unclippedCount = accumulateGradients(
-        batch: batch, rowsPerRecord: rowsPerRecord, settings: settings, canaries: drawn, result: &result)
+        batch: batch, rowsPerRecord: rowsPerRecord, settings: settings, canaries: drawn, stepRecords: stepRecords,
+        result: &result)
     }
     return (result, unclippedCount)
   }
@@ -164,22 +170,24 @@ public struct TrainingStep {
 
   /// Adds the weighted per-example gradient sum of the gradient mode to the parameter gradients
   /// (with the drawn gradient canaries `canaries`, indices into `GradientCanaries.coordinates`,
-  /// under `.privateSum`; `nil`: this sum takes no canary step); returns the number of records left unclipped (`.privateSum`; 0
-  /// otherwise). Records are `rowsPerRecord` consecutive rows (1 but for windowed records; under
-  /// `.privateSum`, `settings.augmentationMultiplicity` already counts them).
+  /// under `.privateSum`; `nil`: this sum takes no canary step); returns the number of records
+  /// left unclipped (`.privateSum`; 0 otherwise). Records are `rowsPerRecord` consecutive rows (1
+  /// but for windowed records; under `.privateSum`, `settings.augmentationMultiplicity` already
+  /// counts them); `stepRecords` n counts the records of every part of the step.
   private func accumulateGradients(
-    batch: Int, rowsPerRecord: Int, settings: DPSGDSettings?, canaries: [Int]?, result: inout StepResult
+    batch: Int, rowsPerRecord: Int, settings: DPSGDSettings?, canaries: [Int]?, stepRecords: Int,
+    result: inout StepResult
   ) -> Int {
     switch gradientMode {
     case .mean:
-      // (1/(B·K')) Σ_rows = (1/B) Σ_r (mean of record r's rows).
-      model.accumulateGradients(weights: .uniform(1 / Float(batch)))
+      // (1/(n·K')) Σ_rows = (1/n) Σ_r (mean of record r's rows), n the step's records.
+      model.accumulateGradients(weights: .uniform(1 / Float(stepRecords * rowsPerRecord)))
       result.countRecords(rowsPerRecord: rowsPerRecord)
       return 0
     case .clippedMean(let maxGradNorm):
-      // DP-SGD's clipped sum without noise, divided by the drawn number of records.
+      // DP-SGD's clipped sum without noise, divided by the step's drawn number of records.
       let settings = DPSGDSettings(
-        maxGradNorm: maxGradNorm, noiseMultiplier: 0, expectedBatchSize: Double(max(batch / rowsPerRecord, 1)),
+        maxGradNorm: maxGradNorm, noiseMultiplier: 0, expectedBatchSize: Double(max(stepRecords, 1)),
         augmentationMultiplicity: rowsPerRecord)
       result.clippedFraction = accumulateClipped(settings: settings, batch: batch).clippedFraction
       result.clipNorm = Double(maxGradNorm)

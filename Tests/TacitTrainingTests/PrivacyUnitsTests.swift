@@ -188,3 +188,37 @@ import Testing
     #expect(units.records == [[0], [1], [2, 3, 4], [5, 6]] && units.count == 4)
   }
 }
+
+/// Windowed records trained in parts by window count (`TrainingBatches` gives every record its
+/// own unit): the non-private step is still the mean over the step's records of ∇L_r, and the
+/// clipped-mean step divides by the step's records, whatever the parts.
+@Suite struct WindowedPartsTests {
+  typealias Windows = TokenWindowsTests
+
+  @Test func meanStepsCountTheWholeStep() throws {
+    let records = Windows.records()
+    let features = PrivacyUnitsTests.features(records)
+    let parts = UnitRows.parts(of: [[0], [1], [2]], features: features)
+    #expect(parts.count == 3, "3, 1 and 2 windows: three parts")
+    var gradients: [[Double]] = []
+    for record in records { gradients.append(Windows.recordGradient(try Windows.makeModel(), record).gradient) }
+    for (mode, bound) in [(GradientMode.mean, Double.infinity), (.clippedMean(maxGradNorm: 0.5), 0.5)] {
+      var expected = [Double](repeating: 0, count: gradients[0].count)
+      for gradient in gradients {
+        let factor = min(1, bound / norm(gradient[...]))
+        for j in expected.indices { expected[j] += factor * gradient[j] / 3 }
+      }
+      let model = try Windows.makeModel()
+      let before = model.parameters.flatMap { $0.value.scalars.map(Double.init) }
+      let step = TrainingStep(
+        model: model, optimizer: SGD(momentum: 0, nesterov: false), objective: NextTokenCrossEntropy(),
+        regularization: Regularization(l1: 0, l2: 0), gradientMode: mode)
+      var generator = SeededGenerator(seed: 1)
+      let result = step.run(parts: parts, learningRate: 1, generator: &generator)
+      let update = zip(before, model.parameters.flatMap { $0.value.scalars.map(Double.init) }).map { $0 - $1 }
+      let error = zip(update, expected).map { abs($0 - $1) }.max() ?? 0
+      #expect(error < 1e-4 * (expected.map(abs).max() ?? 1), "\(mode): max error \(error)")
+      #expect(result.count == 3)
+    }
+  }
+}

@@ -156,7 +156,7 @@ import Testing
   }
 
   /// Poisson sampling draws records (rate q = batch / N over the N records), and every drawn
-  /// record comes with all its windows, consecutive.
+  /// record comes with all its windows, consecutive, in the part of its window count.
   @Test func poissonSamplingDrawsRecordsNotWindows() throws {
     var generator = SeededGenerator(seed: 11)
     let records = (0..<40).map { index in
@@ -176,14 +176,24 @@ import Testing
     var drawn = 0
     for step in 0..<20 {
       let batch = batches.batch(step: step)
-      #expect(batch.parts.count == 1)
-      let part = batch.parts[0]
-      let grouping = try #require(part.recordRows)
-      #expect(part.inputs.batchSize == batch.records * grouping.perRecord)
-      #expect(part.inputs.shape.last == Self.context && grouping.perRecord <= 4)
-      // Each group of rows is one whole record of the pool.
-      let unfolded = TokenWindows.records(part.inputs.reshaped([batch.records, grouping.perRecord, Self.context]))
-      for record in unfolded { #expect(records.contains(record)) }
+      var recordsInParts = 0
+      for part in batch.parts where part.inputs.batchSize > 0 {
+        let grouping = try #require(part.recordRows)
+        let count = part.inputs.batchSize / grouping.perRecord
+        #expect(part.inputs.batchSize == count * grouping.perRecord)
+        #expect(part.inputs.shape.last == Self.context && grouping.perRecord <= 4)
+        // Each group of rows is one whole record of the pool, none padded: its own windows only.
+        let unfolded = TokenWindows.records(part.inputs.reshaped([count, grouping.perRecord, Self.context]))
+        for record in unfolded {
+          #expect(records.contains(record))
+          #expect(TokenWindows.count(tokens: record.count, length: Self.context) == grouping.perRecord)
+        }
+        recordsInParts += count
+      }
+      // A part per window count, ascending.
+      let counts = batch.parts.compactMap { $0.recordRows?.perRecord }
+      #expect(counts == counts.sorted() && Set(counts).count == counts.count)
+      #expect(recordsInParts == batch.records)
       drawn += batch.records
     }
     #expect(drawn > 150 && drawn < 250, "20 steps at q = 0.25 of 40 records draw about 200, got \(drawn)")
