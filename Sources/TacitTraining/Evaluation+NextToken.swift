@@ -27,7 +27,7 @@ extension Evaluation {
     let total = dataset.count
     guard total > 0 else { return Evaluation(loss: .nan, accuracy: .nan, count: 0) }
     var totals = NextTokenTotals()
-    TokenRecordInference.forEachBatch(of: model, on: dataset) { tokens, logits, rowsPerRecord in
+    TokenRecordInference.forEachBatch(of: model, on: dataset) { tokens, logits, rowsPerRecord, _ in
       totals.add(logits: logits, tokens: tokens, tokenByteLengths: tokenByteLengths, rowsPerRecord: rowsPerRecord)
     }
     return totals.evaluation(records: total)

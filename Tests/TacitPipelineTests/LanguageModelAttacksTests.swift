@@ -5,10 +5,10 @@ import TacitNN
 import TacitRecipe
 import TacitTensor
 import TacitText
-import TacitTraining
 import Testing
 
 @testable import TacitPipeline
+@testable import TacitTraining
 
 /// The after-run attacks that read token log-probabilities and text (`LanguageModelAttacks`), on
 /// a tiny byte-level GPT-2: the statistics equal the training loss's log-probabilities and the
@@ -93,5 +93,25 @@ import Testing
     }
     // Already lower-case texts score the same as their lower-cased selves: a ratio of 1.
     #expect(abs(scores[.lowercaseRatio]![1] - 1) < 1e-12 && abs(scores[.lowercaseRatio]![4] - 1) < 1e-12)
+  }
+
+  /// Windowed records of different window counts are scored in batches of one count
+  /// (`TokenRecordInference`), yet every record gets its own numbers: each equals the record
+  /// scored alone, and each batch of the plan holds records of one count within the row budget.
+  @Test func windowedRecordsKeepTheirOwnScores() throws {
+    let setup = try Self.setup(context: 6)
+    let model = try Self.model(setup)
+    let records = LanguageModelAttacks.records(Self.texts, setup: setup, windows: true)
+    let losses = LanguageModelScoring.recordLosses(of: model, on: records)
+    let statistics = LanguageModelAttacks.statistics(of: model, on: records)
+    for record in Self.texts.indices {
+      let alone = records.subset(indices: [record])
+      #expect(abs(LanguageModelScoring.recordLosses(of: model, on: alone)[0] - losses[record]) < 1e-6, "record \(record)")
+      #expect(LanguageModelAttacks.statistics(of: model, on: alone).logProbabilities[0] == statistics.logProbabilities[record])
+    }
+    let plan = TokenRecordInference.batches(of: records.features, rowBudget: 3)
+    #expect(plan.flatMap(\.records).sorted() == Array(Self.texts.indices))
+    #expect(Set(plan.map(\.windows)).count > 1, "the texts need different window counts")
+    for batch in plan { #expect(batch.records.count * batch.windows <= max(3, batch.windows)) }
   }
 }

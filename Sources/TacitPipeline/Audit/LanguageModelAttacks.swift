@@ -121,14 +121,15 @@ enum LanguageModelAttacks {
 
   /// ℓ_t, μ_t, σ_t of every record of `dataset` (inference mode, `TokenRecordInference`'s batches).
   static func statistics(of model: Sequential, on dataset: LabeledDataset) -> TokenStatistics {
-    var statistics = TokenStatistics()
-    TokenRecordInference.forEachBatch(of: model, on: dataset) { tokens, logits, rowsPerRecord in
+    let empty = [[Double]](repeating: [], count: dataset.count)
+    var statistics = TokenStatistics(logProbabilities: empty, means: empty, standardDeviations: empty)
+    TokenRecordInference.forEachBatch(of: model, on: dataset) { tokens, logits, rowsPerRecord, records in
       let rows = rowStatistics(tokens: tokens, logits: logits)
-      for first in stride(from: 0, to: rows.count, by: rowsPerRecord) {
-        let record = rows[first..<(first + rowsPerRecord)]
-        statistics.logProbabilities.append(record.flatMap(\.logProbabilities))
-        statistics.means.append(record.flatMap(\.means))
-        statistics.standardDeviations.append(record.flatMap(\.standardDeviations))
+      for (position, index) in records.enumerated() {
+        let record = rows[(position * rowsPerRecord)..<((position + 1) * rowsPerRecord)]
+        statistics.logProbabilities[index] = record.flatMap(\.logProbabilities)
+        statistics.means[index] = record.flatMap(\.means)
+        statistics.standardDeviations[index] = record.flatMap(\.standardDeviations)
       }
     }
     return statistics

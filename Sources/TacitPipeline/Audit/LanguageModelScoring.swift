@@ -27,15 +27,14 @@ enum LanguageModelScoring {
   /// tokens across its windows, `−(1/(n−1)) Σ_w Σ_i log p` (each token predicted once,
   /// `TokenWindows`): the loss it trained on, one score per record.
   static func recordLosses(of model: Sequential, on dataset: LabeledDataset) -> [Double] {
-    var losses: [Double] = []
-    losses.reserveCapacity(dataset.count)
-    TokenRecordInference.forEachBatch(of: model, on: dataset) { tokens, logits, rowsPerRecord in
+    var losses = [Double](repeating: 0, count: dataset.count)
+    TokenRecordInference.forEachBatch(of: model, on: dataset) { tokens, logits, rowsPerRecord, records in
       let rows = NextTokenCrossEntropy().tokenLogProbabilities(logits: logits, tokens: tokens)
-      for first in stride(from: 0, to: rows.count, by: rowsPerRecord) {
-        let record = rows[first..<(first + rowsPerRecord)]
+      for (position, index) in records.enumerated() {
+        let record = rows[(position * rowsPerRecord)..<((position + 1) * rowsPerRecord)]
         let sum = record.reduce(0.0) { total, row in row.reduce(total) { $0 + Double($1) } }
         let count = record.reduce(0) { $0 + $1.count }
-        losses.append(count == 0 ? 0 : -sum / Double(count))
+        losses[index] = count == 0 ? 0 : -sum / Double(count)
       }
     }
     return losses

@@ -132,7 +132,8 @@ struct SecretScorer {
       features: TokenRecords.tensor(sequences, context: length), labels: [Int32](repeating: 0, count: sequences.count),
       classCount: 1, name: "secret candidates")
     var index = 0
-    TokenRecordInference.forEachBatch(of: model, on: records) { tokens, logits, _ in
+    // [N, T] records: in order, one row each.
+    TokenRecordInference.forEachBatch(of: model, on: records) { tokens, logits, _, _ in
       let vocabulary = logits.shape[2]
       var logProbabilities = [Double](repeating: 0, count: vocabulary)
       logits.scalars.withUnsafeBufferPointer { z in

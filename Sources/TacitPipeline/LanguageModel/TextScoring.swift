@@ -130,7 +130,8 @@ public enum TextScoring {
       classCount: 1, name: "scored texts")
     var scores: [Score] = []
     scores.reserveCapacity(texts.count)
-    TokenRecordInference.forEachBatch(of: model, on: records) { tokens, logits, _ in
+    // [N, T] records: in order, one row each.
+    TokenRecordInference.forEachBatch(of: model, on: records) { tokens, logits, _, _ in
       let logProbabilities = NextTokenCrossEntropy().tokenLogProbabilities(logits: logits, tokens: tokens)
       let distributions = moments ? NextTokenMoments.moments(logits: logits, lengths: GPT2.recordLengths(tokens)) : nil
       for row in 0..<tokens.shape[0] {
