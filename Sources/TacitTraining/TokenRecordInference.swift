@@ -48,14 +48,7 @@ public enum TokenRecordInference {
     guard features.rank == 3 else {
       return stride(from: 0, to: count, by: rowBudget).map { (Array($0..<min($0 + rowBudget, count)), 1) }
     }
-    let K = features.shape[1], T = features.shape[2]
-    let windows = features.scalars.withUnsafeBufferPointer { ids in
-      (0..<count).map { record in
-        var used = 1
-        while used < K && ids[(record * K + used) * T] != GPT2.paddingToken { used += 1 }
-        return used
-      }
-    }
+    let windows = TokenWindows.windowCounts(features)
     var result: [(records: [Int], windows: Int)] = []
     for W in Set(windows).sorted() {
       let group = (0..<count).filter { windows[$0] == W }

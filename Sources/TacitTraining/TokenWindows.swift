@@ -76,13 +76,7 @@ public enum TokenWindows {
   public static func unfold(_ records: Tensor) -> (rows: Tensor, grouping: RecordRows) {
     precondition(records.rank == 3, "windowed token records must be [B, K, T], got \(records.shape)")
     let (batch, K, T) = (records.shape[0], records.shape[1], records.shape[2])
-    let used = records.scalars.withUnsafeBufferPointer { ids in
-      (0..<batch).reduce(1) { most, record in
-        var windows = K
-        while windows > 1 && ids[(record * K + windows - 1) * T] == GPT2.paddingToken { windows -= 1 }
-        return max(most, windows)
-      }
-    }
+    let used = windowCounts(records).max() ?? 1
     let rows: Tensor
     if used == K {
       rows = records.reshaped([batch * K, T])
@@ -97,6 +91,20 @@ public enum TokenWindows {
       }
     }
     return (rows, RecordRows(perRecord: used, weights: rowWeights(rows: rows, perRecord: used)))
+  }
+
+  /// Each record's window count W_r ≥ 1 in windowed records `[N, K, T]`: its rows up to the
+  /// last that is not all padding (a record's padding rows are a suffix).
+  public static func windowCounts(_ records: Tensor) -> [Int] {
+    precondition(records.rank == 3, "windowed token records must be [N, K, T], got \(records.shape)")
+    let (count, K, T) = (records.shape[0], records.shape[1], records.shape[2])
+    return records.scalars.withUnsafeBufferPointer { ids in
+      (0..<count).map { record in
+        var windows = K
+        while windows > 1 && ids[(record * K + windows - 1) * T] == GPT2.paddingToken { windows -= 1 }
+        return windows
+      }
+    }
   }
 
   /// `a_w = K'·n_w/n_r` for every row of `rows` (`[B·K', T]`, records of K' consecutive rows):

@@ -20,7 +20,11 @@ enum UnitRows {
     let T = features.shape.last!
     let rowsPerRecord = features.rank == 3 ? features.shape[1] : 1
     let flat = features.reshaped([features.batchSize * rowsPerRecord, T])
-    let unitRows = units.map { records in records.flatMap { usedRows(of: $0, in: flat, rowsPerRecord: rowsPerRecord) } }
+    let windows = features.rank == 3 ? TokenWindows.windowCounts(features) : nil
+    // Record r's rows in `flat`: its first W_r of K.
+    let unitRows = units.map { records in
+      records.flatMap { record in Array((record * rowsPerRecord)..<(record * rowsPerRecord + (windows?[record] ?? 1))) }
+    }
     let counts = Array(Set(unitRows.map(\.count))).sorted()
     guard !counts.isEmpty else { return [StepPart(inputs: flat.gathering(rows: []), labels: [])] }
     return counts.map { count in
@@ -29,17 +33,5 @@ enum UnitRows {
         inputs: rows, labels: [Int32](repeating: 0, count: rows.batchSize),
         recordRows: RecordRows(perRecord: count, weights: TokenWindows.rowWeights(rows: rows, perRecord: count)))
     }
-  }
-
-  /// Record `record`'s rows in `flat` (`[N·K, T]`): its first row and every following one of
-  /// its K that is not all padding.
-  private static func usedRows(of record: Int, in flat: Tensor, rowsPerRecord K: Int) -> [Int] {
-    let T = flat.shape[1]
-    let first = record * K
-    var used = 1
-    flat.scalars.withUnsafeBufferPointer { ids in
-      while used < K && ids[(first + used) * T] != GPT2.paddingToken { used += 1 }
-    }
-    return Array(first..<(first + used))
   }
 }
