@@ -97,7 +97,7 @@ public struct TrainingStep {
     let drawn = canaries?.canaries(ofRecords: canaryRecords) ?? []
     let records = parts.reduce(0) { $0 + $1.inputs.batchSize / ($1.recordRows?.perRecord ?? 1) }
     for (index, part) in parts.enumerated() {
-      var partResult = runPart(
+      let partResult = runPart(
         part, settings: baseSettings, canaries: index == parts.count - 1 ? drawn : nil, stepRecords: records,
         generator: &generator)
       unclippedCount += partResult.unclipped
@@ -106,7 +106,6 @@ public struct TrainingStep {
       result.correct = result.correct.flatMap { total in partResult.result.correct.map { total + $0 } }
       result.count += partResult.result.count
       if let clipNorm = partResult.result.clipNorm { result.clipNorm = clipNorm }
-      partResult.result.clippedFraction = 0
     }
     result.clippedFraction = clippedRecords / Double(max(result.count, 1))
     if let settings = baseSettings { privatise(settings: settings, unclippedCount: unclippedCount, records: result.count) }
