@@ -113,17 +113,16 @@ import Testing
     #expect(again.standardOutput == generated.standardOutput)
   }
 
-  /// `privacy.unit: user`: each secret canary's copies are one user, sampled and counted as
-  /// one (U = the data records + the inserted canaries), and the exposure the claim allows a
+  /// `privacy.unit: user` (Recipes/fortunes-lm-dp-eps8-users.yaml): each secret canary's copies
+  /// are one user, sampled and counted as one (U = the data records + the inserted canaries), and the exposure the claim allows a
   /// 16-times canary is the single-insertion one; a classifier recipe is refused.
   @Test(.enabled(if: fortunesAvailable)) func userLevelPrivacyCountsEachSecretOnce() throws {
     let output = try CommandLineTool.temporaryDirectory("lm-user-unit")
     defer { try? FileManager.default.removeItem(at: output) }
     let folder = output.appendingPathComponent("user")
     let summary = try Self.run(
-      "Recipes/fortunes-lm-dp-eps8.yaml", into: folder,
+      "Recipes/fortunes-lm-dp-eps8-users.yaml", into: folder,
       extra: Self.tinyModel + Self.privateOverrides + [
-        "--set", "privacy.unit=user",
         "--set", "audit.secrets={format: \"my PIN is {digits:2}\", insertions: [0, 1, 16], per_insertion: 2}",
       ])
     #expect(abs(((summary["privacy"] as? [String: Any])?["epsilon"] as? Double ?? 0) - 8) < 0.01)
