@@ -139,7 +139,8 @@ public enum ShadowPipeline {
     defer { folder.discard() }
     if let line = folder.staleFoldersLine { log(line) }
     let context = try RunContext.make(recipe)
-    let plan = try context.plan(for: recipe, on: context.targetTrainingSet, units: context.targetUnits)
+    let trainingSet = context.targetTrainingSet
+    let plan = try context.plan(for: recipe, on: trainingSet, units: context.units(of: trainingSet))
     let indices = ReferenceStore.indices(shard: shard.index, of: shard.count, referenceModels: section.referenceModels)
     log(
       "tacit shadow \(recipePath): shard \(shard.index)/\(shard.count) trains reference models "

@@ -20,7 +20,7 @@ struct ModelTraining {
   var faults: Set<DPSGDFault> = []
   /// A teacher to distil from (the step's objective: `DistillationLoss` on its logits), or `nil`.
   var distillation: Distillation?
-  /// DP-SGD's privacy units (`privacy.unit: user`, `RunContext.targetUnits`), `nil`: records.
+  /// DP-SGD's privacy units (`privacy.unit: user`, `RunContext.units(of:)`), `nil`: records.
   var units: PrivacyUnits?
 
   /// Training for `recipe` under `plan`, drawing its noise and sampling from `root`

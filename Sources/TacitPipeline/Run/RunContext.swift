@@ -98,7 +98,7 @@ struct RunContext {
   }
 
   /// The DP-SGD mechanism of `recipe`'s privacy section on `trainingSet`, `nil` without one;
-  /// with `units` (`targetUnits`), for the units' count U instead of the records'.
+  /// with `units` (`units(of:)`), for the units' count U instead of the records'.
   func plan(for recipe: Recipe, on trainingSet: LabeledDataset, units: PrivacyUnits? = nil) throws -> PrivacyPlan? {
     try recipe.privacy.map {
       var plan = try PrivacyPlan.make(
@@ -110,21 +110,21 @@ struct RunContext {
   }
 
   /// The target's privacy units under `privacy.unit: user` (`PrivacyUnits`), `nil` otherwise:
-  /// every record of `targetTrainingSet` its own user but the secret canaries', whose k copies
-  /// (the set's last records, canary by canary) are one user each.
-  var targetUnits: PrivacyUnits? {
+  /// every record of `trainingSet` (the `targetTrainingSet`) its own user but the secret
+  /// canaries', whose k copies (the set's last records, canary by canary) are one user each.
+  func units(of trainingSet: LabeledDataset) -> PrivacyUnits? {
     guard recipe.privacy?.unit == .user else { return nil }
-    let copies = secrets?.canaries.map(\.insertions).filter { $0 > 0 } ?? []
-    let dataRecords = targetTrainingSet.count - copies.reduce(0, +)
-    return PrivacyUnits.consecutive(sizes: [Int](repeating: 1, count: dataRecords) + copies)
+    let copies = insertedSecretCopies
+    return PrivacyUnits.consecutive(sizes: [Int](repeating: 1, count: trainingSet.count - copies.reduce(0, +)) + copies)
   }
 
-  /// The log line of `privacy.unit: user`, `nil` otherwise.
-  var unitsLine: String? {
-    guard let units = targetUnits else { return nil }
-    let copies = (secrets?.canaries ?? []).map(\.insertions).filter { $0 > 0 }
-    let records = targetTrainingSet.count - copies.reduce(0, +)
-    return "privacy unit: user. \(units.count) users: \(records) data records, each its own user"
+  /// Each inserted secret canary's copies (`audit.secrets`, the counts above 0), in order.
+  private var insertedSecretCopies: [Int] { (secrets?.canaries ?? []).map(\.insertions).filter { $0 > 0 } }
+
+  /// The log line of `units` (`units(of:)`): a unit per data record and per inserted canary.
+  func unitsLine(_ units: PrivacyUnits) -> String {
+    let copies = insertedSecretCopies
+    return "privacy unit: user. \(units.count) users: \(units.count - copies.count) data records, each its own user"
       + (copies.isEmpty
         ? " (no secret canaries: this is record-level DP-SGD)"
         : ", and \(copies.count) secret canaries, each one user holding its copies (\(copies.reduce(0, +)) records)")

@@ -24,8 +24,8 @@ enum TargetRun {
     if let line = context.populationLine { note(line) }
     for line in context.canarySizing.lines { note(line) }
     let trainingSet = context.targetTrainingSet
-    let units = context.targetUnits
-    if let line = context.unitsLine { note(line) }
+    let units = context.units(of: trainingSet)
+    if let units { note(context.unitsLine(units)) }
     let plan = try context.plan(for: recipe, on: trainingSet, units: units)
     if let plan { note(planLine(plan)) }
 
