@@ -21,37 +21,25 @@ public enum TokenRecordInference {
     let T = max(dataset.features.shape.last ?? 1, 1)
     let vocabulary = max(model.outputShape.last ?? 1, 1)
     let rowBudget = max(1, (1 << 24) / (T * vocabulary))
+    let windowCounts = dataset.features.rank == 3 ? TokenWindows.windowCounts(dataset.features) : nil
     var generator = SeededGenerator(seed: 0)  // inference mode draws nothing
-    for (records, windows) in batches(of: dataset.features, rowBudget: rowBudget) {
-      var tokens = dataset.features.gathering(rows: records)
-      if tokens.rank == 3 {
-        // Every record of the batch has `windows` windows: its first `windows` rows.
-        let K = tokens.shape[1]
-        tokens = Tensor(shape: [records.count * windows, T]) { buffer in
-          tokens.scalars.withUnsafeBufferPointer { ids in
-            for record in 0..<records.count {
-              (buffer.baseAddress! + record * windows * T).update(from: ids.baseAddress! + record * K * T, count: windows * T)
-            }
-          }
-        }
-      }
+    for (records, windows) in batches(count: dataset.count, windowCounts: windowCounts, rowBudget: rowBudget) {
+      let tokens = TokenWindows.rows(of: records, in: dataset.features, windowCounts: windowCounts)
       body(tokens, model.forward(tokens, mode: .inference, generator: &generator), windows, records)
     }
     model.releaseCaches()
   }
 
-  /// The batches: `[N, T]` records in order, `rowBudget` at a time (one row each); windowed
-  /// records grouped by window count W (ascending, stable), ⌊rowBudget / W⌋ (at least 1) at a
-  /// time.
-  static func batches(of features: Tensor, rowBudget: Int) -> [(records: [Int], windows: Int)] {
-    let count = features.batchSize
-    guard features.rank == 3 else {
+  /// The batches of `count` records: `[N, T]` records (`windowCounts` `nil`) in order,
+  /// `rowBudget` at a time (one row each); windowed records grouped by window count W
+  /// (ascending, stable), ⌊rowBudget / W⌋ (at least 1) at a time.
+  static func batches(count: Int, windowCounts: [Int]?, rowBudget: Int) -> [(records: [Int], windows: Int)] {
+    guard let windowCounts else {
       return stride(from: 0, to: count, by: rowBudget).map { (Array($0..<min($0 + rowBudget, count)), 1) }
     }
-    let windows = TokenWindows.windowCounts(features)
     var result: [(records: [Int], windows: Int)] = []
-    for W in Set(windows).sorted() {
-      let group = (0..<count).filter { windows[$0] == W }
+    for W in Set(windowCounts).sorted() {
+      let group = (0..<count).filter { windowCounts[$0] == W }
       let size = max(1, rowBudget / W)
       for start in stride(from: 0, to: group.count, by: size) {
         result.append((Array(group[start..<min(start + size, group.count)]), W))

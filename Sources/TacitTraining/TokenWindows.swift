@@ -18,13 +18,12 @@ import TacitTensor
 /// Flattened, a record's row is its windows end to end (all but the last are full), so its
 /// padding is still a suffix.
 ///
-/// **Rows.** For inference a batch `[B, K, T]` becomes `[B·K', T]` (`unfold`), K' the most
-/// windows any of the B records has (the rows past K' are all padding in every record: they
-/// would add zero loss and zero gradient, so they are dropped, which changes no number). For
-/// training the drawn records are grouped by window count W, a pass per group (`UnitRows`), so
-/// that a record costs its W rows whatever the batch's longest. Either way a record's rows are
-/// consecutive, the layout augmentation multiplicity uses, so DP-SGD clips each record's group
-/// of rows as one (`Layer.addGroupSquaredNorms(into:groupSize:)`).
+/// **Rows.** Before the model a record becomes its W_r window rows (`rows`; its all-padding
+/// rows would add zero loss and zero gradient, so they are dropped, which changes no number).
+/// Training groups the drawn records by window count, a pass per group (`UnitRows`), and so does
+/// inference (`TokenRecordInference`): a record costs its own W_r rows, whatever else the batch
+/// holds. A record's rows are consecutive, the layout augmentation multiplicity uses, so DP-SGD
+/// clips each record's group of rows as one (`Layer.addGroupSquaredNorms(into:groupSize:)`).
 ///
 /// **Loss.** A record's loss is the mean over all its predicted tokens, across windows:
 /// `L_r = (1/n_r) Σ_w n_w ℓ_w`, where ℓ_w is window w's mean token loss (the per-row next-token
@@ -34,8 +33,8 @@ import TacitTensor
 /// `(1/K') Σ_w a_w ∇ℓ_w = ∇L_r`, the gradient DP-SGD clips. Padding rows have n_w = 0: weight 0.
 /// For a record that fits (W = 1) this is exactly the truncating path's loss.
 public enum TokenWindows {
-  /// The most windows one record may have: `K·T` tokens of features per record (training
-  /// computes a record's own windows only; inference pads a batch to its longest record).
+  /// The most windows one record may have: `K·T` tokens of features per record (a step or an
+  /// inference pass computes a record's own windows only).
   public static let maximumCount = 64
 
   /// `W(n) = ⌈(n−1)/(T−1)⌉` windows for a record of n ≥ 2 tokens and windows of T ≥ 2 tokens
@@ -70,27 +69,14 @@ public enum TokenWindows {
     }
   }
 
-  /// A batch of windowed records `[B, K, T]` as the model's rows `[B·K', T]` and the grouping
-  /// of those rows (`perRecord` K', `weights` a_w); K' ≥ 1 is the most windows any record
-  /// of the batch has.
-  public static func unfold(_ records: Tensor) -> (rows: Tensor, grouping: RecordRows) {
-    precondition(records.rank == 3, "windowed token records must be [B, K, T], got \(records.shape)")
-    let (batch, K, T) = (records.shape[0], records.shape[1], records.shape[2])
-    let used = windowCounts(records).max() ?? 1
-    let rows: Tensor
-    if used == K {
-      rows = records.reshaped([batch * K, T])
-    } else {
-      rows = Tensor(shape: [batch * used, T]) { buffer in
-        records.scalars.withUnsafeBufferPointer { ids in
-          for record in 0..<batch {
-            let from = ids.baseAddress! + record * K * T
-            (buffer.baseAddress! + record * used * T).update(from: from, count: used * T)
-          }
-        }
-      }
-    }
-    return (rows, RecordRows(perRecord: used, weights: rowWeights(rows: rows, perRecord: used)))
+  /// The model's rows of `records` (indices into `features`): a `[N, T]` record is its row, a
+  /// windowed `[N, K, T]` record its W_r windows (`windowCounts`, indexed by record), all-padding
+  /// rows dropped; `[Σ W_r, T]`, record after record.
+  public static func rows(of records: [Int], in features: Tensor, windowCounts: [Int]?) -> Tensor {
+    guard features.rank == 3, let windowCounts else { return features.gathering(rows: records) }
+    let (K, T) = (features.shape[1], features.shape[2])
+    let flat = features.reshaped([features.batchSize * K, T])
+    return flat.gathering(rows: records.flatMap { ($0 * K)..<($0 * K + windowCounts[$0]) })
   }
 
   /// Each record's window count W_r ≥ 1 in windowed records `[N, K, T]`: its rows up to the

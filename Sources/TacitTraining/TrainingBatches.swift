@@ -28,6 +28,9 @@ struct TrainingBatches {
   let windowed: Bool
   /// The privacy units the sampler draws (`PrivacyUnits`), `nil`: every record is its own.
   let units: PrivacyUnits?
+  /// Each windowed record's window count (`TokenWindows.windowCounts`), counted once; `nil` for
+  /// other features.
+  let windowCounts: [Int]?
   /// Draws Poisson batches (`.poisson`) over the N records and the IN gradient canaries.
   let sampler: PoissonSampler
   let noise: NoiseSource?
@@ -57,6 +60,7 @@ struct TrainingBatches {
       precondition(dataset.features.rank >= 2, "privacy units group token records")
     }
     self.units = units
+    windowCounts = dataset.features.rank == 3 ? TokenWindows.windowCounts(dataset.features) : nil
     var sampleRate = min(1, Double(configuration.batchSize) / Double(max(count, 1)))
     var multiplicity = 1
     if case .privateSum(let settings) = gradientMode {
@@ -112,11 +116,14 @@ struct TrainingBatches {
       }
     }
     if let units {
-      return (UnitRows.parts(of: indices.map { units.records[$0] }, features: dataset.features), indices.count, canaries)
+      let parts = UnitRows.parts(
+        of: indices.map { units.records[$0] }, features: dataset.features, windowCounts: windowCounts)
+      return (parts, indices.count, canaries)
     }
     if windowed {
       // Each record its own unit: a part per window count, none padded to the batch's longest.
-      return (UnitRows.parts(of: indices.map { [$0] }, features: dataset.features), indices.count, canaries)
+      let parts = UnitRows.parts(of: indices.map { [$0] }, features: dataset.features, windowCounts: windowCounts)
+      return (parts, indices.count, canaries)
     }
     // Augmentation multiplicity: K consecutive copies of every sampled record, each augmented.
     let rows = multiplicity == 1 ? indices : indices.flatMap { Array(repeating: $0, count: multiplicity) }

@@ -14,21 +14,18 @@ import TacitTensor
 /// batch's other units keep their own row counts.
 enum UnitRows {
   /// The parts of the drawn `units` (each a list of record indices) of `features`, `[N, T]` or
-  /// windowed `[N, K, T]`; one empty part when no unit is drawn.
-  static func parts(of units: [[Int]], features: Tensor) -> [StepPart] {
+  /// windowed `[N, K, T]` with each record's `windowCounts` (`TokenWindows.windowCounts`, `nil`
+  /// for `[N, T]`); one empty part when no unit is drawn.
+  static func parts(of units: [[Int]], features: Tensor, windowCounts: [Int]?) -> [StepPart] {
     precondition(features.rank == 2 || features.rank == 3, "token records are [N, T] or [N, K, T], got \(features.shape)")
-    let T = features.shape.last!
-    let rowsPerRecord = features.rank == 3 ? features.shape[1] : 1
-    let flat = features.reshaped([features.batchSize * rowsPerRecord, T])
-    let windows = features.rank == 3 ? TokenWindows.windowCounts(features) : nil
-    // Record r's rows in `flat`: its first W_r of K.
-    let unitRows = units.map { records in
-      records.flatMap { record in Array((record * rowsPerRecord)..<(record * rowsPerRecord + (windows?[record] ?? 1))) }
+    let unitRowCounts = units.map { records in records.reduce(0) { $0 + (windowCounts?[$1] ?? 1) } }
+    let counts = Array(Set(unitRowCounts)).sorted()
+    guard !counts.isEmpty else {
+      return [StepPart(inputs: TokenWindows.rows(of: [], in: features, windowCounts: windowCounts), labels: [])]
     }
-    let counts = Array(Set(unitRows.map(\.count))).sorted()
-    guard !counts.isEmpty else { return [StepPart(inputs: flat.gathering(rows: []), labels: [])] }
     return counts.map { count in
-      let rows = flat.gathering(rows: unitRows.filter { $0.count == count }.flatMap { $0 })
+      let records = zip(units, unitRowCounts).filter { $0.1 == count }.flatMap(\.0)
+      let rows = TokenWindows.rows(of: records, in: features, windowCounts: windowCounts)
       return StepPart(
         inputs: rows, labels: [Int32](repeating: 0, count: rows.batchSize),
         recordRows: RecordRows(perRecord: count, weights: TokenWindows.rowWeights(rows: rows, perRecord: count)))

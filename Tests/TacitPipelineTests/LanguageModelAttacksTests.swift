@@ -109,7 +109,8 @@ import Testing
       #expect(abs(LanguageModelScoring.recordLosses(of: model, on: alone)[0] - losses[record]) < 1e-6, "record \(record)")
       #expect(LanguageModelAttacks.statistics(of: model, on: alone).logProbabilities[0] == statistics.logProbabilities[record])
     }
-    let plan = TokenRecordInference.batches(of: records.features, rowBudget: 3)
+    let plan = TokenRecordInference.batches(
+      count: records.count, windowCounts: TokenWindows.windowCounts(records.features), rowBudget: 3)
     #expect(plan.flatMap(\.records).sorted() == Array(Self.texts.indices))
     #expect(Set(plan.map(\.windows)).count > 1, "the texts need different window counts")
     for batch in plan { #expect(batch.records.count * batch.windows <= max(3, batch.windows)) }

@@ -25,6 +25,11 @@ import Testing
 
   static func features(_ records: [[Int]]) -> Tensor { TokenWindows.tensor(records, length: context, count: 3) }
 
+  /// `UnitRows.parts` with the features' window counts, as `TrainingBatches` passes them.
+  static func parts(of units: [[Int]], features: Tensor) -> [StepPart] {
+    UnitRows.parts(of: units, features: features, windowCounts: TokenWindows.windowCounts(features))
+  }
+
   /// One step (SGD, learning rate 1) on `parts`: the applied update and the result.
   static func step(
     _ model: Sequential, parts: [StepPart], settings: DPSGDSettings, canaries: GradientCanaries? = nil,
@@ -59,7 +64,7 @@ import Testing
   /// The parts: one per row count, ascending, every unit's rows consecutive and unpadded, the
   /// row weights summing to the unit's row count.
   @Test func partsGroupUnitsByRowCount() {
-    let parts = UnitRows.parts(of: Self.units.records, features: Self.features(Self.records()))
+    let parts = PrivacyUnitsTests.parts(of: Self.units.records, features: Self.features(Self.records()))
     #expect(parts.map { $0.recordRows?.perRecord } == [2, 3, 4])
     #expect(parts.map { $0.inputs.batchSize } == [2, 3, 4])
     for part in parts {
@@ -69,7 +74,7 @@ import Testing
     // The copies' unit: three identical rows of equal weight 1.
     #expect(parts[1].recordRows!.weights == [1, 1, 1])
     // Nothing drawn: one empty part.
-    let empty = UnitRows.parts(of: [], features: Self.features(Self.records()))
+    let empty = PrivacyUnitsTests.parts(of: [], features: Self.features(Self.records()))
     #expect(empty.count == 1 && empty[0].inputs.batchSize == 0)
   }
 
@@ -88,7 +93,7 @@ import Testing
       lossSum += loss
     }
     let settings = DPSGDSettings(maxGradNorm: Float(maxGradNorm), noiseMultiplier: 0, expectedBatchSize: 3)
-    let parts = UnitRows.parts(of: Self.units.records, features: Self.features(records))
+    let parts = PrivacyUnitsTests.parts(of: Self.units.records, features: Self.features(records))
     let (update, result) = Self.step(try Windows.makeModel(), parts: parts, settings: settings)
     let error = zip(update, expected).map { abs($0 - $1) }.max() ?? 0
     #expect(error < 1e-4 * (expected.map(abs).max() ?? 1), "max error \(error)")
@@ -102,14 +107,15 @@ import Testing
     let settings = DPSGDSettings(maxGradNorm: 0.5, noiseMultiplier: 0, expectedBatchSize: 1)
     let features = Self.features(records)
     let copies = Self.step(
-      try Windows.makeModel(), parts: UnitRows.parts(of: [[3, 4, 5]], features: features), settings: settings)
-    let once = Self.step(try Windows.makeModel(), parts: UnitRows.parts(of: [[3]], features: features), settings: settings)
+      try Windows.makeModel(), parts: PrivacyUnitsTests.parts(of: [[3, 4, 5]], features: features), settings: settings)
+    let once = Self.step(
+      try Windows.makeModel(), parts: PrivacyUnitsTests.parts(of: [[3]], features: features), settings: settings)
     let error = zip(copies.update, once.update).map { abs($0 - $1) }.max() ?? 0
     #expect(error < 1e-6 * (once.update.map(abs).max() ?? 1), "max error \(error)")
     #expect(abs(norm(copies.update[...]) - 0.5) < 1e-4, "the unit's update has norm C/E")
     // Record-level, the three copies add three clipped gradients: three times as much.
     let recordLevel = Self.step(
-      try Windows.makeModel(), parts: UnitRows.parts(of: [[3], [4], [5]], features: features), settings: settings)
+      try Windows.makeModel(), parts: PrivacyUnitsTests.parts(of: [[3], [4], [5]], features: features), settings: settings)
     #expect(abs(norm(recordLevel.update[...]) - 1.5) < 1e-3)
   }
 
@@ -119,8 +125,10 @@ import Testing
     let settings = DPSGDSettings(maxGradNorm: 0.5, noiseMultiplier: 1, expectedBatchSize: 6)
     let features = Self.features(records)
     let units = Self.step(
-      try Windows.makeModel(), parts: UnitRows.parts(of: (0..<6).map { [$0] }, features: features), settings: settings)
-    let (rows, grouping) = TokenWindows.unfold(features)
+      try Windows.makeModel(), parts: PrivacyUnitsTests.parts(of: (0..<6).map { [$0] }, features: features), settings: settings)
+    // The one-pass layout: every record padded to K = 3 rows, padding rows weighing 0.
+    let rows = features.reshaped([6 * 3, Self.context])
+    let grouping = RecordRows(perRecord: 3, weights: TokenWindows.rowWeights(rows: rows, perRecord: 3))
     let plain = Self.step(
       try Windows.makeModel(), parts: [StepPart(inputs: rows, labels: [], recordRows: grouping)], settings: settings)
     let error = zip(units.update, plain.update).map { abs($0 - $1) }.max() ?? 0
@@ -137,7 +145,7 @@ import Testing
       count: model.parameterCount, parameterCounts: model.parameters.map(\.value.count), sampleRate: 0.5,
       generator: SeededGenerator(seed: 9))
     let settings = DPSGDSettings(maxGradNorm: 0.5, noiseMultiplier: 0, expectedBatchSize: 3)
-    let parts = UnitRows.parts(of: Self.units.records, features: Self.features(Self.records()))
+    let parts = PrivacyUnitsTests.parts(of: Self.units.records, features: Self.features(Self.records()))
     #expect(parts.count == 3)
     let drawn = Array(0..<min(2, canaries.includedCanaries.count))
     _ = Self.step(model, parts: parts, settings: settings, canaries: canaries, canaryRecords: drawn)
@@ -198,7 +206,7 @@ import Testing
   @Test func meanStepsCountTheWholeStep() throws {
     let records = Windows.records()
     let features = PrivacyUnitsTests.features(records)
-    let parts = UnitRows.parts(of: [[0], [1], [2]], features: features)
+    let parts = PrivacyUnitsTests.parts(of: [[0], [1], [2]], features: features)
     #expect(parts.count == 3, "3, 1 and 2 windows: three parts")
     var gradients: [[Double]] = []
     for record in records { gradients.append(Windows.recordGradient(try Windows.makeModel(), record).gradient) }

@@ -53,21 +53,27 @@ import Testing
     }
   }
 
-  /// Unfolding keeps the records' used windows only; a record's row weights sum to K' and are
-  /// proportional to the rows' predicted tokens; padding rows weigh 0.
-  @Test func unfoldingAndRowWeights() {
+  /// A record's rows are its own windows only, record after record; a record's row weights
+  /// sum to its row count and are proportional to the rows' predicted tokens; padding rows weigh 0.
+  @Test func windowRowsAndRowWeights() {
     let features = TokenWindows.tensor(Self.records(), length: Self.context, count: 5)
-    let (rows, grouping) = TokenWindows.unfold(features)
-    #expect(rows.shape == [9, Self.context] && grouping.perRecord == 3)
-    // Predicted tokens per row: 7, 7, 5 | 6, 0, 0 | 7, 5, 0.
+    let counts = TokenWindows.windowCounts(features)
+    #expect(counts == [3, 1, 2])
+    let rows = TokenWindows.rows(of: [0, 1, 2], in: features, windowCounts: counts)
+    #expect(rows.shape == [6, Self.context])
+    // Padded to 3 rows each: predicted tokens per row 7, 7, 5 | 6, 0, 0 | 7, 5, 0.
+    let padded = TokenWindows.tensor(Self.records(), length: Self.context, count: 3).reshaped([9, Self.context])
+    let weights = TokenWindows.rowWeights(rows: padded, perRecord: 3)
     let predicted: [Float] = [7, 7, 5, 6, 0, 0, 7, 5, 0]
     let totals: [Float] = [19, 6, 12]
     for row in 0..<9 {
-      #expect(abs(grouping.weights[row] - 3 * predicted[row] / totals[row / 3]) < 1e-6)
+      #expect(abs(weights[row] - 3 * predicted[row] / totals[row / 3]) < 1e-6)
     }
-    #expect(GPT2.recordLengths(rows)[4] == 0 && GPT2.recordLengths(rows)[5] == 0)
-    let short = TokenWindows.unfold(features.gathering(rows: [1]))
-    #expect(short.rows.shape == [1, Self.context] && short.grouping.weights == [1])
+    #expect(GPT2.recordLengths(padded)[4] == 0 && GPT2.recordLengths(padded)[5] == 0)
+    // The unpadded rows are the padded layout's rows 0, 1, 2, 3, 6, 7.
+    #expect(rows.scalars == padded.gathering(rows: [0, 1, 2, 3, 6, 7]).scalars)
+    let short = TokenWindows.rows(of: [1], in: features, windowCounts: counts)
+    #expect(short.shape == [1, Self.context] && TokenWindows.rowWeights(rows: short, perRecord: 1) == [1])
   }
 
   /// ∇L_r for a record alone, from batch-of-one passes over its windows: Σ_w (n_w/n_r) ∇ℓ_w.
